@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: GPL-2.0
+# s2conform - arm64 KVM stage-2 conformance suite.
+#
+#   make [O=dir] [CROSS_COMPILE=aarch64-linux-gnu-]   static arm64 tests
+#   make unit                                         host unit tests (TAP)
+#   make check                                        all project tests
+#
+# On x86 hosts CROSS_COMPILE defaults to aarch64-linux-gnu-; on arm64 the
+# native compiler is used. Kernel-style O= puts every output under dir.
+
+ARCH ?= arm64
+ifneq ($(ARCH),arm64)
+$(error s2conform tests arm64 KVM only; ARCH=$(ARCH) is not supported)
+endif
+
+HOST_ARCH := $(shell uname -m)
+ifeq ($(HOST_ARCH),aarch64)
+CROSS_COMPILE ?=
+else
+CROSS_COMPILE ?= aarch64-linux-gnu-
+endif
+
+CC := $(CROSS_COMPILE)gcc
+HOSTCC ?= gcc
+O ?= build
+QEMU_USER ?= $(shell command -v qemu-aarch64 2>/dev/null)
+
+WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -Iinclude \
+	  -fno-stack-protector -fno-PIE -fno-strict-aliasing \
+	  -fno-tree-loop-distribute-patterns -MMD -MP
+# The guest runtime runs without libc or FP context assumptions.
+GUEST_CFLAGS := -ffreestanding -fno-builtin -mgeneral-regs-only
+LDFLAGS := -static -no-pie
+LDLIBS := -lpthread -lrt
+
+LIB_SRCS := $(wildcard lib/*.c lib/backing/*.c)
+GUEST_SRCS := $(wildcard lib/arm64/*.c)
+ASM_SRCS := $(wildcard lib/arm64/*.S)
+TEST_SRCS := $(wildcard arm64/*_test.c)
+
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o) $(GUEST_SRCS:%.c=$(O)/%.o) \
+	    $(ASM_SRCS:%.S=$(O)/%.o)
+TESTS := $(TEST_SRCS:arm64/%.c=$(O)/arm64/%)
+CASE_LISTS := $(TESTS:%=%.cases)
+PROFILES := $(patsubst configs/%,$(O)/configs/%,$(wildcard configs/profiles/*.conf))
+
+# Host unit tests: the pure layers, built natively.
+UNIT_LIB := lib/outcome.c lib/expect.c lib/memtype.c
+UNIT_SRCS := $(wildcard hosttests/unit_*.c)
+UNIT_BIN := $(O)/host/unit_tests
+
+.PHONY: all unit check clean
+all: $(TESTS) $(CASE_LISTS) $(PROFILES)
+
+$(O)/lib/arm64/%.o: lib/arm64/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(O)/%.o: %.S
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(O)/arm64/%: $(O)/arm64/%.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Case lists let x86 hosts answer --list without booting a VM.
+$(O)/arm64/%.cases: $(O)/arm64/%
+	@if [ "$(HOST_ARCH)" = aarch64 ]; then $< --list > $@; \
+	elif [ -n "$(QEMU_USER)" ]; then $(QEMU_USER) $< --list > $@; \
+	else echo "note: no qemu-aarch64, $@ not made" >&2; fi
+
+$(O)/configs/%: configs/%
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(UNIT_BIN): $(UNIT_SRCS) $(UNIT_LIB) $(wildcard include/*.h hosttests/*.h)
+	@mkdir -p $(@D)
+	$(HOSTCC) -std=gnu11 -O1 -g $(WARN) -D_GNU_SOURCE -Iinclude \
+		-Ihosttests -o $@ $(UNIT_SRCS) $(UNIT_LIB)
+
+unit: $(UNIT_BIN)
+	@$(UNIT_BIN)
+
+check:
+	@./hosttests/run.sh
+
+clean:
+	rm -rf $(O)
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

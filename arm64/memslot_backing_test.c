@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memslot_backing_test - for every backing kind, KVM accepts the memslot,
+ * the guest reads, writes and executes it as Normal memory, and each way a
+ * VMM takes memory away (read-only slot, mprotect, MADV_DONTNEED, slot
+ * delete) has the documented effect on the guest's next access.
+ *
+ * Matrix rows 1-3, 5, 8, 33, 34, 36-38 of spec/kernel-behaviors.md §10.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "backing.h"
+#include "expect.h"
+#include "probe.h"
+#include "test.h"
+#include "vm.h"
+
+#define REGION_SIZE	SZ_2M	/* one huge page: blocks possible, TCG-cheap */
+#define EXEC_OFFSET	0x1000
+#define OLD_DATA	0x0123456789abcdefULL
+#define HOST_DATA	0xfedcba9876543210ULL
+
+struct fixture {
+	const struct kernel_facts *kf;
+	const struct backing_ops *ops;
+	struct backing b;
+	struct vm *vm;
+	struct vcpu *vcpu;
+	struct region *slot;
+	uint64_t gpa;
+};
+
+struct check {
+	const char *name;
+	void (*run)(struct fixture *f, struct result *res);
+	uint32_t slot_flags;
+};
+
+static void check_create(struct fixture *f, struct result *res);
+static void check_rw(struct fixture *f, struct result *res);
+static void check_exec(struct fixture *f, struct result *res);
+static void check_memtype(struct fixture *f, struct result *res);
+static void check_ro_load(struct fixture *f, struct result *res);
+static void check_ro_store(struct fixture *f, struct result *res);
+static void check_ro_store_nosyndrome(struct fixture *f,
+				      struct result *res);
+static void check_mprotect_ro(struct fixture *f, struct result *res);
+static void check_dontneed(struct fixture *f, struct result *res);
+static void check_delete_load(struct fixture *f, struct result *res);
+static void check_delete_exec(struct fixture *f, struct result *res);
+
+static const struct check checks[] = {
+	{ "create", check_create },
+	{ "rw", check_rw },
+	{ "exec", check_exec },
+	{ "memtype", check_memtype },
+	{ "ro_slot_load", check_ro_load, KVM_MEM_READONLY },
+	{ "ro_slot_store", check_ro_store, KVM_MEM_READONLY },
+	{ "ro_slot_store_nosyndrome", check_ro_store_nosyndrome,
+	  KVM_MEM_READONLY },
+	{ "mprotect_ro", check_mprotect_ro },
+	{ "dontneed", check_dontneed },
+	{ "delete_load", check_delete_load },
+	{ "delete_exec", check_delete_exec },
+};
+
+/* Guest code: everything the guest does here is in lib/arm64/guest.c. */
+
+/* Host code */
+
+static int fixture_setup(struct fixture *f, const struct backing_ops *ops,
+			 uint32_t slot_flags)
+{
+	int ret;
+
+	memset(f, 0, sizeof(*f));
+	f->kf = kernel_facts();
+	f->ops = ops;
+	if (f->kf->kvm)
+		test_skip("/dev/kvm: %s", strerror(-f->kf->kvm));
+	backing_create_or_skip(ops, REGION_SIZE, &f->b);
+	f->vm = vm_create_default();
+	f->gpa = vm_alloc_gpa(f->vm, REGION_SIZE);
+	ret = vm_add_slot(f->vm, f->gpa, REGION_SIZE, f->b.hva, slot_flags,
+			  &f->slot);
+	if (!ret) {
+		vm_map(f->vm, f->gpa, f->gpa, REGION_SIZE,
+		       MAP_MT(MT_NORMAL) | MAP_BLOCK);
+		f->vcpu = vcpu_add_default(f->vm);
+	}
+	return ret;
+}
+
+static void fixture_setup_ok(struct fixture *f, const struct backing_ops *ops,
+			     uint32_t slot_flags)
+{
+	int ret = fixture_setup(f, ops, slot_flags);
+
+	if (ret)
+		test_fail("memslot on %s (flags 0x%x): %s", ops->name,
+			  slot_flags, strerror(-ret));
+}
+
+static void check_create(struct fixture *f, struct result *res)
+{
+	int ret = fixture_setup(f, f->ops, 0);
+	struct outcome obs = out_ret(ret);
+	struct expect e = expect_slot_create(f->kf, f->ops->vma, false);
+
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+/* Row 2: the guest and the host see each other's writes. */
+static void check_rw(struct fixture *f, struct result *res)
+{
+	uint64_t words = REGION_SIZE / 8, i, bad = words;
+	uint64_t *host = f->b.alias ? f->b.alias : f->b.hva;
+	struct outcome obs, exp = out_value(words);
+
+	vcpu_call_ok(f->vcpu, guest_fill, f->gpa, REGION_SIZE, OLD_DATA);
+	for (i = 0; i < words && bad == words; i++)
+		if (host[i] != OLD_DATA)
+			bad = i;
+	obs = out_value(bad);
+	result_outcome(res, &obs, &exp, "row 2: host sees every guest store "
+		       "(index of first mismatch)");
+	for (i = 0; i < words; i++)
+		host[i] = HOST_DATA;
+	obs = out_value(vcpu_call_ok(f->vcpu, guest_check, f->gpa,
+				     REGION_SIZE, HOST_DATA));
+	result_outcome(res, &obs, &exp, "row 2: guest sees every host store "
+		       "(index of first mismatch)");
+}
+
+/* Rows 3 and 8. */
+static void check_exec(struct fixture *f, struct result *res)
+{
+	struct expect e = expect_exec(f->kf, f->ops->vma);
+	struct outcome obs;
+
+	exec_stub_write((char *)f->b.hva + EXEC_OFFSET);
+	obs = probe(f->vcpu, PROBE_EXEC, f->gpa + EXEC_OFFSET, 0);
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+/* Rows 2, 5 and 8: no alignment faults, i.e. Normal at stage 2. */
+static void check_memtype(struct fixture *f, struct result *res)
+{
+	struct memtype_result m = memtype_probe(f->vcpu, f->gpa, f->kf->tcg);
+
+	result_diag(res, "%s", m.detail);
+	result_check(res, m.type == MEMTYPE_NORMAL, memtype_name(m.type),
+		     memtype_name(MEMTYPE_NORMAL), "rows 2/5/8: RAM in "
+		     "memblock is Normal-WB at stage 2");
+}
+
+static void check_ro_load(struct fixture *f, struct result *res)
+{
+	struct outcome obs, exp = out_value(HOST_DATA);
+
+	*(volatile uint64_t *)f->b.hva = HOST_DATA;
+	obs = probe(f->vcpu, PROBE_LOAD, f->gpa, 0);
+	result_outcome(res, &obs, &exp, "row 34: loads from a RO slot read "
+		       "the backing");
+}
+
+static void check_ro_store(struct fixture *f, struct result *res)
+{
+	struct expect e = expect_ro_slot_store(true, f->gpa);
+	struct outcome obs = probe(f->vcpu, PROBE_STORE, f->gpa, OLD_DATA);
+
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+static void check_ro_store_nosyndrome(struct fixture *f, struct result *res)
+{
+	struct expect e = expect_ro_slot_store(false, f->gpa);
+	struct outcome stp, zva;
+
+	stp = probe(f->vcpu, PROBE_STORE_PAIR, f->gpa, OLD_DATA);
+	result_outcome(res, &stp, &e.out, e.reason);
+	zva = probe(f->vcpu, PROBE_DC_ZVA, f->gpa, 0);
+	result_outcome(res, &zva, &e.out, e.reason);
+}
+
+/* Rows 33/35 (I2): RO VMA under a RW slot; stores fail until restored. */
+static void check_mprotect_ro(struct fixture *f, struct result *res)
+{
+	struct expect e = expect_mprotect_ro_store();
+	struct outcome obs, loaded = out_value(OLD_DATA), done = out_value(0);
+
+	vcpu_call_ok(f->vcpu, guest_fill, f->gpa, 4096, OLD_DATA);
+	if (mprotect(f->b.hva, REGION_SIZE, PROT_READ))
+		test_fail("mprotect(PROT_READ): %s", strerror(errno));
+	obs = probe(f->vcpu, PROBE_STORE, f->gpa, HOST_DATA);
+	result_outcome(res, &obs, &e.out, e.reason);
+	obs = probe(f->vcpu, PROBE_LOAD, f->gpa, 0);
+	result_outcome(res, &obs, &loaded, "row 33: loads still work");
+	if (mprotect(f->b.hva, REGION_SIZE, PROT_READ | PROT_WRITE))
+		test_fail("mprotect(PROT_READ|PROT_WRITE): %s",
+			  strerror(errno));
+	obs = probe(f->vcpu, PROBE_STORE, f->gpa, HOST_DATA);
+	result_outcome(res, &obs, &done, "I2: stores work again once the "
+		       "VMA is writable");
+}
+
+/* Rows 36/37 (I4). */
+static void check_dontneed(struct fixture *f, struct result *res)
+{
+	struct expect e = expect_dontneed_load(f->ops->vma, OLD_DATA,
+					       f->b.file_fill);
+	struct outcome obs;
+
+	vcpu_call_ok(f->vcpu, guest_fill, f->gpa, 4096, OLD_DATA);
+	if (madvise(f->b.hva, REGION_SIZE, MADV_DONTNEED))
+		test_fail("MADV_DONTNEED: %s", strerror(errno));
+	obs = probe(f->vcpu, PROBE_LOAD, f->gpa, 0);
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+/* Row 38 (I5): the old data is unreachable once the delete returns. */
+static void check_delete_load(struct fixture *f, struct result *res)
+{
+	struct expect e = expect_deleted_load(f->gpa);
+	struct outcome obs;
+	int ret;
+
+	vcpu_call_ok(f->vcpu, guest_fill, f->gpa, 4096, OLD_DATA);
+	ret = vm_delete_slot(f->vm, f->slot);
+	if (ret)
+		test_fail("deleting the memslot: %s", strerror(-ret));
+	obs = probe(f->vcpu, PROBE_LOAD, f->gpa, 0);
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+static void check_delete_exec(struct fixture *f, struct result *res)
+{
+	struct expect e = expect_deleted_exec();
+	struct outcome obs, ran = out_value(GUEST_EXEC_MAGIC);
+	int ret;
+
+	exec_stub_write((char *)f->b.hva + EXEC_OFFSET);
+	obs = probe(f->vcpu, PROBE_EXEC, f->gpa + EXEC_OFFSET, 0);
+	if (!outcome_match(&obs, &ran))
+		test_fail("exec before delete did not run the stub");
+	ret = vm_delete_slot(f->vm, f->slot);
+	if (ret)
+		test_fail("deleting the memslot: %s", strerror(-ret));
+	obs = probe(f->vcpu, PROBE_EXEC, f->gpa + EXEC_OFFSET, 0);
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+static void run_check(const struct test_case *tc, struct result *res)
+{
+	const struct backing_ops *ops = tc->arg;
+	const struct check *c = tc->arg2;
+	struct fixture f = { .ops = ops };
+
+	if (c->run != check_create)
+		fixture_setup_ok(&f, ops, c->slot_flags);
+	c->run(&f, res);
+}
+
+int main(int argc, char **argv)
+{
+	struct test_suite suite = {
+		.name = "memslot_backing_test",
+		.summary = "memslots of every backing: accepted, Normal, "
+			   "executable, and RO/mprotect/DONTNEED/delete "
+			   "semantics",
+	};
+	const struct backing_ops *const *b;
+	size_t i;
+
+	for_each_backing(b)
+		for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+			suite_add(&suite, run_check, *b, &checks[i], "%s/%s",
+				  (*b)->name, checks[i].name);
+	return test_main(argc, argv, &suite);
+}

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/* unit_expect.c - version parsing, feature history, profiles, rows. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arm64.h"
+#include "expect.h"
+#include "guest.h"
+#include "unit.h"
+
+static struct kernel_facts facts(const char *release)
+{
+	struct kernel_facts kf = { 0 };
+
+	snprintf(kf.release, sizeof(kf.release), "%s", release);
+	parse_release(release, &kf.major, &kf.minor, &kf.patch);
+	facts_apply_versions(&kf);
+	return kf;
+}
+
+UNIT(parse_debian_release_strings)
+{
+	int maj, min, pat;
+
+	CHECK(!parse_release("6.1.0-56-arm64", &maj, &min, &pat));
+	CHECK(maj == 6 && min == 1 && pat == 0);
+	CHECK(!parse_release("6.12.117+deb12-arm64", &maj, &min, &pat));
+	CHECK(maj == 6 && min == 12 && pat == 117);
+	CHECK(!parse_release("7.2.13+deb14-arm64", &maj, &min, &pat));
+	CHECK(maj == 7 && min == 2 && pat == 13);
+	CHECK(!parse_release("6.9-rc3", &maj, &min, &pat));
+	CHECK(maj == 6 && min == 9 && pat == 0);
+	CHECK(parse_release("custom", &maj, &min, &pat) == -EINVAL);
+	CHECK(parse_release("", &maj, &min, &pat) == -EINVAL);
+}
+
+UNIT(versions_compare_numerically)
+{
+	struct kernel_facts kf = facts("6.12.1");
+
+	CHECK(version_at_least(&kf, 6, 2));
+	CHECK(version_at_least(&kf, 6, 12));
+	CHECK(!version_at_least(&kf, 6, 13));
+	CHECK(version_at_least(&kf, 5, 99));
+	CHECK(!version_at_least(&kf, 7, 0));
+}
+
+UNIT(feature_history_per_kernel)
+{
+	struct kernel_facts k61 = facts("6.1.0-56-arm64");
+	struct kernel_facts k612 = facts("6.12.117+deb12-arm64");
+	struct kernel_facts k72 = facts("7.2.13+deb14-arm64");
+
+	CHECK(!k61.feat[FEAT_MTE_MAP_SHARED]);
+	CHECK(k612.feat[FEAT_MTE_MAP_SHARED]);
+	CHECK(!k612.feat[FEAT_MTE_HUGETLB] && k72.feat[FEAT_MTE_HUGETLB]);
+	CHECK(!k61.feat[FEAT_ALLOW_ANY_UNCACHED]);
+	CHECK(k612.feat[FEAT_ALLOW_ANY_UNCACHED]);
+	CHECK(!k612.feat[FEAT_PFNMAP_NO_REFCOUNT]);
+	CHECK(k72.feat[FEAT_PFNMAP_NO_REFCOUNT]);
+	CHECK(strstr(k612.feat_src[FEAT_MTE_HUGETLB], "before 6.13"));
+}
+
+/* Matrix rows 1, 6, 7, 9 and 12, per kernel. */
+UNIT(mte_slot_acceptance_rows)
+{
+	static const struct {
+		unsigned int vma;
+		int k61, k612, k72;
+	} rows[] = {
+		{ VMA_ANON, 0, 0, 0 },				/* 1 */
+		{ VMA_ANON | VMA_HUGETLB, 0, -EINVAL, 0 },	/* 6 */
+		{ VMA_SHARED | VMA_HUGETLB, -EINVAL, -EINVAL, 0 }, /* 7 */
+		{ VMA_SHARED | VMA_SHMEM, -EINVAL, 0, 0 },	/* 9 */
+		{ VMA_SHMEM, 0, 0, 0 },			/* tmpfs private */
+		{ VMA_FILE, 0, -EINVAL, -EINVAL },		/* 12 */
+	};
+	struct kernel_facts k[3] = { facts("6.1.0"), facts("6.12.117"),
+				     facts("7.2.13") };
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int want[3] = { rows[i].k61, rows[i].k612, rows[i].k72 };
+		int j;
+
+		for (j = 0; j < 3; j++) {
+			struct expect e = expect_slot_create(&k[j],
+							     rows[i].vma,
+							     true);
+			struct outcome o = out_ret(want[j]);
+
+			if (!CHECK(outcome_match(&o, &e.out)))
+				printf("# row %zu kernel %s: %s\n", i,
+				       k[j].release, e.reason);
+		}
+	}
+}
+
+UNIT(no_mte_accepts_everything)
+{
+	struct kernel_facts kf = facts("6.1.0");
+	struct expect e = expect_slot_create(&kf, VMA_SHARED | VMA_FILE,
+					     false);
+
+	CHECK(e.out.kind == OUT_ERRNO && e.out.err == 0);
+	CHECK(strstr(e.reason, "row") != NULL);
+}
+
+UNIT(dontneed_rows_36_37)
+{
+	struct expect anon = expect_dontneed_load(VMA_ANON, 1, 2);
+	struct expect shared = expect_dontneed_load(VMA_SHARED | VMA_SHMEM,
+						    1, 2);
+	struct expect file = expect_dontneed_load(VMA_FILE, 1, 2);
+	struct expect huge = expect_dontneed_load(VMA_ANON | VMA_HUGETLB,
+						  1, 2);
+
+	CHECK(anon.out.check_value && anon.out.value == 0);
+	CHECK(shared.out.value == 1);
+	CHECK(file.out.value == 2);
+	CHECK(huge.out.value == 0);
+}
+
+UNIT(exec_and_access_rows)
+{
+	struct kernel_facts kf = facts("7.2.13");
+	struct expect ram = expect_exec(&kf, VMA_ANON);
+	struct expect ro = expect_ro_slot_store(true, 0x40000000);
+	struct expect nisv = expect_ro_slot_store(false, 0x40000000);
+	struct expect del = expect_deleted_exec();
+
+	CHECK(ram.out.kind == OUT_COMPLETED && ram.out.value ==
+	      GUEST_EXEC_MAGIC);
+	CHECK(ro.out.kind == OUT_EXIT && ro.out.write &&
+	      ro.out.addr == 0x40000000);
+	CHECK(nisv.out.kind == OUT_RUN_ERRNO && nisv.out.err == ENOSYS);
+	CHECK(del.out.ec == EC_IABT_CUR && del.out.fsc == FSC_SEA);
+	CHECK(expect_mprotect_ro_store().out.err == EFAULT);
+}
+
+static char *write_profile(const char *text)
+{
+	static char path[] = "/tmp/s2unit-XXXXXX";
+	int fd;
+
+	strcpy(path, "/tmp/s2unit-XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, text, strlen(text)) < 0)
+		abort();
+	close(fd);
+	return path;
+}
+
+UNIT(profile_overrides_versions)
+{
+	struct kernel_facts kf = facts("6.1.0-56-arm64");
+	char *p = write_profile("# backport\nmatch=6.1.0-*\n"
+				"feature.mte_map_shared=1\n");
+
+	CHECK(facts_apply_profile(&kf, p) == 1);
+	CHECK(kf.feat[FEAT_MTE_MAP_SHARED]);
+	CHECK(strstr(kf.feat_src[FEAT_MTE_MAP_SHARED], "profile") != NULL);
+	unlink(p);
+}
+
+UNIT(profile_match_and_errors)
+{
+	struct kernel_facts kf = facts("6.12.117+deb12-arm64");
+	char *p = write_profile("match=6.1.0-*\nfeature.mte_hugetlb=1\n");
+
+	CHECK(facts_apply_profile(&kf, p) == 0);
+	CHECK(!kf.feat[FEAT_MTE_HUGETLB]);
+	unlink(p);
+	p = write_profile("feature.no_such_thing=1\n");
+	CHECK(facts_apply_profile(&kf, p) == -EINVAL);
+	unlink(p);
+	p = write_profile("feature.mte_hugetlb=2\n");
+	CHECK(facts_apply_profile(&kf, p) == -EINVAL);
+	unlink(p);
+	CHECK(facts_apply_profile(&kf, "/nonexistent/x.conf") == -ENOENT);
+}

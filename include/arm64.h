@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * arm64.h - architectural constants shared by host harness and guest code.
+ * Values come from the Arm ARM; names follow the kernel's where one exists.
+ */
+#ifndef S2_ARM64_H
+#define S2_ARM64_H
+
+/* MAIR_EL1 slots the guest runtime programs (one byte each). */
+enum mt_index {
+	MT_DEVICE_nGnRnE = 0,
+	MT_DEVICE_nGnRE = 1,
+	MT_NORMAL_NC = 2,
+	MT_NORMAL = 3,
+	MT_NORMAL_TAGGED = 4,
+	MT_NR,
+};
+
+#define MAIR_ATTR_DEVICE_nGnRnE	0x00ULL
+#define MAIR_ATTR_DEVICE_nGnRE	0x04ULL
+#define MAIR_ATTR_NORMAL_NC	0x44ULL
+#define MAIR_ATTR_NORMAL	0xffULL
+#define MAIR_ATTR_NORMAL_TAGGED	0xf0ULL
+#define MAIR_VALUE	(MAIR_ATTR_DEVICE_nGnRnE << (8 * MT_DEVICE_nGnRnE) | \
+			 MAIR_ATTR_DEVICE_nGnRE << (8 * MT_DEVICE_nGnRE) | \
+			 MAIR_ATTR_NORMAL_NC << (8 * MT_NORMAL_NC) | \
+			 MAIR_ATTR_NORMAL << (8 * MT_NORMAL) | \
+			 MAIR_ATTR_NORMAL_TAGGED << (8 * MT_NORMAL_TAGGED))
+
+/* Stage-1 descriptor bits, 4K granule. */
+#define PTE_VALID	(1ULL << 0)
+#define PTE_TABLE	(1ULL << 1)	/* table at L0-L2, page at L3 */
+#define PTE_ATTRINDX(i)	((unsigned long long)(i) << 2)
+#define PTE_AP_RO	(1ULL << 7)	/* AP[2]: read-only */
+#define PTE_SH_INNER	(3ULL << 8)
+#define PTE_AF		(1ULL << 10)
+#define PTE_PXN		(1ULL << 53)
+#define PTE_UXN		(1ULL << 54)
+#define PTE_ADDR_MASK	0x0000fffffffff000ULL
+
+/* TCR_EL1: 39-bit VA (3 levels from L1), 4K granule, 40-bit IPS. */
+#define TCR_T0SZ(va_bits)	(64ULL - (va_bits))
+#define TCR_IRGN0_WBWA	(1ULL << 8)
+#define TCR_ORGN0_WBWA	(1ULL << 10)
+#define TCR_SH0_INNER	(3ULL << 12)
+#define TCR_EPD1	(1ULL << 23)
+#define TCR_IPS_40BIT	(2ULL << 32)
+#define TCR_TBI0	(1ULL << 37)
+#define TCR_TCMA0	(1ULL << 57)
+
+/* SCTLR_EL1 */
+#define SCTLR_M		(1ULL << 0)
+#define SCTLR_C		(1ULL << 2)
+#define SCTLR_I		(1ULL << 12)
+#define SCTLR_RES1	((1ULL << 11) | (1ULL << 20) | (1ULL << 22) | \
+			 (1ULL << 23) | (1ULL << 28) | (1ULL << 29))
+#define SCTLR_TCF_SYNC	(1ULL << 40)
+#define SCTLR_ATA	(1ULL << 43)
+
+#define CPACR_FPEN	(3ULL << 20)
+
+/* ESR_ELx */
+#define ESR_EC_SHIFT	26
+#define ESR_EC(esr)	(((esr) >> ESR_EC_SHIFT) & 0x3f)
+#define ESR_FSC(esr)	((esr) & 0x3f)
+#define EC_UNKNOWN	0x00
+#define EC_IABT_LOW	0x20
+#define EC_IABT_CUR	0x21
+#define EC_DABT_LOW	0x24
+#define EC_DABT_CUR	0x25
+#define EC_SERROR	0x2f
+
+#define FSC_ALIGNMENT	0x21
+#define FSC_SEA		0x10
+#define FSC_TAG_CHECK	0x11
+#define FSC_EXCL_ATOMIC	0x35
+#define FSC_IS_TRANSLATION(fsc)	(((fsc) & 0x3c) == 0x04)
+#define FSC_IS_PERMISSION(fsc)	(((fsc) & 0x3c) == 0x0c)
+
+/* Exception vector slots: current EL with SP_ELx, sync = 4. */
+#define VECTOR_SYNC_CUR_SPX	4
+#define VECTOR_NR		16
+
+/* PSTATE for a guest entering at EL1h with DAIF masked. */
+#define PSTATE_EL1H_DAIF	0x3c5ULL
+
+#endif

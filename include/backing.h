@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * backing.h - layer 3: the memory behind a memslot.
+ *
+ * One file per kind in lib/backing/, each defining a struct backing_ops and
+ * registering it with BACKING_REGISTER(): the registry is a linker section,
+ * so adding a kind touches no other file. `vma` states what KVM's
+ * predicates will see, and expectations are computed from it.
+ */
+#ifndef S2_BACKING_H
+#define S2_BACKING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "expect.h"
+
+#define SZ_4K	0x1000ULL
+#define SZ_2M	0x200000ULL
+#define SZ_1G	0x40000000ULL
+
+struct backing;
+
+struct backing_ops {
+	const char *name;
+	const char *desc;
+	unsigned int vma;	/* VMA_* flags */
+	uint64_t page_size;	/* the host page size it is built from */
+	/*
+	 * Map size bytes into b->hva (and b->alias, if the kind has a second
+	 * view). 0, or -errno; an environment that cannot provide the kind
+	 * returns -EOPNOTSUPP with b->why saying what is missing.
+	 */
+	int (*create)(struct backing *b, uint64_t size);
+	void (*destroy)(struct backing *b);
+};
+
+struct backing {
+	const struct backing_ops *ops;
+	void *hva;
+	void *alias;		/* same pages through another mapping */
+	uint64_t size;
+	int fd;
+	void *map;		/* what to munmap (may be padded) */
+	uint64_t map_size;
+	uint64_t file_fill;	/* a file-backed kind's initial content */
+	char why[160];
+};
+
+#define BACKING_REGISTER(ops)						\
+	static const struct backing_ops *const __backing_ptr_##ops	\
+	__attribute__((used, section("s2_backings"), aligned(8))) = &ops
+
+extern const struct backing_ops *const __start_s2_backings[];
+extern const struct backing_ops *const __stop_s2_backings[];
+
+#define for_each_backing(p)						\
+	for (p = __start_s2_backings; p < __stop_s2_backings; p++)
+
+const struct backing_ops *backing_find(const char *name);
+int backing_create(const struct backing_ops *ops, uint64_t size,
+		   struct backing *b);
+/* backing_create() for a case: SKIP when unavailable, FAIL on error. */
+void backing_create_or_skip(const struct backing_ops *ops, uint64_t size,
+			    struct backing *b);
+void backing_destroy(struct backing *b);
+
+/* Helpers for kinds. */
+int backing_mmap(struct backing *b, uint64_t size, int prot, int flags,
+		 int fd, uint64_t align);
+int backing_alias(struct backing *b);
+int backing_unavailable(struct backing *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int backing_need_hugepages(struct backing *b, uint64_t size);
+int backing_fill_file(struct backing *b, uint64_t size, uint64_t pattern);
+void backing_generic_destroy(struct backing *b);
+
+#endif

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * guest.h - layer 4: the guest runtime's contract with the host.
+ *
+ * Guest code is ordinary functions of the test's own static, non-PIE ELF.
+ * The host copies the ELF's PT_LOAD segments into the "sys" memslot at
+ * GPA == GVA == link address, so code, string literals and function pointers
+ * mean the same thing on both sides. Anything the two share at run time
+ * lives in struct guest_cpu (one per vCPU, in the sys slot) and is read or
+ * written by the host through its HVA; guest globals are private copies.
+ *
+ * The guest runs a call loop: it exits with UCALL_IDLE, the host writes a
+ * function pointer and arguments into the mailbox and resumes, the guest
+ * calls it and exits with UCALL_RETURN. A test is host code that calls
+ * guest functions one at a time, with host actions (munmap, slot delete …)
+ * in between.
+ */
+#ifndef S2_GUEST_H
+#define S2_GUEST_H
+
+#include <stdint.h>
+
+/* Guest physical layout (identity-mapped at stage 1 unless said). */
+#define GUEST_SYS_SIZE		(16ULL << 20)	/* slot 0: code, data, stacks */
+#define GUEST_PT_BASE		0x00100000ULL	/* stage-1 page-table pool */
+#define GUEST_PT_END		0x00400000ULL
+#define GUEST_IMAGE_END		0x00c00000ULL	/* the ELF must end below */
+#define GUEST_CPU_BASE		0x00c00000ULL	/* per-vCPU state + stack */
+#define GUEST_CPU_STRIDE	0x00010000ULL
+#define GUEST_MAX_VCPUS		16
+#define GUEST_UCALL_GPA		0x20000000ULL	/* no memslot: MMIO exit */
+#define GUEST_REGION_BASE	0x40000000ULL	/* first test memslot */
+#define GUEST_VA_BITS		39
+#define GUEST_IPA_BITS		40
+
+enum ucall_cmd {
+	UCALL_NONE,
+	UCALL_IDLE,		/* ready for the next call */
+	UCALL_RETURN,		/* call finished, ret is valid */
+	UCALL_ASSERT,		/* GUEST_ASSERT failed */
+	UCALL_UNHANDLED,	/* exception nobody expected */
+	UCALL_SYNC,		/* progress point inside a call */
+};
+
+struct ucall {
+	uint64_t cmd;
+	uint64_t fn;
+	uint64_t args[6];
+	uint64_t ret;
+	uint64_t flush_tlb;	/* stage-1 tables changed since last call */
+	uint64_t vals[4];
+	const char *file;
+	const char *expr;
+	uint64_t line;
+};
+
+struct guest_fault {
+	uint64_t esr;
+	uint64_t far;
+	uint64_t elr;
+	uint64_t vector;
+};
+
+struct ex_regs {
+	uint64_t x[31];
+	uint64_t sp;
+	uint64_t elr;
+	uint64_t spsr;
+};
+
+typedef void (*guest_handler_t)(struct ex_regs *regs, uint64_t esr);
+
+struct guest_cpu {
+	uint64_t id;
+	/* Set by guest_fault_begin(): record and resume instead of failing. */
+	uint64_t expect_fault;
+	uint64_t nfaults;
+	struct guest_fault fault;	/* the first one recorded */
+	uint64_t handler[64];		/* per-EC guest_handler_t overrides */
+	struct ucall uc;
+};
+
+typedef uint64_t (*guest_fn_t)(uint64_t, uint64_t, uint64_t, uint64_t,
+			       uint64_t, uint64_t);
+
+#define GUEST_EXEC_MAGIC	0x5a17ULL	/* what an exec stub returns */
+#define GUEST_EXEC_FAULTED	0xfa17ULL	/* x0 after an IABT recovery */
+
+#ifdef __aarch64__
+#define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+
+static inline struct guest_cpu *this_cpu(void)
+{
+	uint64_t v;
+
+	asm volatile("mrs %0, tpidr_el1" : "=r"(v));
+	return (struct guest_cpu *)v;
+}
+
+void guest_main(void);
+void guest_ucall(uint64_t cmd);
+void guest_assert_fail(const char *file, uint64_t line, const char *expr,
+		       uint64_t a, uint64_t b) __attribute__((noreturn));
+void guest_fault_begin(void);
+uint64_t guest_fault_end(void);
+void guest_sync_icache(void);
+
+#define GUEST_ASSERT(cond) do {						\
+	if (!(cond))							\
+		guest_assert_fail(__FILE__, __LINE__, #cond, 0, 0);	\
+} while (0)
+
+#define GUEST_ASSERT_EQ(a, b) do {					\
+	uint64_t __a = (uint64_t)(a), __b = (uint64_t)(b);		\
+	if (__a != __b)							\
+		guest_assert_fail(__FILE__, __LINE__, #a " == " #b,	\
+				  __a, __b);				\
+} while (0)
+
+/* Report progress from inside a long call: the host sees UCALL_SYNC. */
+static inline void GUEST_SYNC(uint64_t stage)
+{
+	this_cpu()->uc.vals[0] = stage;
+	guest_ucall(UCALL_SYNC);
+}
+#endif /* __aarch64__ */
+
+#endif

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvm_ioctl.h - layer 1: thin KVM ioctl wrappers.
+ *
+ * Every call returns the ioctl's result or -errno, never exits: whether an
+ * error is a test failure is the caller's decision (many cases expect one).
+ */
+#ifndef S2_KVM_IOCTL_H
+#define S2_KVM_IOCTL_H
+
+#include <stdint.h>
+#include "uapi_compat.h"
+
+int kvm_open(void);
+int kvm_check_cap(int cap);
+int kvm_vm_check_cap(int vm_fd, int cap);
+int kvm_create_vm(unsigned long type);
+int kvm_create_vcpu(int vm_fd, int id);
+int kvm_vcpu_mmap_size(void);
+int kvm_enable_cap(int fd, int cap, uint64_t arg0);
+
+int kvm_set_memslot(int vm_fd, uint32_t slot, uint32_t flags, uint64_t gpa,
+		    uint64_t size, void *hva);
+
+int kvm_vcpu_preferred_target(int vm_fd, struct kvm_vcpu_init *init);
+int kvm_vcpu_init(int vcpu_fd, struct kvm_vcpu_init *init);
+int kvm_get_one_reg(int vcpu_fd, uint64_t id, uint64_t *val);
+int kvm_set_one_reg(int vcpu_fd, uint64_t id, uint64_t val);
+int kvm_run(int vcpu_fd);
+
+int kvm_mte_copy_tags(int vm_fd, uint64_t gpa, uint64_t len, void *buf,
+		      uint64_t flags, uint64_t reserved0);
+
+#endif

@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vm.h - layer 2: VM, vCPU and memslot objects.
+ *
+ * A VM always has slot 0 ("sys", anonymous, 16 MiB at GPA 0) holding the
+ * guest image, stage-1 page tables and per-vCPU state; tests add their own
+ * slots from GUEST_REGION_BASE up. Calls that a case may expect to fail
+ * return 0 or -errno; setup that must work calls test_fail() instead.
+ */
+#ifndef S2_VM_H
+#define S2_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "arm64.h"
+#include "guest.h"
+#include "outcome.h"
+#include "uapi_compat.h"
+
+#define VM_MAX_SLOTS	32
+
+struct backing;
+
+struct region {
+	uint32_t slot;
+	uint32_t flags;		/* KVM_MEM_* */
+	uint64_t gpa;
+	uint64_t size;
+	void *hva;
+	bool live;
+};
+
+struct vm {
+	int fd;
+	bool mte;
+	void *sys;		/* HVA of slot 0 */
+	uint64_t pgd;		/* GPA of the stage-1 L1 table */
+	uint64_t pt_next;	/* next free page-table page */
+	uint64_t next_gpa;	/* next free test-region GPA */
+	uint64_t s1_gen;	/* bumped by vm_map: guests must TLBI */
+	int nr_vcpus;
+	struct vcpu *vcpus[GUEST_MAX_VCPUS];
+	struct region regions[VM_MAX_SLOTS];
+};
+
+struct vm_opts {
+	bool mte;		/* enable KVM_CAP_ARM_MTE before any vCPU */
+};
+
+/* Stage-1 mapping attributes for vm_map(). */
+#define MAP_MT(mt)	((unsigned int)(mt) & 0x7)
+#define MAP_RO		(1u << 3)
+#define MAP_XN		(1u << 4)
+#define MAP_BLOCK	(1u << 5)	/* 2 MiB stage-1 blocks where aligned */
+
+/* Create a VM with its sys slot; returns -errno (e.g. MTE refused). */
+int vm_create(struct vm **out, const struct vm_opts *opts);
+struct vm *vm_create_default(void);
+void vm_destroy(struct vm *vm);
+int vm_enable_mte(struct vm *vm);
+
+/* A GPA range for a new test slot: 1 GiB aligned, never reused. */
+uint64_t vm_alloc_gpa(struct vm *vm, uint64_t size);
+int vm_add_slot(struct vm *vm, uint64_t gpa, uint64_t size, void *hva,
+		uint32_t flags, struct region **out);
+int vm_delete_slot(struct vm *vm, struct region *r);
+void *vm_gpa2hva(struct vm *vm, uint64_t gpa);
+
+/* Stage-1 identity-style map gva -> gpa with attrs; host-side only. */
+uint64_t s1_leaf_attrs(unsigned int attrs);
+void vm_map(struct vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
+	    unsigned int attrs);
+
+/* Mirror a guest global's current host value into the guest copy. */
+#define sync_global_to_guest(vm, g) \
+	memcpy(vm_gpa2hva((vm), (uint64_t)(uintptr_t)&(g)), &(g), sizeof(g))
+
+/* ---- vCPU ---- */
+
+struct vcpu {
+	struct vm *vm;
+	int id;
+	int fd;
+	struct kvm_run *run;
+	size_t run_size;
+	struct guest_cpu *cpu;	/* HVA of the guest's per-vCPU state */
+	bool idle;		/* parked in UCALL_IDLE, ready for a call */
+	uint64_t s1_gen;	/* vm->s1_gen this vCPU last flushed for */
+	bool broken;		/* a call failed: the guest state is unknown */
+	timer_t timer;
+	bool has_timer;
+};
+
+enum recover {
+	RECOVER_SKIP,		/* pc += 4 past the faulting instruction */
+	RECOVER_RETURN,		/* pc = x30, x0 = GUEST_EXEC_FAULTED */
+	RECOVER_NONE,		/* stop the call at the first event */
+};
+
+/* What happened between KVM_RUN and the guest's return. */
+struct run_event {
+	struct outcome what;	/* OUT_RUN_ERRNO or OUT_EXIT */
+	uint64_t pc;
+};
+
+#define CALL_MAX_EVENTS	8
+
+enum call_status {
+	CALL_OK,
+	CALL_ASSERT,		/* GUEST_ASSERT fired, see msg */
+	CALL_UNHANDLED,		/* unexpected guest exception */
+	CALL_STOPPED,		/* RECOVER_NONE and an event happened */
+	CALL_TIMEOUT,
+	CALL_ERROR,		/* host-side failure, see msg */
+};
+
+struct call {
+	enum recover recover;
+	int timeout_ms;		/* 0: CALL_DEFAULT_TIMEOUT_MS */
+	uint64_t mmio_read_value; /* what MMIO reads return to the guest */
+	/* results */
+	enum call_status status;
+	uint64_t ret;
+	int nevents;
+	struct run_event events[CALL_MAX_EVENTS];
+	char msg[320];
+};
+
+#define CALL_DEFAULT_TIMEOUT_MS	30000
+#define MMIO_POISON		0x5a5a5a5a5a5a5a5aULL
+
+int vcpu_add(struct vm *vm, struct vcpu **out);
+void vcpu_destroy(struct vcpu *vcpu);
+struct vcpu *vcpu_add_default(struct vm *vm);
+
+/*
+ * Call guest fn(args…) on vcpu, up to six integer arguments; fills
+ * c->status/ret/events. The macros convert every argument to uint64_t.
+ */
+void __vcpu_call(struct vcpu *vcpu, struct call *c, void *fn,
+		 const uint64_t *args, int nargs);
+/* __vcpu_call() that must finish with no event, else test_fail(). */
+uint64_t __vcpu_call_ok(struct vcpu *vcpu, void *fn, const uint64_t *args,
+			int nargs);
+
+#define __CALL_ARGS(...)	((const uint64_t[]){ 0, ##__VA_ARGS__ } + 1)
+#define __CALL_NARGS(...)	\
+	((int)(sizeof((uint64_t[]){ 0, ##__VA_ARGS__ }) / sizeof(uint64_t)) - 1)
+#define vcpu_call(vcpu, c, fn, ...)					\
+	__vcpu_call(vcpu, c, (void *)(fn), __CALL_ARGS(__VA_ARGS__),	\
+		    __CALL_NARGS(__VA_ARGS__))
+#define vcpu_call_ok(vcpu, fn, ...)					\
+	__vcpu_call_ok(vcpu, (void *)(fn), __CALL_ARGS(__VA_ARGS__),	\
+		       __CALL_NARGS(__VA_ARGS__))
+
+int vcpu_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val);
+int vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val);
+
+const char *call_status_name(enum call_status s);
+
+#endif

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * backing.c - registry and helpers shared by the backing kinds.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "backing.h"
+#include "test.h"
+
+const struct backing_ops *backing_find(const char *name)
+{
+	const struct backing_ops *const *p;
+
+	for_each_backing(p)
+		if (!strcmp((*p)->name, name))
+			return *p;
+	return NULL;
+}
+
+int backing_unavailable(struct backing *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(b->why, sizeof(b->why), fmt, ap);
+	va_end(ap);
+	return -EOPNOTSUPP;
+}
+
+int backing_create(const struct backing_ops *ops, uint64_t size,
+		   struct backing *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->ops = ops;
+	b->fd = -1;
+	b->size = size;
+	return ops->create(b, size);
+}
+
+void backing_create_or_skip(const struct backing_ops *ops, uint64_t size,
+			    struct backing *b)
+{
+	int ret = backing_create(ops, size, b);
+
+	if (ret == -EOPNOTSUPP)
+		test_skip("%s unavailable: %s", ops->name, b->why);
+	if (ret)
+		test_fail("creating %s backing: %s%s%s", ops->name,
+			  strerror(-ret), b->why[0] ? ": " : "", b->why);
+}
+
+void backing_destroy(struct backing *b)
+{
+	if (b->ops)
+		b->ops->destroy(b);
+	b->ops = NULL;
+}
+
+void backing_generic_destroy(struct backing *b)
+{
+	if (b->alias)
+		munmap(b->alias, b->size);
+	if (b->map)
+		munmap(b->map, b->map_size);
+	if (b->fd >= 0)
+		close(b->fd);
+	b->alias = b->map = NULL;
+	b->fd = -1;
+}
+
+/*
+ * Map size bytes with hva aligned to align: huge stage-2 blocks need the
+ * HVA and GPA co-aligned (fault_supports_stage2_huge_mapping()).
+ */
+int backing_mmap(struct backing *b, uint64_t size, int prot, int flags,
+		 int fd, uint64_t align)
+{
+	uint64_t pad = align > SZ_4K ? align : 0;
+	char *p;
+
+	p = mmap(NULL, size + pad, prot, flags, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	b->map = p;
+	b->map_size = size + pad;
+	b->hva = (void *)(((uintptr_t)p + pad) & ~(uintptr_t)(align - 1));
+	if (!pad)
+		b->hva = p;
+	return 0;
+}
+
+/* A second MAP_SHARED view of b->fd: the host's window on guest pages. */
+int backing_alias(struct backing *b)
+{
+	void *p = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       b->fd, 0);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	b->alias = p;
+	return 0;
+}
+
+static long meminfo(const char *key)
+{
+	char line[128];
+	long val = -1;
+	size_t n = strlen(key);
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ':')
+			sscanf(line + n + 1, "%ld", &val);
+	fclose(f);
+	return val;
+}
+
+int backing_need_hugepages(struct backing *b, uint64_t size)
+{
+	long free_pages = meminfo("HugePages_Free");
+	long hps = meminfo("Hugepagesize");
+
+	if (hps != 2048)
+		return backing_unavailable(b, "default huge page size is %ld "
+					   "kB, not 2048", hps);
+	if (free_pages < 0 || (uint64_t)free_pages * SZ_2M < size)
+		return backing_unavailable(b, "HugePages_Free=%ld, need %llu "
+					   "(reserve with hugepages=N)",
+					   free_pages,
+					   (unsigned long long)(size / SZ_2M));
+	return 0;
+}
+
+/* Give a file known content so "the file's data" is recognisable. */
+int backing_fill_file(struct backing *b, uint64_t size, uint64_t pattern)
+{
+	uint64_t buf[512];
+	uint64_t off;
+	size_t i;
+
+	for (i = 0; i < sizeof(buf) / sizeof(buf[0]); i++)
+		buf[i] = pattern;
+	for (off = 0; off < size; off += sizeof(buf))
+		if (pwrite(b->fd, buf, sizeof(buf), off) != sizeof(buf))
+			return -errno;
+	b->file_fill = pattern;
+	return 0;
+}

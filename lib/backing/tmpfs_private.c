@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-2.0
+/* tmpfs_private.c - a tmpfs file (shmem_file()) mapped MAP_PRIVATE. */
+#include <stdlib.h>
+
+#include "file_private.h"
+
+static int tmpfs_private_create(struct backing *b, uint64_t size)
+{
+	const char *dir = getenv("S2_TMPFS_DIR");
+
+	return file_private_create(b, size, dir ? dir : "/dev/shm", true);
+}
+
+static const struct backing_ops tmpfs_private = {
+	.name = "tmpfs_private",
+	.desc = "tmpfs file MAP_PRIVATE",
+	.vma = VMA_SHMEM,
+	.page_size = SZ_4K,
+	.create = tmpfs_private_create,
+	.destroy = backing_generic_destroy,
+};
+BACKING_REGISTER(tmpfs_private);

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * expect.c - feature history and per-behaviour expectations. Pure logic,
+ * no KVM: host unit tests link it on x86.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arm64.h"
+#include "expect.h"
+#include "guest.h"
+#include "uapi_compat.h"
+
+/*
+ * When each behaviour reached mainline. Where the merge version is not
+ * provable from the trees read for spec/kernel-behaviors.md, the note says
+ * so; kernels between the two trees may then need a profile.
+ */
+static const struct {
+	const char *name;
+	int major, minor;
+	const char *note;
+} history[FEAT_NR] = {
+	[FEAT_MTE_MAP_SHARED] = { "mte_map_shared", 6, 2,
+		"KVM: arm64: permit MAP_SHARED mappings with MTE enabled" },
+	[FEAT_MTE_HUGETLB] = { "mte_hugetlb", 6, 13,
+		"hugetlb: arm64: add mte support" },
+	[FEAT_ALLOW_ANY_UNCACHED] = { "allow_any_uncached", 6, 9,
+		"KVM: arm64: Set io memory s2 pte as normalnc" },
+	[FEAT_CACHEABLE_PFNMAP] = { "cacheable_pfnmap", 6, 17,
+		"cacheable PFNMAP series (merge version unconfirmed)" },
+	[FEAT_PFNMAP_NO_REFCOUNT] = { "pfnmap_no_refcount", 6, 13,
+		"KVM: Stop grabbing references to PFNMAP'd pages" },
+	[FEAT_COPY_TAGS_CHECKS] = { "copy_tags_checks", 6, 12,
+		"COPY_TAGS length/dirty-log checks (present in 6.12)" },
+};
+
+const char *feature_name(enum feature f)
+{
+	return history[f].name;
+}
+
+int parse_release(const char *release, int *major, int *minor, int *patch)
+{
+	int n;
+
+	*patch = 0;
+	n = sscanf(release, "%d.%d.%d", major, minor, patch);
+	if (n < 2 || *major < 2 || *minor < 0)
+		return -EINVAL;
+	return 0;
+}
+
+bool version_at_least(const struct kernel_facts *kf, int major, int minor)
+{
+	return kf->major > major ||
+	       (kf->major == major && kf->minor >= minor);
+}
+
+void facts_apply_versions(struct kernel_facts *kf)
+{
+	int f;
+
+	for (f = 0; f < FEAT_NR; f++) {
+		kf->feat[f] = version_at_least(kf, history[f].major,
+					       history[f].minor);
+		snprintf(kf->feat_src[f], sizeof(kf->feat_src[f]),
+			 "%s %d.%d (%s)", kf->feat[f] ? "since" : "before",
+			 history[f].major, history[f].minor,
+			 history[f].note);
+	}
+}
+
+static int apply_line(struct kernel_facts *kf, const char *path,
+		      const char *key, int val)
+{
+	int f;
+
+	for (f = 0; f < FEAT_NR; f++) {
+		if (strcmp(key, history[f].name))
+			continue;
+		kf->feat[f] = val;
+		snprintf(kf->feat_src[f], sizeof(kf->feat_src[f]),
+			 "profile %s", path);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/*
+ * Profile format: "match=GLOB" (on the release; absent = always) and
+ * "feature.NAME=0|1" lines; '#' starts a comment. Returns 1 if applied,
+ * 0 if it does not match this kernel, -errno on a malformed file.
+ */
+int facts_apply_profile(struct kernel_facts *kf, const char *path)
+{
+	char line[256], key[128];
+	int val, applied = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *s = line + strspn(line, " \t");
+
+		if (*s == '#' || *s == '\n' || !*s)
+			continue;
+		s[strcspn(s, "\n")] = 0;
+		if (!strncmp(s, "match=", 6)) {
+			if (fnmatch(s + 6, kf->release, 0)) {
+				fclose(f);
+				return 0;
+			}
+		} else if (sscanf(s, "feature.%127[a-z0-9_]=%d", key,
+				  &val) == 2 && (val == 0 || val == 1)) {
+			if (apply_line(kf, path, key, val)) {
+				fclose(f);
+				return -EINVAL;
+			}
+			applied = 1;
+		} else {
+			fclose(f);
+			return -EINVAL;
+		}
+	}
+	fclose(f);
+	if (applied)
+		snprintf(kf->profile, sizeof(kf->profile), "%s", path);
+	return applied;
+}
+
+static struct expect expect(struct outcome out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static struct expect expect(struct outcome out, const char *fmt, ...)
+{
+	struct expect e = { .out = out };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e.reason, sizeof(e.reason), fmt, ap);
+	va_end(ap);
+	return e;
+}
+
+/* VM_MTE_ALLOWED as arch_calc_vm_flag_bits() computes it. */
+static bool mte_allowed(const struct kernel_facts *kf, unsigned int vma)
+{
+	if (vma & VMA_PFNMAP)
+		return false;
+	if ((vma & VMA_HUGETLB) && !kf->feat[FEAT_MTE_HUGETLB])
+		return false;
+	return (vma & (VMA_ANON | VMA_SHMEM | VMA_HUGETLB)) != 0;
+}
+
+/* Rows 1, 6, 7, 9, 12: kvm_arch_prepare_memory_region(). */
+struct expect expect_slot_create(const struct kernel_facts *kf,
+				 unsigned int vma, bool mte)
+{
+	if (!mte)
+		return expect(out_ret(0), "rows 1/9: any VMA makes a slot "
+			      "without MTE");
+	if (!kf->feat[FEAT_MTE_MAP_SHARED]) {
+		if (vma & VMA_SHARED)
+			return expect(out_ret(-EINVAL), "row 9: MTE VMs "
+				      "refuse VM_SHARED slots before 6.2");
+		return expect(out_ret(0), "rows 1/6/12: before 6.2 only "
+			      "VM_SHARED is refused with MTE");
+	}
+	if (mte_allowed(kf, vma))
+		return expect(out_ret(0), "rows 1/7/9: VMA has "
+			      "VM_MTE_ALLOWED (%s)",
+			      kf->feat_src[FEAT_MTE_MAP_SHARED]);
+	return expect(out_ret(-EINVAL), "rows 6/7/12: no VM_MTE_ALLOWED on "
+		      "this VMA (%s; hugetlb %s)",
+		      kf->feat_src[FEAT_MTE_MAP_SHARED],
+		      kf->feat_src[FEAT_MTE_HUGETLB]);
+}
+
+/* Rows 3 and 8: cacheable RAM is mapped executable on fault. */
+struct expect expect_exec(const struct kernel_facts *kf, unsigned int vma)
+{
+	(void)kf;
+	if (vma & VMA_PFNMAP)
+		return expect(out_fault(EC_IABT_CUR, FSC_SEA), "rows 18/27: "
+			      "exec on a device mapping injects SEA-IABT");
+	return expect(out_value(GUEST_EXEC_MAGIC), "rows 3/8: Normal "
+		      "memory is executable at stage 2");
+}
+
+/* Row 34: io_mem_abort() on a KVM_MEM_READONLY slot. */
+struct expect expect_ro_slot_store(bool has_syndrome, uint64_t gpa)
+{
+	if (has_syndrome)
+		return expect(out_exit(KVM_EXIT_MMIO, gpa, true), "row 34: a "
+			      "store with ISV=1 to a RO slot exits as MMIO");
+	return expect(out_run_errno(ENOSYS), "row 34: no syndrome and no "
+		      "NISV cap: KVM_RUN fails with ENOSYS");
+}
+
+/* Rows 33/35, I2: GUP with FOLL_WRITE fails on a read-only VMA. */
+struct expect expect_mprotect_ro_store(void)
+{
+	return expect(out_run_errno(EFAULT), "rows 33/35: store after "
+		      "mprotect(PROT_READ) fails KVM_RUN with EFAULT");
+}
+
+/* Rows 36/37, I4: what a load sees after MADV_DONTNEED. */
+struct expect expect_dontneed_load(unsigned int vma, uint64_t old_data,
+				   uint64_t file_data)
+{
+	if (vma & VMA_SHARED)
+		return expect(out_value(old_data), "row 37: shared pages "
+			      "survive MADV_DONTNEED (only PTEs drop)");
+	if (vma & (VMA_FILE | VMA_SHMEM))
+		return expect(out_value(file_data), "row 36: private CoW "
+			      "copies drop; the file's data shows again");
+	return expect(out_value(0), "row 36: private anonymous memory "
+		      "reads zero after MADV_DONTNEED");
+}
+
+/* Row 38, I5: no slot, no stale translation. */
+struct expect expect_deleted_load(uint64_t gpa)
+{
+	return expect(out_exit(KVM_EXIT_MMIO, gpa, false), "row 38: a load "
+		      "from a deleted slot exits as MMIO at its IPA");
+}
+
+struct expect expect_deleted_exec(void)
+{
+	return expect(out_fault(EC_IABT_CUR, FSC_SEA), "row 38: fetch from "
+		      "a deleted slot injects SEA-IABT");
+}

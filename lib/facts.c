@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * facts.c - gather the kernel facts expectations are computed from.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "expect.h"
+#include "kvm_ioctl.h"
+
+static bool file_exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+/* QEMU's -cpu max reports implementer 0 ("reserved for software"). */
+static bool detect_tcg(void)
+{
+	const char *env = getenv("S2_TCG");
+	unsigned long midr = 1;
+	FILE *f;
+
+	if (env)
+		return atoi(env) != 0;
+	f = fopen("/sys/devices/system/cpu/cpu0/regs/identification/midr_el1",
+		  "r");
+	if (!f)
+		return false;
+	if (fscanf(f, "%lx", &midr) != 1)
+		midr = 1;
+	fclose(f);
+	return (midr >> 24) == 0;
+}
+
+static int read_dic(void)
+{
+#ifdef __aarch64__
+	uint64_t ctr;
+
+	asm volatile("mrs %0, ctr_el0" : "=r"(ctr));
+	return (ctr >> 29) & 1;
+#else
+	return -1;
+#endif
+}
+
+/* Interfaces that exist exactly when a behaviour does beat versions. */
+static void apply_interfaces(struct kernel_facts *kf)
+{
+	if (file_exists("/sys/module/kvm/parameters/allow_unsafe_mappings")) {
+		kf->feat[FEAT_PFNMAP_NO_REFCOUNT] = true;
+		snprintf(kf->feat_src[FEAT_PFNMAP_NO_REFCOUNT],
+			 sizeof(kf->feat_src[0]),
+			 "kvm.allow_unsafe_mappings exists");
+	}
+}
+
+/* configs/profiles/ beside the binary's tree, or $S2_PROFILE. */
+static void apply_profiles(struct kernel_facts *kf)
+{
+	char dir[PATH_MAX + 32], path[PATH_MAX + 320], exe[PATH_MAX];
+	const char *env = getenv("S2_PROFILE");
+	struct dirent *de;
+	ssize_t n;
+	DIR *d;
+
+	if (env) {
+		if (facts_apply_profile(kf, env) < 0)
+			fprintf(stderr, "S2_PROFILE %s: unreadable or "
+				"malformed\n", env);
+		return;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return;
+	exe[n] = 0;
+	*strrchr(exe, '/') = 0;
+	snprintf(dir, sizeof(dir), "%s/../configs/profiles", exe);
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (!strstr(de->d_name, ".conf"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (facts_apply_profile(kf, path) < 0)
+			fprintf(stderr, "profile %s is malformed\n", path);
+	}
+	closedir(d);
+}
+
+static void gather(struct kernel_facts *kf)
+{
+	struct utsname u;
+
+	uname(&u);
+	snprintf(kf->release, sizeof(kf->release), "%s", u.release);
+	if (parse_release(kf->release, &kf->major, &kf->minor, &kf->patch))
+		kf->major = kf->minor = 0;
+	kf->kvm = kvm_open();
+	if (kf->kvm >= 0) {
+		kf->kvm = 0;
+		kf->ipa_limit = kvm_check_cap(KVM_CAP_ARM_VM_IPA_SIZE);
+		kf->cap_mte = kvm_check_cap(KVM_CAP_ARM_MTE) > 0;
+		kf->cap_memory2 = kvm_check_cap(KVM_CAP_USER_MEMORY2) > 0;
+		kf->cap_nisv = kvm_check_cap(KVM_CAP_ARM_NISV_TO_USER) > 0;
+	}
+	kf->tcg = detect_tcg();
+	kf->dic = read_dic();
+	facts_apply_versions(kf);
+	apply_interfaces(kf);
+	apply_profiles(kf);
+}
+
+const struct kernel_facts *kernel_facts(void)
+{
+	static struct kernel_facts kf;
+	static bool done;
+
+	if (!done) {
+		gather(&kf);
+		done = true;
+	}
+	return &kf;
+}

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_ioctl.c - layer 1: KVM ioctl wrappers that keep errno for the caller.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "kvm_ioctl.h"
+
+static int kvm_fd = -1;
+
+static int ret_or_errno(long ret)
+{
+	return ret < 0 ? -errno : (int)ret;
+}
+
+int kvm_open(void)
+{
+	if (kvm_fd < 0) {
+		kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+		if (kvm_fd < 0)
+			return -errno;
+	}
+	return kvm_fd;
+}
+
+int kvm_check_cap(int cap)
+{
+	int fd = kvm_open();
+
+	if (fd < 0)
+		return fd;
+	return ret_or_errno(ioctl(fd, KVM_CHECK_EXTENSION, cap));
+}
+
+int kvm_vm_check_cap(int vm_fd, int cap)
+{
+	return ret_or_errno(ioctl(vm_fd, KVM_CHECK_EXTENSION, cap));
+}
+
+int kvm_create_vm(unsigned long type)
+{
+	int fd = kvm_open();
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	/* The VM fd must not leak into children forked by CoW tests. */
+	do {
+		ret = ioctl(fd, KVM_CREATE_VM, type);
+	} while (ret < 0 && errno == EINTR);
+	if (ret >= 0)
+		fcntl(ret, F_SETFD, FD_CLOEXEC);
+	return ret_or_errno(ret);
+}
+
+int kvm_create_vcpu(int vm_fd, int id)
+{
+	return ret_or_errno(ioctl(vm_fd, KVM_CREATE_VCPU, id));
+}
+
+int kvm_vcpu_mmap_size(void)
+{
+	int fd = kvm_open();
+
+	if (fd < 0)
+		return fd;
+	return ret_or_errno(ioctl(fd, KVM_GET_VCPU_MMAP_SIZE, 0));
+}
+
+int kvm_enable_cap(int fd, int cap, uint64_t arg0)
+{
+	struct kvm_enable_cap ec = { .cap = cap, .args = { arg0 } };
+
+	return ret_or_errno(ioctl(fd, KVM_ENABLE_CAP, &ec));
+}
+
+/*
+ * The v1 ioctl on purpose: it exists on every kernel (6.1 has no
+ * KVM_SET_USER_MEMORY_REGION2) and carries everything non-gmem slots need.
+ */
+int kvm_set_memslot(int vm_fd, uint32_t slot, uint32_t flags, uint64_t gpa,
+		    uint64_t size, void *hva)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = slot,
+		.flags = flags,
+		.guest_phys_addr = gpa,
+		.memory_size = size,
+		.userspace_addr = (uint64_t)(uintptr_t)hva,
+	};
+
+	return ret_or_errno(ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &r));
+}
+
+int kvm_vcpu_preferred_target(int vm_fd, struct kvm_vcpu_init *init)
+{
+	memset(init, 0, sizeof(*init));
+	return ret_or_errno(ioctl(vm_fd, KVM_ARM_PREFERRED_TARGET, init));
+}
+
+int kvm_vcpu_init(int vcpu_fd, struct kvm_vcpu_init *init)
+{
+	return ret_or_errno(ioctl(vcpu_fd, KVM_ARM_VCPU_INIT, init));
+}
+
+int kvm_get_one_reg(int vcpu_fd, uint64_t id, uint64_t *val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uint64_t)(uintptr_t)val };
+
+	return ret_or_errno(ioctl(vcpu_fd, KVM_GET_ONE_REG, &reg));
+}
+
+int kvm_set_one_reg(int vcpu_fd, uint64_t id, uint64_t val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uint64_t)(uintptr_t)&val };
+
+	return ret_or_errno(ioctl(vcpu_fd, KVM_SET_ONE_REG, &reg));
+}
+
+int kvm_run(int vcpu_fd)
+{
+	return ret_or_errno(ioctl(vcpu_fd, KVM_RUN, 0));
+}
+
+int kvm_mte_copy_tags(int vm_fd, uint64_t gpa, uint64_t len, void *buf,
+		      uint64_t flags, uint64_t reserved0)
+{
+	struct kvm_arm_copy_mte_tags args = {
+		.guest_ipa = gpa,
+		.length = len,
+		.addr = buf,
+		.flags = flags,
+		.reserved = { reserved0, 0 },
+	};
+
+	return ret_or_errno(ioctl(vm_fd, KVM_ARM_MTE_COPY_TAGS, &args));
+}

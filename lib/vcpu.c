@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vcpu.c - layer 2: vCPU setup and the call loop (see guest.h).
+ *
+ * vcpu_call() runs the vCPU until the guest function returns and keeps a
+ * list of everything KVM_RUN reported on the way (errno, MMIO exits). A
+ * probe that expects KVM_RUN -EFAULT therefore still gets control back:
+ * the recovery policy steps the guest past the access.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arm64.h"
+#include "kvm_ioctl.h"
+#include "test.h"
+#include "vm.h"
+
+#define CORE_REG(field) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | \
+			 KVM_REG_ARM_CORE | \
+			 (offsetof(struct kvm_regs, field) / sizeof(uint32_t)))
+#define REG_PC		CORE_REG(regs.pc)
+#define REG_PSTATE	CORE_REG(regs.pstate)
+#define REG_SP_EL1	CORE_REG(sp_el1)
+#define REG_X(n)	CORE_REG(regs.regs[n])
+
+#define SYS_SCTLR_EL1	ARM64_SYS_REG(3, 0, 1, 0, 0)
+#define SYS_CPACR_EL1	ARM64_SYS_REG(3, 0, 1, 0, 2)
+#define SYS_TTBR0_EL1	ARM64_SYS_REG(3, 0, 2, 0, 0)
+#define SYS_TCR_EL1	ARM64_SYS_REG(3, 0, 2, 0, 2)
+#define SYS_MAIR_EL1	ARM64_SYS_REG(3, 0, 10, 2, 0)
+#define SYS_VBAR_EL1	ARM64_SYS_REG(3, 0, 12, 0, 0)
+#define SYS_TPIDR_EL1	ARM64_SYS_REG(3, 0, 13, 0, 4)
+
+extern char guest_vectors[];
+
+int vcpu_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val)
+{
+	return kvm_get_one_reg(vcpu->fd, id, val);
+}
+
+int vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val)
+{
+	return kvm_set_one_reg(vcpu->fd, id, val);
+}
+
+static void set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val)
+{
+	int ret = vcpu_set_reg(vcpu, id, val);
+
+	if (ret)
+		test_fail("KVM_SET_ONE_REG 0x%llx: %s",
+			  (unsigned long long)id, strerror(-ret));
+}
+
+static uint64_t get_reg(struct vcpu *vcpu, uint64_t id)
+{
+	uint64_t val;
+	int ret = vcpu_get_reg(vcpu, id, &val);
+
+	if (ret)
+		test_fail("KVM_GET_ONE_REG 0x%llx: %s",
+			  (unsigned long long)id, strerror(-ret));
+	return val;
+}
+
+static void setup_regs(struct vcpu *vcpu)
+{
+	uint64_t cpu_gva = GUEST_CPU_BASE + vcpu->id * GUEST_CPU_STRIDE;
+	uint64_t sctlr = SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_I;
+	uint64_t tcr = TCR_T0SZ(GUEST_VA_BITS) | TCR_IRGN0_WBWA |
+		       TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_EPD1 |
+		       TCR_IPS_40BIT | TCR_TBI0;
+
+	if (vcpu->vm->mte)
+		sctlr |= SCTLR_ATA | SCTLR_TCF_SYNC;
+	set_reg(vcpu, SYS_MAIR_EL1, MAIR_VALUE);
+	set_reg(vcpu, SYS_TCR_EL1, tcr);
+	set_reg(vcpu, SYS_TTBR0_EL1, vcpu->vm->pgd);
+	set_reg(vcpu, SYS_CPACR_EL1, CPACR_FPEN);
+	set_reg(vcpu, SYS_VBAR_EL1, (uint64_t)(uintptr_t)guest_vectors);
+	set_reg(vcpu, SYS_TPIDR_EL1, cpu_gva);
+	set_reg(vcpu, SYS_SCTLR_EL1, sctlr);
+	set_reg(vcpu, REG_SP_EL1, cpu_gva + GUEST_CPU_STRIDE);
+	set_reg(vcpu, REG_PSTATE, PSTATE_EL1H_DAIF);
+	set_reg(vcpu, REG_PC, (uint64_t)(uintptr_t)guest_main);
+}
+
+static void wake(int sig)
+{
+	(void)sig;	/* only here to make KVM_RUN return -EINTR */
+}
+
+static void setup_timer(struct vcpu *vcpu)
+{
+	struct sigaction sa = { .sa_handler = wake };
+	struct sigevent sev = {
+		.sigev_notify = SIGEV_THREAD_ID,
+		.sigev_signo = SIGUSR1,
+	};
+
+	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART on purpose */
+	sev._sigev_un._tid = gettid();
+	vcpu->has_timer = !timer_create(CLOCK_MONOTONIC, &sev, &vcpu->timer);
+}
+
+int vcpu_add(struct vm *vm, struct vcpu **out)
+{
+	struct kvm_vcpu_init init;
+	struct vcpu *vcpu;
+	int ret;
+
+	if (vm->nr_vcpus >= GUEST_MAX_VCPUS)
+		test_fail("too many vCPUs");
+	vcpu = calloc(1, sizeof(*vcpu));
+	vcpu->vm = vm;
+	vcpu->id = vm->nr_vcpus;
+	vcpu->fd = kvm_create_vcpu(vm->fd, vcpu->id);
+	if (vcpu->fd < 0) {
+		ret = vcpu->fd;
+		free(vcpu);
+		return ret;
+	}
+	vcpu->run_size = kvm_vcpu_mmap_size();
+	vcpu->run = mmap(NULL, vcpu->run_size, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, vcpu->fd, 0);
+	if (vcpu->run == MAP_FAILED)
+		test_fail("mmap kvm_run: %s", strerror(errno));
+	ret = kvm_vcpu_preferred_target(vm->fd, &init);
+	if (!ret) {
+		init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
+		ret = kvm_vcpu_init(vcpu->fd, &init);
+	}
+	if (ret)
+		test_fail("KVM_ARM_VCPU_INIT: %s", strerror(-ret));
+	vcpu->cpu = vm_gpa2hva(vm, GUEST_CPU_BASE +
+			       vcpu->id * GUEST_CPU_STRIDE);
+	memset(vcpu->cpu, 0, sizeof(*vcpu->cpu));
+	vcpu->cpu->id = vcpu->id;
+	setup_regs(vcpu);
+	vm->vcpus[vm->nr_vcpus++] = vcpu;
+	*out = vcpu;
+	return 0;
+}
+
+struct vcpu *vcpu_add_default(struct vm *vm)
+{
+	struct vcpu *vcpu;
+	int ret = vcpu_add(vm, &vcpu);
+
+	if (ret)
+		test_fail("KVM_CREATE_VCPU: %s", strerror(-ret));
+	return vcpu;
+}
+
+void vcpu_destroy(struct vcpu *vcpu)
+{
+	if (vcpu->has_timer)
+		timer_delete(vcpu->timer);
+	munmap(vcpu->run, vcpu->run_size);
+	close(vcpu->fd);
+	free(vcpu);
+}
+
+const char *call_status_name(enum call_status s)
+{
+	static const char *const names[] = {
+		[CALL_OK] = "ok", [CALL_ASSERT] = "guest assertion",
+		[CALL_UNHANDLED] = "unhandled guest exception",
+		[CALL_STOPPED] = "stopped", [CALL_TIMEOUT] = "timeout",
+		[CALL_ERROR] = "error",
+	};
+
+	return names[s];
+}
+
+static void add_event(struct vcpu *vcpu, struct call *c, struct outcome o)
+{
+	struct run_event *ev;
+
+	if (c->nevents >= CALL_MAX_EVENTS) {
+		c->status = CALL_ERROR;
+		snprintf(c->msg, sizeof(c->msg),
+			 "more than %d KVM_RUN events in one call",
+			 CALL_MAX_EVENTS);
+		return;
+	}
+	ev = &c->events[c->nevents++];
+	ev->what = o;
+	vcpu_get_reg(vcpu, REG_PC, &ev->pc);
+}
+
+/* Step the guest past an access KVM refused to complete. */
+static void recover(struct vcpu *vcpu, enum recover how)
+{
+	if (how == RECOVER_SKIP) {
+		set_reg(vcpu, REG_PC, get_reg(vcpu, REG_PC) + 4);
+	} else if (how == RECOVER_RETURN) {
+		set_reg(vcpu, REG_PC, get_reg(vcpu, REG_X(30)));
+		set_reg(vcpu, REG_X(0), GUEST_EXEC_FAULTED);
+	}
+}
+
+static void guest_report(struct vcpu *vcpu, struct call *c, uint64_t cmd)
+{
+	struct ucall *uc = &vcpu->cpu->uc;
+
+	if (cmd == UCALL_ASSERT) {
+		c->status = CALL_ASSERT;
+		snprintf(c->msg, sizeof(c->msg),
+			 "guest assertion '%s' failed at %s:%llu "
+			 "(0x%llx vs 0x%llx)", uc->expr, uc->file,
+			 (unsigned long long)uc->line,
+			 (unsigned long long)uc->vals[0],
+			 (unsigned long long)uc->vals[1]);
+	} else {
+		c->status = CALL_UNHANDLED;
+		snprintf(c->msg, sizeof(c->msg),
+			 "unexpected guest exception: vector %llu ESR 0x%llx "
+			 "(EC 0x%llx FSC 0x%llx) FAR 0x%llx ELR 0x%llx",
+			 (unsigned long long)uc->vals[0],
+			 (unsigned long long)uc->vals[1],
+			 (unsigned long long)ESR_EC(uc->vals[1]),
+			 (unsigned long long)ESR_FSC(uc->vals[1]),
+			 (unsigned long long)uc->vals[2],
+			 (unsigned long long)uc->vals[3]);
+	}
+}
+
+/* Returns true when the run loop should stop. */
+static bool handle_ucall(struct vcpu *vcpu, struct call *c, uint64_t want)
+{
+	uint64_t cmd = vcpu->cpu->uc.cmd;
+
+	if (vcpu->run->mmio.len != 8 || !vcpu->run->mmio.is_write) {
+		c->status = CALL_ERROR;
+		snprintf(c->msg, sizeof(c->msg), "malformed ucall access");
+		return true;
+	}
+	if (cmd == want)
+		return true;
+	if (cmd == UCALL_ASSERT || cmd == UCALL_UNHANDLED) {
+		guest_report(vcpu, c, cmd);
+		return true;
+	}
+	if (cmd == UCALL_SYNC)
+		return false;
+	c->status = CALL_ERROR;
+	snprintf(c->msg, sizeof(c->msg), "ucall %llu while waiting for %llu",
+		 (unsigned long long)cmd, (unsigned long long)want);
+	return true;
+}
+
+static bool handle_exit(struct vcpu *vcpu, struct call *c, uint64_t want)
+{
+	struct kvm_run *run = vcpu->run;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_MMIO:
+		if (run->mmio.phys_addr == GUEST_UCALL_GPA)
+			return handle_ucall(vcpu, c, want);
+		add_event(vcpu, c, out_exit(KVM_EXIT_MMIO,
+					    run->mmio.phys_addr,
+					    run->mmio.is_write));
+		if (!run->mmio.is_write)
+			memcpy(run->mmio.data, &c->mmio_read_value,
+			       sizeof(run->mmio.data));
+		break;
+	case KVM_EXIT_ARM_NISV:
+		add_event(vcpu, c, out_exit(KVM_EXIT_ARM_NISV,
+					    run->arm_nisv.fault_ipa, false));
+		recover(vcpu, c->recover);
+		break;
+	default:
+		add_event(vcpu, c, out_exit(run->exit_reason, 0, false));
+		c->status = CALL_ERROR;
+		snprintf(c->msg, sizeof(c->msg), "unexpected exit reason %u",
+			 run->exit_reason);
+		return true;
+	}
+	if (c->recover == RECOVER_NONE && c->status == CALL_OK)
+		c->status = CALL_STOPPED;
+	return c->status != CALL_OK;
+}
+
+static void arm_timer(struct vcpu *vcpu, const struct timespec *deadline)
+{
+	struct itimerspec its = { .it_value = *deadline };
+
+	if (vcpu->has_timer)
+		timer_settime(vcpu->timer, TIMER_ABSTIME, &its, NULL);
+}
+
+static bool past(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > deadline->tv_sec ||
+	       (now.tv_sec == deadline->tv_sec &&
+		now.tv_nsec >= deadline->tv_nsec);
+}
+
+static void run_until(struct vcpu *vcpu, struct call *c, uint64_t want,
+		      const struct timespec *deadline)
+{
+	int ret;
+
+	while (c->status == CALL_OK) {
+		arm_timer(vcpu, deadline);
+		ret = kvm_run(vcpu->fd);
+		if (ret == -EINTR) {
+			if (past(deadline))
+				c->status = CALL_TIMEOUT;
+			continue;
+		}
+		if (ret < 0) {
+			add_event(vcpu, c, out_run_errno(-ret));
+			if (c->recover == RECOVER_NONE) {
+				if (c->status == CALL_OK)
+					c->status = CALL_STOPPED;
+				break;
+			}
+			recover(vcpu, c->recover);
+			continue;
+		}
+		if (handle_exit(vcpu, c, want))
+			break;
+	}
+	arm_timer(vcpu, &(struct timespec){ 0 });
+}
+
+void __vcpu_call(struct vcpu *vcpu, struct call *c, void *fn,
+		 const uint64_t *args, int nargs)
+{
+	struct ucall *uc = &vcpu->cpu->uc;
+	struct timespec deadline;
+	int i, ms = c->timeout_ms ? c->timeout_ms : CALL_DEFAULT_TIMEOUT_MS;
+
+	c->status = CALL_OK;
+	c->nevents = 0;
+	c->msg[0] = 0;
+	if (vcpu->broken) {
+		c->status = CALL_ERROR;
+		snprintf(c->msg, sizeof(c->msg),
+			 "vCPU unusable after an earlier failed call");
+		return;
+	}
+	if (!vcpu->has_timer)
+		setup_timer(vcpu);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += ms / 1000;
+	deadline.tv_nsec += (ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+	if (!vcpu->idle)
+		run_until(vcpu, c, UCALL_IDLE, &deadline);
+	if (c->status != CALL_OK) {
+		vcpu->broken = true;
+		return;
+	}
+	uc->fn = (uint64_t)(uintptr_t)fn;
+	for (i = 0; i < 6; i++)
+		uc->args[i] = i < nargs ? args[i] : 0;
+	uc->flush_tlb = vcpu->s1_gen != vcpu->vm->s1_gen;
+	vcpu->s1_gen = vcpu->vm->s1_gen;
+	vcpu->idle = false;
+	run_until(vcpu, c, UCALL_RETURN, &deadline);
+	if (c->status == CALL_OK)
+		c->ret = uc->ret;
+	else
+		vcpu->broken = true;
+}
+
+uint64_t __vcpu_call_ok(struct vcpu *vcpu, void *fn, const uint64_t *args,
+			int nargs)
+{
+	struct call c = { .recover = RECOVER_NONE };
+	char ev[64];
+
+	__vcpu_call(vcpu, &c, fn, args, nargs);
+	if (c.status == CALL_STOPPED) {
+		outcome_format(&c.events[0].what, ev, sizeof(ev));
+		test_fail("guest call stopped by %s at pc 0x%llx", ev,
+			  (unsigned long long)c.events[0].pc);
+	}
+	if (c.status != CALL_OK)
+		test_fail("guest call: %s: %s", call_status_name(c.status),
+			  c.msg);
+	return c.ret;
+}

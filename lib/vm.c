@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vm.c - layer 2: the VM object, its sys slot and the guest image.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kvm_ioctl.h"
+#include "test.h"
+#include "vm.h"
+
+/*
+ * Copy our own PT_LOAD segments to their link addresses in the sys slot:
+ * the guest then runs the very functions the host names by pointer.
+ */
+static void load_own_image(struct vm *vm)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	int fd, i;
+
+	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
+		test_fail("reading /proc/self/exe: %s", strerror(errno));
+	if (eh.e_type != ET_EXEC)
+		test_fail("test binary is not ET_EXEC: build with -static -no-pie");
+	for (i = 0; i < eh.e_phnum; i++) {
+		off_t off = eh.e_phoff + (off_t)i * eh.e_phentsize;
+		char *dst;
+
+		if (pread(fd, &ph, sizeof(ph), off) != sizeof(ph))
+			test_fail("reading program header %d", i);
+		if (ph.p_type != PT_LOAD)
+			continue;
+		if (ph.p_vaddr + ph.p_memsz > GUEST_IMAGE_END)
+			test_fail("image segment 0x%llx+0x%llx overlaps guest "
+				  "runtime area", (unsigned long long)ph.p_vaddr,
+				  (unsigned long long)ph.p_memsz);
+		dst = (char *)vm->sys + ph.p_vaddr;
+		if (pread(fd, dst, ph.p_filesz, ph.p_offset) !=
+		    (ssize_t)ph.p_filesz)
+			test_fail("loading segment %d", i);
+		memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
+	}
+	close(fd);
+}
+
+int vm_enable_mte(struct vm *vm)
+{
+	int ret = kvm_enable_cap(vm->fd, KVM_CAP_ARM_MTE, 0);
+
+	if (!ret)
+		vm->mte = true;
+	return ret;
+}
+
+static void setup_sys_slot(struct vm *vm)
+{
+	struct region *sys;
+	int ret;
+
+	vm->sys = mmap(NULL, GUEST_SYS_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (vm->sys == MAP_FAILED)
+		test_fail("mmap sys slot: %s", strerror(errno));
+	/* Small pages: the sys slot must not perturb THP/hugetlb counts. */
+	madvise(vm->sys, GUEST_SYS_SIZE, MADV_NOHUGEPAGE);
+	ret = vm_add_slot(vm, 0, GUEST_SYS_SIZE, vm->sys, 0, &sys);
+	if (ret)
+		test_fail("sys memslot: %s", strerror(-ret));
+	load_own_image(vm);
+	vm->pt_next = GUEST_PT_BASE;
+	vm->pgd = vm->pt_next;
+	vm->pt_next += 4096;
+	vm_map(vm, 0, 0, GUEST_SYS_SIZE, MAP_MT(MT_NORMAL));
+	vm_map(vm, GUEST_UCALL_GPA, GUEST_UCALL_GPA, 4096,
+	       MAP_MT(MT_DEVICE_nGnRE) | MAP_XN);
+}
+
+int vm_create(struct vm **out, const struct vm_opts *opts)
+{
+	struct vm *vm;
+	int ret;
+
+	ret = kvm_check_cap(KVM_CAP_ARM_VM_IPA_SIZE);
+	if (ret < GUEST_IPA_BITS)
+		test_skip("KVM IPA size %d < %d bits", ret, GUEST_IPA_BITS);
+	vm = calloc(1, sizeof(*vm));
+	if (!vm)
+		test_fail("out of memory");
+	/*
+	 * An explicit 40-bit IPA: the default on -cpu max would be 52-bit
+	 * (LPA2), which TCG walks far more slowly.
+	 */
+	vm->fd = kvm_create_vm(KVM_VM_TYPE_ARM_IPA_SIZE(GUEST_IPA_BITS));
+	if (vm->fd < 0) {
+		ret = vm->fd;
+		free(vm);
+		return ret;
+	}
+	vm->next_gpa = GUEST_REGION_BASE;
+	if (opts && opts->mte) {
+		ret = vm_enable_mte(vm);
+		if (ret) {
+			close(vm->fd);
+			free(vm);
+			return ret;
+		}
+	}
+	setup_sys_slot(vm);
+	*out = vm;
+	return 0;
+}
+
+struct vm *vm_create_default(void)
+{
+	struct vm *vm;
+	int ret = vm_create(&vm, NULL);
+
+	if (ret)
+		test_fail("KVM_CREATE_VM: %s", strerror(-ret));
+	return vm;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		vcpu_destroy(vm->vcpus[i]);
+	close(vm->fd);
+	munmap(vm->sys, GUEST_SYS_SIZE);
+	free(vm);
+}
+
+uint64_t vm_alloc_gpa(struct vm *vm, uint64_t size)
+{
+	const uint64_t align = 1ULL << 30;
+	uint64_t gpa = vm->next_gpa;
+
+	vm->next_gpa = (gpa + size + align - 1) & ~(align - 1);
+	if (vm->next_gpa > (1ULL << GUEST_VA_BITS))
+		test_fail("guest address space exhausted");
+	return gpa;
+}
+
+int vm_add_slot(struct vm *vm, uint64_t gpa, uint64_t size, void *hva,
+		uint32_t flags, struct region **out)
+{
+	struct region *r = NULL;
+	uint32_t slot;
+	int ret;
+
+	for (slot = 0; slot < VM_MAX_SLOTS; slot++) {
+		if (!vm->regions[slot].live) {
+			r = &vm->regions[slot];
+			break;
+		}
+	}
+	if (!r)
+		test_fail("out of memslots");
+	ret = kvm_set_memslot(vm->fd, slot, flags, gpa, size, hva);
+	if (ret)
+		return ret;
+	*r = (struct region){ .slot = slot, .flags = flags, .gpa = gpa,
+			      .size = size, .hva = hva, .live = true };
+	if (out)
+		*out = r;
+	return 0;
+}
+
+int vm_delete_slot(struct vm *vm, struct region *r)
+{
+	int ret = kvm_set_memslot(vm->fd, r->slot, r->flags, r->gpa, 0,
+				  r->hva);
+
+	if (!ret)
+		r->live = false;
+	return ret;
+}
+
+void *vm_gpa2hva(struct vm *vm, uint64_t gpa)
+{
+	int i;
+
+	for (i = 0; i < VM_MAX_SLOTS; i++) {
+		struct region *r = &vm->regions[i];
+
+		if (r->live && gpa >= r->gpa && gpa - r->gpa < r->size)
+			return (char *)r->hva + (gpa - r->gpa);
+	}
+	test_fail("GPA 0x%llx is in no memslot", (unsigned long long)gpa);
+}
