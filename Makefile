@@ -46,7 +46,7 @@ CASE_LISTS := $(TESTS:%=%.cases)
 PROFILES := $(patsubst configs/%,$(O)/configs/%,$(wildcard configs/profiles/*.conf))
 
 # Host unit tests: the pure layers, built natively.
-UNIT_LIB := lib/outcome.c lib/expect.c lib/memtype.c
+UNIT_LIB := lib/outcome.c lib/expect.c lib/expect_mte.c lib/memtype.c
 UNIT_SRCS := $(wildcard hosttests/unit_*.c)
 UNIT_BIN := $(O)/host/unit_tests
 

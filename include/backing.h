@@ -64,6 +64,7 @@ int backing_create(const struct backing_ops *ops, uint64_t size,
 void backing_create_or_skip(const struct backing_ops *ops, uint64_t size,
 			    struct backing *b);
 void backing_destroy(struct backing *b);
+bool backing_host_huge(struct backing *b);
 
 /* Helpers for kinds. */
 int backing_mmap(struct backing *b, uint64_t size, int prot, int flags,

@@ -57,6 +57,7 @@ const struct kernel_facts *kernel_facts(void);
 int parse_release(const char *release, int *major, int *minor, int *patch);
 bool version_at_least(const struct kernel_facts *kf, int major, int minor);
 const char *feature_name(enum feature f);
+const char *feature_note(enum feature f);
 void facts_apply_versions(struct kernel_facts *kf);
 int facts_apply_profile(struct kernel_facts *kf, const char *path);
 
@@ -74,5 +75,22 @@ struct expect expect_dontneed_load(unsigned int vma, uint64_t old_data,
 				   uint64_t file_data);
 struct expect expect_deleted_load(uint64_t gpa);
 struct expect expect_deleted_exec(void);
+
+
+/* MTE (lib/expect_mte.c), spec §4 and rows 10, 11, 41-47. */
+struct expect expect_mte_cap(bool cpu_mte);
+struct expect expect_mte_enable_after_vcpu(void);
+struct expect expect_mte_touch_after_enable(const struct kernel_facts *kf,
+					    unsigned int vma);
+struct expect expect_mte_prot_probe(const struct kernel_facts *kf,
+				    unsigned int vma);
+struct expect expect_copy_tags_to_guest_dirty(const struct kernel_facts *kf,
+					      uint64_t len);
+struct expect expect_copy_tags_huge_len(const struct kernel_facts *kf);
+struct expect expect_copy_tags_invalid(const char *what);
+
+/* Shared with expect_mte.c: build an expect with a formatted reason. */
+struct expect make_expect(struct outcome out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif

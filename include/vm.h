@@ -161,4 +161,7 @@ int vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val);
 
 const char *call_status_name(enum call_status s);
 
+/* A vCPU counter from KVM_GET_STATS_FD ("exits", "mmio_exit_user" …). */
+int vcpu_stat(struct vcpu *vcpu, const char *name, uint64_t *val);
+
 #endif

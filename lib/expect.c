@@ -35,12 +35,18 @@ static const struct {
 	[FEAT_PFNMAP_NO_REFCOUNT] = { "pfnmap_no_refcount", 6, 13,
 		"KVM: Stop grabbing references to PFNMAP'd pages" },
 	[FEAT_COPY_TAGS_CHECKS] = { "copy_tags_checks", 6, 12,
-		"COPY_TAGS length/dirty-log checks (present in 6.12)" },
+		"COPY_TAGS length/dirty-log checks: in 6.12, not 6.1; "
+		"exact merge unconfirmed" },
 };
 
 const char *feature_name(enum feature f)
 {
 	return history[f].name;
+}
+
+const char *feature_note(enum feature f)
+{
+	return history[f].note;
 }
 
 int parse_release(const char *release, int *major, int *minor, int *patch)
@@ -68,9 +74,8 @@ void facts_apply_versions(struct kernel_facts *kf)
 		kf->feat[f] = version_at_least(kf, history[f].major,
 					       history[f].minor);
 		snprintf(kf->feat_src[f], sizeof(kf->feat_src[f]),
-			 "%s %d.%d (%s)", kf->feat[f] ? "since" : "before",
-			 history[f].major, history[f].minor,
-			 history[f].note);
+			 "%s %d.%d", kf->feat[f] ? "since" : "before",
+			 history[f].major, history[f].minor);
 	}
 }
 
@@ -132,10 +137,7 @@ int facts_apply_profile(struct kernel_facts *kf, const char *path)
 	return applied;
 }
 
-static struct expect expect(struct outcome out, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static struct expect expect(struct outcome out, const char *fmt, ...)
+struct expect make_expect(struct outcome out, const char *fmt, ...)
 {
 	struct expect e = { .out = out };
 	va_list ap;
@@ -161,20 +163,20 @@ struct expect expect_slot_create(const struct kernel_facts *kf,
 				 unsigned int vma, bool mte)
 {
 	if (!mte)
-		return expect(out_ret(0), "rows 1/9: any VMA makes a slot "
+		return make_expect(out_ret(0), "rows 1/9: any VMA makes a slot "
 			      "without MTE");
 	if (!kf->feat[FEAT_MTE_MAP_SHARED]) {
 		if (vma & VMA_SHARED)
-			return expect(out_ret(-EINVAL), "row 9: MTE VMs "
+			return make_expect(out_ret(-EINVAL), "row 9: MTE VMs "
 				      "refuse VM_SHARED slots before 6.2");
-		return expect(out_ret(0), "rows 1/6/12: before 6.2 only "
+		return make_expect(out_ret(0), "rows 1/6/12: before 6.2 only "
 			      "VM_SHARED is refused with MTE");
 	}
 	if (mte_allowed(kf, vma))
-		return expect(out_ret(0), "rows 1/7/9: VMA has "
+		return make_expect(out_ret(0), "rows 1/7/9: VMA has "
 			      "VM_MTE_ALLOWED (%s)",
 			      kf->feat_src[FEAT_MTE_MAP_SHARED]);
-	return expect(out_ret(-EINVAL), "rows 6/7/12: no VM_MTE_ALLOWED on "
+	return make_expect(out_ret(-EINVAL), "rows 6/7/12: no VM_MTE_ALLOWED on "
 		      "this VMA (%s; hugetlb %s)",
 		      kf->feat_src[FEAT_MTE_MAP_SHARED],
 		      kf->feat_src[FEAT_MTE_HUGETLB]);
@@ -185,9 +187,9 @@ struct expect expect_exec(const struct kernel_facts *kf, unsigned int vma)
 {
 	(void)kf;
 	if (vma & VMA_PFNMAP)
-		return expect(out_fault(EC_IABT_CUR, FSC_SEA), "rows 18/27: "
+		return make_expect(out_fault(EC_IABT_CUR, FSC_SEA), "rows 18/27: "
 			      "exec on a device mapping injects SEA-IABT");
-	return expect(out_value(GUEST_EXEC_MAGIC), "rows 3/8: Normal "
+	return make_expect(out_value(GUEST_EXEC_MAGIC), "rows 3/8: Normal "
 		      "memory is executable at stage 2");
 }
 
@@ -195,16 +197,16 @@ struct expect expect_exec(const struct kernel_facts *kf, unsigned int vma)
 struct expect expect_ro_slot_store(bool has_syndrome, uint64_t gpa)
 {
 	if (has_syndrome)
-		return expect(out_exit(KVM_EXIT_MMIO, gpa, true), "row 34: a "
+		return make_expect(out_exit(KVM_EXIT_MMIO, gpa, true), "row 34: a "
 			      "store with ISV=1 to a RO slot exits as MMIO");
-	return expect(out_run_errno(ENOSYS), "row 34: no syndrome and no "
+	return make_expect(out_run_errno(ENOSYS), "row 34: no syndrome and no "
 		      "NISV cap: KVM_RUN fails with ENOSYS");
 }
 
 /* Rows 33/35, I2: GUP with FOLL_WRITE fails on a read-only VMA. */
 struct expect expect_mprotect_ro_store(void)
 {
-	return expect(out_run_errno(EFAULT), "rows 33/35: store after "
+	return make_expect(out_run_errno(EFAULT), "rows 33/35: store after "
 		      "mprotect(PROT_READ) fails KVM_RUN with EFAULT");
 }
 
@@ -213,24 +215,24 @@ struct expect expect_dontneed_load(unsigned int vma, uint64_t old_data,
 				   uint64_t file_data)
 {
 	if (vma & VMA_SHARED)
-		return expect(out_value(old_data), "row 37: shared pages "
+		return make_expect(out_value(old_data), "row 37: shared pages "
 			      "survive MADV_DONTNEED (only PTEs drop)");
 	if (vma & (VMA_FILE | VMA_SHMEM))
-		return expect(out_value(file_data), "row 36: private CoW "
+		return make_expect(out_value(file_data), "row 36: private CoW "
 			      "copies drop; the file's data shows again");
-	return expect(out_value(0), "row 36: private anonymous memory "
+	return make_expect(out_value(0), "row 36: private anonymous memory "
 		      "reads zero after MADV_DONTNEED");
 }
 
 /* Row 38, I5: no slot, no stale translation. */
 struct expect expect_deleted_load(uint64_t gpa)
 {
-	return expect(out_exit(KVM_EXIT_MMIO, gpa, false), "row 38: a load "
+	return make_expect(out_exit(KVM_EXIT_MMIO, gpa, false), "row 38: a load "
 		      "from a deleted slot exits as MMIO at its IPA");
 }
 
 struct expect expect_deleted_exec(void)
 {
-	return expect(out_fault(EC_IABT_CUR, FSC_SEA), "row 38: fetch from "
+	return make_expect(out_fault(EC_IABT_CUR, FSC_SEA), "row 38: fetch from "
 		      "a deleted slot injects SEA-IABT");
 }

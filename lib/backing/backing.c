@@ -153,3 +153,28 @@ int backing_fill_file(struct backing *b, uint64_t size, uint64_t pattern)
 	b->file_fill = pattern;
 	return 0;
 }
+
+/* Whether the host maps b's first 2M with one huge page (hugetlb or THP). */
+bool backing_host_huge(struct backing *b)
+{
+	uintptr_t start, end, hva = (uintptr_t)b->hva;
+	char line[256];
+	bool in_vma = false, huge = false;
+	long kb;
+	FILE *f;
+
+	if (b->ops->vma & VMA_HUGETLB)
+		return true;
+	f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2)
+			in_vma = hva >= start && hva < end;
+		else if (in_vma &&
+			 sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+			huge = kb >= 2048;
+	}
+	fclose(f);
+	return huge;
+}

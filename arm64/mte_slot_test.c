@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mte_slot_test - KVM_CAP_ARM_MTE: when it can be enabled, which memslots
+ * an MTE VM accepts for every backing, whether mprotect(PROT_MTE) predicts
+ * that (6.2+), and what the first guest touch does when MTE was enabled
+ * after the slot was made.
+ *
+ * Matrix rows 1, 6, 7, 9, 10, 12, 47 of spec/kernel-behaviors.md §10;
+ * row 26 (device slots) waits for the PFNMAP backings.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "backing.h"
+#include "expect.h"
+#include "mte.h"
+#include "probe.h"
+#include "test.h"
+#include "vm.h"
+
+#define REGION_SIZE	SZ_2M
+
+static void case_cap(const struct test_case *tc, struct result *res);
+static void case_enable_before_vcpu(const struct test_case *tc,
+				    struct result *res);
+static void case_enable_after_vcpu(const struct test_case *tc,
+				   struct result *res);
+static void case_create(const struct test_case *tc, struct result *res);
+static void case_enable_after_slot(const struct test_case *tc,
+				   struct result *res);
+
+static const struct {
+	const char *name;
+	void (*fn)(const struct test_case *, struct result *);
+} vm_cases[] = {
+	{ "cap", case_cap },
+	{ "enable_before_vcpu", case_enable_before_vcpu },
+	{ "enable_after_vcpu", case_enable_after_vcpu },
+};
+
+static const struct {
+	const char *name;
+	void (*fn)(const struct test_case *, struct result *);
+} backing_cases[] = {
+	{ "create", case_create },
+	{ "enable_after_slot", case_enable_after_slot },
+};
+
+/* Guest code: lib/arm64/mte.S (tag reads) and guest.c (probes). */
+
+/* Host code */
+
+static void case_cap(const struct test_case *tc, struct result *res)
+{
+	const struct kernel_facts *kf = kernel_facts();
+	struct expect e = expect_mte_cap(cpu_has_mte());
+	struct outcome obs;
+
+	if (kf->kvm)
+		test_skip("/dev/kvm: %s", strerror(-kf->kvm));
+	obs = out_value(kf->cap_mte);
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+static void case_enable_before_vcpu(const struct test_case *tc,
+				    struct result *res)
+{
+	struct vm *vm;
+	struct outcome obs, exp = out_ret(0);
+	int ret;
+
+	mte_require();
+	ret = vm_create(&vm, NULL);
+	if (ret)
+		test_fail("KVM_CREATE_VM: %s", strerror(-ret));
+	obs = out_ret(vm_enable_mte(vm));
+	result_outcome(res, &obs, &exp, "api.rst: KVM_CAP_ARM_MTE may be "
+		       "enabled before any vCPU is created");
+}
+
+static void case_enable_after_vcpu(const struct test_case *tc,
+				   struct result *res)
+{
+	struct expect e = expect_mte_enable_after_vcpu();
+	struct vm *vm;
+	struct outcome obs;
+
+	mte_require();
+	vm = vm_create_default();
+	vcpu_add_default(vm);
+	obs = out_ret(vm_enable_mte(vm));
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+/* Rows 1, 6, 7, 9, 12; on 6.2+ mprotect(PROT_MTE) must agree. */
+static void case_create(const struct test_case *tc, struct result *res)
+{
+	const struct backing_ops *ops = tc->arg;
+	const struct kernel_facts *kf = kernel_facts();
+	struct expect e = expect_slot_create(kf, ops->vma, true);
+	struct expect p = expect_mte_prot_probe(kf, ops->vma);
+	struct outcome obs;
+	struct backing b;
+	struct vm *vm = mte_vm_create();
+
+	backing_create_or_skip(ops, REGION_SIZE, &b);
+	obs = out_ret(vm_add_slot(vm, vm_alloc_gpa(vm, REGION_SIZE),
+				  REGION_SIZE, b.hva, 0, NULL));
+	result_outcome(res, &obs, &e.out, e.reason);
+	if (!kf->feat[FEAT_MTE_MAP_SHARED])
+		return;	/* 6.1 checks VM_SHARED, not VM_MTE_ALLOWED */
+	obs = out_ret(mte_prot_probe(b.hva, REGION_SIZE));
+	result_diag(res, "mprotect(PROT_MTE): %s", errno_name(obs.err));
+	result_outcome(res, &obs, &p.out, p.reason);
+}
+
+/* Row 10: the slot predates MTE, so only the first fault can refuse. */
+static void case_enable_after_slot(const struct test_case *tc,
+				   struct result *res)
+{
+	const struct backing_ops *ops = tc->arg;
+	struct expect e = expect_mte_touch_after_enable(kernel_facts(),
+							 ops->vma);
+	struct outcome obs;
+	struct backing b;
+	struct vcpu *vcpu;
+	struct vm *vm;
+	uint64_t gpa;
+	int ret;
+
+	mte_require();
+	backing_create_or_skip(ops, REGION_SIZE, &b);
+	vm = vm_create_default();
+	gpa = vm_alloc_gpa(vm, REGION_SIZE);
+	ret = vm_add_slot(vm, gpa, REGION_SIZE, b.hva, 0, NULL);
+	if (ret)
+		test_fail("slot before MTE: %s", strerror(-ret));
+	ret = vm_enable_mte(vm);
+	if (ret)
+		test_fail("enabling MTE with a slot present: %s",
+			  strerror(-ret));
+	mte_map_tagged(vm, gpa, REGION_SIZE);
+	vcpu = vcpu_add_default(vm);
+	/* Host data first, so the page has content but no tags yet. */
+	memset(b.hva, 0xa5, 4096);
+	obs = probe(vcpu, PROBE_LDG, gpa, 0);
+	if (obs.kind == OUT_COMPLETED)
+		obs = out_value((obs.value >> 56) & 0xf);
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+int main(int argc, char **argv)
+{
+	struct test_suite suite = {
+		.name = "mte_slot_test",
+		.summary = "KVM_CAP_ARM_MTE enabling and MTE memslot "
+			   "acceptance per backing",
+	};
+	const struct backing_ops *const *b;
+	size_t i;
+
+	for (i = 0; i < sizeof(vm_cases) / sizeof(vm_cases[0]); i++)
+		suite_add(&suite, vm_cases[i].fn, NULL, NULL, "mte/%s",
+			  vm_cases[i].name);
+	for_each_backing(b)
+		for (i = 0; i < sizeof(backing_cases) /
+				sizeof(backing_cases[0]); i++)
+			suite_add(&suite, backing_cases[i].fn, *b, NULL,
+				  "%s/%s", (*b)->name, backing_cases[i].name);
+	return test_main(argc, argv, &suite);
+}

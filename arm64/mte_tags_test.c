@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mte_tags_test - what the guest gets as tag storage: fresh pages read tag
+ * 0 (sanitised on first fault), STG/LDG round-trip, a mismatched pointer
+ * takes a synchronous tag-check fault, KVM_ARM_MTE_COPY_TAGS moves tags
+ * both ways and refuses malformed requests, and on MAP_SHARED memory tags
+ * live with the page: two VMs and a VMM PROT_MTE alias see each other's
+ * tags, and racing first touches never lose a written tag (PG_mte_lock).
+ *
+ * Matrix rows 4, 11, 45, 46 and §4.3/§4.4 of spec/kernel-behaviors.md.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "backing.h"
+#include "expect.h"
+#include "kvm_ioctl.h"
+#include "mte.h"
+#include "probe.h"
+#include "test.h"
+#include "vm.h"
+
+#define REGION_SIZE	SZ_2M
+#define PAGE		SZ_4K
+#define TAG_A		5
+#define TAG_B		3
+#define RACE_PAGES	128
+
+static void case_fresh_zero(const struct test_case *tc, struct result *res);
+static void case_stg_ldg(const struct test_case *tc, struct result *res);
+static void case_tag_check(const struct test_case *tc, struct result *res);
+static void case_copy_from(const struct test_case *tc, struct result *res);
+static void case_copy_to(const struct test_case *tc, struct result *res);
+static void case_copy_invalid(const struct test_case *tc,
+			      struct result *res);
+static void case_copy_huge_len(const struct test_case *tc,
+			       struct result *res);
+static void case_copy_dirty(const struct test_case *tc, struct result *res);
+static void case_two_vms(const struct test_case *tc, struct result *res);
+static void case_vmm_alias(const struct test_case *tc, struct result *res);
+static void case_race(const struct test_case *tc, struct result *res);
+
+struct tc_def {
+	const char *name;
+	void (*fn)(const struct test_case *, struct result *);
+};
+
+/* Run on every backing whose MTE slot the kernel accepts. */
+static const struct tc_def per_backing[] = {
+	{ "fresh_tags_zero", case_fresh_zero },
+	{ "stg_ldg", case_stg_ldg },
+	{ "tag_check_fault", case_tag_check },
+};
+
+/* COPY_TAGS ABI on anonymous memory, and sharing on memfd. */
+static const struct tc_def single[] = {
+	{ "copy_tags/from_guest", case_copy_from },
+	{ "copy_tags/to_guest", case_copy_to },
+	{ "copy_tags/invalid", case_copy_invalid },
+	{ "copy_tags/huge_length", case_copy_huge_len },
+	{ "copy_tags/to_guest_dirty_log", case_copy_dirty },
+	{ "shared/two_vms", case_two_vms },
+	{ "shared/vmm_alias", case_vmm_alias },
+	{ "shared/first_touch_race", case_race },
+};
+
+/* Guest code */
+
+/* Tag granule 0 of every page of [base, +pages): page i gets race_tag(i). */
+static unsigned int race_tag(uint64_t i)
+{
+	return 1 + i % 14;
+}
+
+static uint64_t guest_tag_pages(uint64_t base, uint64_t pages)
+{
+	uint64_t i;
+
+	for (i = 0; i < pages; i++)
+		guest_mte_set(tag_ptr(base + i * PAGE, race_tag(i)),
+			      MTE_GRANULE);
+	return 0;
+}
+
+/* First-touch every page from the other end, reading tags. */
+static uint64_t guest_read_pages(uint64_t base, uint64_t pages)
+{
+	uint64_t i, sum = 0;
+
+	for (i = pages; i-- > 0;)
+		sum += guest_mte_get(base + i * PAGE);
+	return sum;
+}
+
+/* Host code */
+
+struct mte_fixture {
+	struct backing b;
+	struct vm *vm;
+	struct vcpu *vcpu;
+	uint64_t gpa;
+};
+
+/* An MTE VM with the backing as a Tagged slot; SKIP if refused. */
+static void setup(struct mte_fixture *f, const struct backing_ops *ops,
+		  uint32_t flags)
+{
+	int ret;
+
+	f->vm = mte_vm_create();
+	backing_create_or_skip(ops, REGION_SIZE, &f->b);
+	f->gpa = vm_alloc_gpa(f->vm, REGION_SIZE);
+	ret = vm_add_slot(f->vm, f->gpa, REGION_SIZE, f->b.hva, flags, NULL);
+	if (ret == -EINVAL)
+		test_skip("%s slot refused with MTE on this kernel (EINVAL; "
+			  "see mte_slot_test)", ops->name);
+	if (ret)
+		test_fail("MTE slot: %s", strerror(-ret));
+	mte_map_tagged(f->vm, f->gpa, REGION_SIZE);
+	f->vcpu = vcpu_add_default(f->vm);
+}
+
+static uint64_t count_not(struct mte_fixture *f, uint64_t gpa, uint64_t len,
+			  unsigned int tag)
+{
+	return vcpu_call_ok(f->vcpu, guest_mte_count, gpa, len, tag);
+}
+
+/* Row 4 / §4.3: the first stage-2 fault clears stale tags. */
+static void case_fresh_zero(const struct test_case *tc, struct result *res)
+{
+	struct mte_fixture f;
+	struct outcome obs, exp = out_value(0);
+
+	setup(&f, tc->arg, 0);
+	memset(f.b.hva, 0x5a, PAGE);
+	obs = out_value(count_not(&f, f.gpa, PAGE, 0));
+	result_outcome(res, &obs, &exp, "row 4: a page KVM maps first "
+		       "reads tag 0 in every granule (granules with another "
+		       "tag)");
+}
+
+static void case_stg_ldg(const struct test_case *tc, struct result *res)
+{
+	struct mte_fixture f;
+	struct outcome obs, exp = out_value(0);
+
+	setup(&f, tc->arg, 0);
+	vcpu_call_ok(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
+	obs = out_value(count_not(&f, f.gpa, PAGE, TAG_A));
+	result_outcome(res, &obs, &exp, "row 4: STG then LDG round-trips "
+		       "(granules with another tag)");
+}
+
+static void case_tag_check(const struct test_case *tc, struct result *res)
+{
+	struct outcome bad, good, exp_good = out_completed();
+	struct outcome exp_bad = out_fault(EC_DABT_CUR, FSC_TAG_CHECK);
+	struct mte_fixture f;
+
+	setup(&f, tc->arg, 0);
+	vcpu_call_ok(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
+	bad = probe(f.vcpu, PROBE_LOAD, tag_ptr(f.gpa, TAG_B), 0);
+	result_outcome(res, &bad, &exp_bad, "row 4: a pointer tag that "
+		       "differs from the allocation tag faults (TCF=sync)");
+	good = probe(f.vcpu, PROBE_LOAD, tag_ptr(f.gpa, TAG_A), 0);
+	result_outcome(res, &good, &exp_good, "row 4: the matching tag "
+		       "loads");
+}
+
+static uint64_t mismatches(const uint8_t *tags, uint64_t n, uint8_t tag)
+{
+	uint64_t i, bad = 0;
+
+	for (i = 0; i < n; i++)
+		bad += (tags[i] & 0xf) != tag;
+	return bad;
+}
+
+static void case_copy_from(const struct test_case *tc, struct result *res)
+{
+	uint8_t tags[PAGE / MTE_GRANULE];
+	struct outcome obs, exp = out_value(0);
+	struct mte_fixture f;
+	long ret;
+
+	setup(&f, backing_find("anon_4k"), 0);
+	vcpu_call_ok(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
+	ret = mte_tags_from_guest(f.vm, f.gpa, PAGE, tags);
+	if (ret != PAGE)
+		test_fail("COPY_TAGS FROM_GUEST returned %ld", ret);
+	obs = out_value(mismatches(tags, sizeof(tags), TAG_A));
+	result_outcome(res, &obs, &exp, "§4.4: FROM_GUEST returns the tags "
+		       "the guest stored (granules that differ)");
+}
+
+static void case_copy_to(const struct test_case *tc, struct result *res)
+{
+	uint8_t tags[PAGE / MTE_GRANULE];
+	struct outcome obs, exp = out_value(0);
+	struct mte_fixture f;
+	long ret;
+
+	setup(&f, backing_find("anon_4k"), 0);
+	memset(tags, TAG_B, sizeof(tags));
+	ret = mte_tags_to_guest(f.vm, f.gpa, PAGE, tags);
+	if (ret != PAGE)
+		test_fail("COPY_TAGS TO_GUEST returned %ld", ret);
+	obs = out_value(count_not(&f, f.gpa, PAGE, TAG_B));
+	result_outcome(res, &obs, &exp, "§4.4: the guest's LDG sees tags "
+		       "written by TO_GUEST (granules that differ)");
+}
+
+/* §4.4: every malformed request is EINVAL, whichever check trips. */
+static void case_copy_invalid(const struct test_case *tc, struct result *res)
+{
+	static const struct {
+		const char *what;
+		uint64_t off, len, flags, reserved;
+	} bad[] = {
+		{ "unaligned IPA", 16, PAGE, KVM_ARM_TAGS_FROM_GUEST, 0 },
+		{ "unaligned length", 0, PAGE + 16, KVM_ARM_TAGS_FROM_GUEST, 0 },
+		{ "unknown flags", 0, PAGE, 2, 0 },
+		{ "reserved != 0", 0, PAGE, KVM_ARM_TAGS_FROM_GUEST, 1 },
+	};
+	uint8_t tags[2 * PAGE / MTE_GRANULE];
+	struct mte_fixture f;
+	struct outcome obs;
+	struct expect e;
+	struct vm *plain;
+	size_t i;
+
+	setup(&f, backing_find("anon_4k"), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		e = expect_copy_tags_invalid(bad[i].what);
+		obs = out_ret(kvm_mte_copy_tags(f.vm->fd, f.gpa + bad[i].off,
+						bad[i].len, tags,
+						bad[i].flags,
+						bad[i].reserved));
+		result_diag(res, "%s: %s", bad[i].what, errno_name(obs.err));
+		result_outcome(res, &obs, &e.out, e.reason);
+	}
+	plain = vm_create_default();
+	e = expect_copy_tags_invalid("a VM without MTE");
+	obs = out_ret(mte_tags_from_guest(plain, GUEST_REGION_BASE, PAGE,
+					  tags));
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+static void case_copy_huge_len(const struct test_case *tc,
+			       struct result *res)
+{
+	const struct kernel_facts *kf = kernel_facts();
+	struct expect e = expect_copy_tags_huge_len(kf);
+	struct mte_fixture f;
+	struct outcome obs;
+	uint8_t tags[16];
+
+	if (!kf->feat[FEAT_COPY_TAGS_CHECKS])
+		test_skip("no INT_MAX check here (%s): the kernel would walk "
+			  "2 GiB of IPA", kf->feat_src[FEAT_COPY_TAGS_CHECKS]);
+	setup(&f, backing_find("anon_4k"), 0);
+	obs = out_ret(mte_tags_from_guest(f.vm, f.gpa, 0x80000000ULL, tags));
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+static void case_copy_dirty(const struct test_case *tc, struct result *res)
+{
+	struct expect e = expect_copy_tags_to_guest_dirty(kernel_facts(),
+							  PAGE);
+	uint8_t tags[PAGE / MTE_GRANULE];
+	struct mte_fixture f;
+	struct outcome obs;
+
+	setup(&f, backing_find("anon_4k"), KVM_MEM_LOG_DIRTY_PAGES);
+	memset(tags, TAG_A, sizeof(tags));
+	obs = out_ret(mte_tags_to_guest(f.vm, f.gpa, PAGE, tags));
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+/* A second MTE VM over the same memfd pages. */
+static struct vcpu *second_vm(struct mte_fixture *f)
+{
+	struct vm *vm = mte_vm_create();
+	uint64_t gpa = vm_alloc_gpa(vm, REGION_SIZE);
+	void *view;
+	int ret;
+
+	view = mmap(NULL, REGION_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+		    f->b.fd, 0);
+	if (view == MAP_FAILED)
+		test_fail("second mapping of the memfd: %s", strerror(errno));
+	ret = vm_add_slot(vm, gpa, REGION_SIZE, view, 0, NULL);
+	if (ret)
+		test_fail("second VM's slot: %s", strerror(-ret));
+	if (gpa != f->gpa)
+		test_fail("the two VMs lay out slots differently");
+	mte_map_tagged(vm, gpa, REGION_SIZE);
+	return vcpu_add_default(vm);
+}
+
+/* Row 11: tags belong to the physical page, not to a VM. */
+static void case_two_vms(const struct test_case *tc, struct result *res)
+{
+	struct outcome obs, exp = out_value(0);
+	struct mte_fixture f;
+	struct vcpu *other;
+
+	setup(&f, backing_find("memfd_shared"), 0);
+	other = second_vm(&f);
+	vcpu_call_ok(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
+	obs = out_value(vcpu_call_ok(other, guest_mte_count, f.gpa, PAGE,
+				     TAG_A));
+	result_outcome(res, &obs, &exp, "row 11: VM B reads the tags VM A "
+		       "stored in shared memory (granules that differ)");
+}
+
+/* Row 11: the VMM's own PROT_MTE mapping and the guest share tags. */
+static void case_vmm_alias(const struct test_case *tc, struct result *res)
+{
+	struct outcome obs, exp = out_value(0);
+	struct mte_fixture f;
+	uint8_t *alias;
+
+	setup(&f, backing_find("memfd_shared"), 0);
+	alias = mmap(NULL, REGION_SIZE, PROT_READ | PROT_WRITE | PROT_MTE_FLAG,
+		     MAP_SHARED, f.b.fd, 0);
+	if (alias == MAP_FAILED)
+		test_fail("PROT_MTE mapping of the memfd: %s", strerror(errno));
+	vcpu_call_ok(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
+	obs = out_value(guest_mte_count((uint64_t)(uintptr_t)alias, PAGE,
+					TAG_A));
+	result_outcome(res, &obs, &exp, "row 11: the VMM's PROT_MTE view "
+		       "reads the guest's tags (granules that differ)");
+	guest_mte_set(tag_ptr((uint64_t)(uintptr_t)alias + PAGE, TAG_B),
+		      PAGE);
+	obs = out_value(count_not(&f, f.gpa + PAGE, PAGE, TAG_B));
+	result_outcome(res, &obs, &exp, "row 11: the guest reads tags the "
+		       "VMM stored (granules that differ)");
+}
+
+struct racer {
+	struct vcpu *vcpu;
+	void *fn;
+	uint64_t base;
+	uint8_t *alias;
+};
+
+static void *race_vcpu(void *arg)
+{
+	struct racer *r = arg;
+
+	vcpu_call_ok(r->vcpu, r->fn, r->base, RACE_PAGES);
+	return NULL;
+}
+
+static void *race_host(void *arg)
+{
+	struct racer *r = arg;
+	uint64_t i;
+
+	for (i = 0; i < RACE_PAGES; i += 2)
+		guest_mte_get((uint64_t)(uintptr_t)r->alias + i * PAGE);
+	return NULL;
+}
+
+/*
+ * §4.3: first touches from two vCPUs and the VMM race one writer. Without
+ * PG_mte_lock a late sanitiser could wipe a tag already written.
+ */
+static void case_race(const struct test_case *tc, struct result *res)
+{
+	uint8_t tags[RACE_PAGES * PAGE / MTE_GRANULE];
+	struct racer r[3];
+	struct mte_fixture f;
+	struct outcome obs, exp = out_value(0);
+	pthread_t th[3];
+	uint64_t i, lost = 0, stale = 0;
+	int n;
+
+	setup(&f, backing_find("memfd_shared"), 0);
+	r[0] = (struct racer){ f.vcpu, guest_tag_pages, f.gpa, NULL };
+	r[1] = (struct racer){ vcpu_add_default(f.vm), guest_read_pages,
+			       f.gpa, NULL };
+	r[2].alias = mmap(NULL, REGION_SIZE,
+			  PROT_READ | PROT_WRITE | PROT_MTE_FLAG, MAP_SHARED,
+			  f.b.fd, 0);
+	if (r[2].alias == MAP_FAILED)
+		test_fail("PROT_MTE mapping: %s", strerror(errno));
+	for (n = 0; n < 3; n++)
+		pthread_create(&th[n], NULL, n < 2 ? race_vcpu : race_host,
+			       &r[n]);
+	for (n = 0; n < 3; n++)
+		pthread_join(th[n], NULL);
+	if (mte_tags_from_guest(f.vm, f.gpa, sizeof(tags) * MTE_GRANULE,
+				tags) != (long)sizeof(tags) * MTE_GRANULE)
+		test_fail("COPY_TAGS FROM_GUEST after the race failed");
+	for (i = 0; i < RACE_PAGES; i++) {
+		lost += tags[i * PAGE / MTE_GRANULE] != race_tag(i);
+		stale += mismatches(&tags[i * PAGE / MTE_GRANULE + 1],
+				    PAGE / MTE_GRANULE - 1, 0);
+	}
+	result_diag(res, "%d pages: %llu lost tags, %llu stale granules",
+		    RACE_PAGES, (unsigned long long)lost,
+		    (unsigned long long)stale);
+	obs = out_value(lost);
+	result_outcome(res, &obs, &exp, "§4.3: no written tag is lost to a "
+		       "racing first-touch sanitiser (pages)");
+	obs = out_value(stale);
+	result_outcome(res, &obs, &exp, "§4.3: untouched granules read 0, "
+		       "never stale tags (granules)");
+}
+
+int main(int argc, char **argv)
+{
+	struct test_suite suite = {
+		.name = "mte_tags_test",
+		.summary = "guest tag storage: sanitising, STG/LDG, tag "
+			   "checks, COPY_TAGS, shared pages",
+	};
+	const struct backing_ops *const *b;
+	size_t i;
+
+	for_each_backing(b)
+		for (i = 0; i < sizeof(per_backing) / sizeof(per_backing[0]);
+		     i++)
+			suite_add(&suite, per_backing[i].fn, *b, NULL,
+				  "%s/%s", (*b)->name, per_backing[i].name);
+	for (i = 0; i < sizeof(single) / sizeof(single[0]); i++)
+		suite_add(&suite, single[i].fn, NULL, NULL, "%s",
+			  single[i].name);
+	return test_main(argc, argv, &suite);
+}
