@@ -38,10 +38,13 @@ LIB_SRCS := $(wildcard lib/*.c lib/backing/*.c)
 GUEST_SRCS := $(wildcard lib/arm64/*.c)
 ASM_SRCS := $(wildcard lib/arm64/*.S)
 TEST_SRCS := $(wildcard arm64/*_test.c)
+# Benchmarks print numbers, never verdicts: kept apart from the tests.
+BENCH_SRCS := $(wildcard arm64/*_bench.c)
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o) $(GUEST_SRCS:%.c=$(O)/%.o) \
 	    $(ASM_SRCS:%.S=$(O)/%.o)
 TESTS := $(TEST_SRCS:arm64/%.c=$(O)/arm64/%)
+BENCHES := $(BENCH_SRCS:arm64/%.c=$(O)/bench/%)
 CASE_LISTS := $(TESTS:%=%.cases)
 PROFILES := $(patsubst configs/%,$(O)/configs/%,$(wildcard configs/profiles/*.conf))
 
@@ -51,7 +54,7 @@ UNIT_SRCS := $(wildcard hosttests/unit_*.c)
 UNIT_BIN := $(O)/host/unit_tests
 
 .PHONY: all unit check clean
-all: $(TESTS) $(CASE_LISTS) $(PROFILES)
+all: $(TESTS) $(CASE_LISTS) $(PROFILES) $(BENCHES)
 
 $(O)/lib/arm64/%.o: lib/arm64/%.c
 	@mkdir -p $(@D)
@@ -66,6 +69,10 @@ $(O)/%.o: %.S
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(O)/arm64/%: $(O)/arm64/%.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/bench/%: $(O)/arm64/%.o $(LIB_OBJS)
+	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Case lists let x86 hosts answer --list without booting a VM.
