@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mte_lifetime_test - guest MTE tags survive what the host does to the
+ * page behind them: a CoW break after fork, swap-out and swap-in, NUMA
+ * migration; and KSM never merges pages of an MTE VM (while it does merge
+ * the same pages without MTE, which shows KSM was really running).
+ *
+ * Matrix rows 41-44 of spec/kernel-behaviors.md §10, §4.3.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backing.h"
+#include "expect.h"
+#include "mte.h"
+#include "probe.h"
+#include "test.h"
+#include "vm.h"
+
+#define REGION_SIZE	SZ_2M
+#define PAGE		SZ_4K
+#define TAG		0xb
+#define DATA		0x7a7a7a7a12345678ULL
+#define KSM_PAGES	64
+#define KSM_TIMEOUT_S	30
+#define MPOL_MF_MOVE	(1 << 1)
+
+static void case_cow(const struct test_case *tc, struct result *res);
+static void case_pageout(const struct test_case *tc, struct result *res);
+static void case_migrate(const struct test_case *tc, struct result *res);
+static void case_ksm(const struct test_case *tc, struct result *res);
+
+static const struct {
+	const char *name;
+	const char *backing;
+	void (*fn)(const struct test_case *, struct result *);
+	bool mte;
+} cases[] = {
+	{ "cow_fork", "anon_4k", case_cow, true },
+	{ "pageout", "anon_4k", case_pageout, true },
+	{ "pageout", "memfd_shared", case_pageout, true },
+	{ "migrate", "anon_4k", case_migrate, true },
+	{ "migrate", "hugetlb_private", case_migrate, true },
+	{ "ksm_never_merges", "anon_4k", case_ksm, true },
+	{ "ksm_control_no_mte", "anon_4k", case_ksm, false },
+};
+
+/* Guest code: lib/arm64/mte.S and guest.c (guest_fill, guest_check). */
+
+/* Host code */
+
+struct fixture {
+	struct backing b;
+	struct vm *vm;
+	struct vcpu *vcpu;
+	uint64_t gpa;
+};
+
+static void setup(struct fixture *f, const char *backing, bool mte)
+{
+	int ret;
+
+	f->vm = mte ? mte_vm_create() : vm_create_default();
+	backing_create_or_skip(backing_find(backing), REGION_SIZE, &f->b);
+	f->gpa = vm_alloc_gpa(f->vm, REGION_SIZE);
+	ret = vm_add_slot(f->vm, f->gpa, REGION_SIZE, f->b.hva, 0, NULL);
+	if (ret == -EINVAL && mte)
+		test_skip("%s slot refused with MTE on this kernel (EINVAL; "
+			  "see mte_slot_test)", backing);
+	if (ret)
+		test_fail("slot: %s", strerror(-ret));
+	if (mte)
+		mte_map_tagged(f->vm, f->gpa, REGION_SIZE);
+	else
+		vm_map(f->vm, f->gpa, f->gpa, REGION_SIZE, MAP_MT(MT_NORMAL));
+	f->vcpu = vcpu_add_default(f->vm);
+}
+
+/* Tag the first page and fill it through a matching pointer. */
+static void tag_page(struct fixture *f)
+{
+	vcpu_call_ok(f->vcpu, guest_mte_set, tag_ptr(f->gpa, TAG), PAGE);
+	vcpu_call_ok(f->vcpu, guest_fill, tag_ptr(f->gpa, TAG), PAGE, DATA);
+}
+
+/* Tags and data of the first page, as the guest sees them now. */
+static void check_page(struct fixture *f, struct result *res,
+		       const char *why)
+{
+	struct outcome obs, exp = out_value(0), all = out_value(PAGE / 8);
+
+	obs = out_value(vcpu_call_ok(f->vcpu, guest_mte_count, f->gpa, PAGE,
+				     TAG));
+	result_outcome(res, &obs, &exp, why);
+	obs = out_value(vcpu_call_ok(f->vcpu, guest_check,
+				     tag_ptr(f->gpa, TAG), PAGE, DATA));
+	result_outcome(res, &obs, &all, "the data survives too (words that "
+		       "match)");
+}
+
+/* /proc/self/pagemap: bit 63 present, 62 swapped, 0-54 PFN (root). */
+static uint64_t pagemap(void *hva)
+{
+	uint64_t e = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0 || pread(fd, &e, 8, (uintptr_t)hva / PAGE * 8) != 8)
+		test_skip("/proc/self/pagemap unreadable: %s", strerror(errno));
+	close(fd);
+	return e;
+}
+
+#define PM_PFN(e)	((e) & ((1ULL << 55) - 1))
+#define PM_SWAPPED(e)	(((e) >> 62) & 1)
+
+/* Row 42: the parent's write after fork copies the page, tags included. */
+static void case_cow(const struct test_case *tc, struct result *res)
+{
+	struct outcome obs, exp = out_completed();
+	struct fixture f;
+	uint64_t before;
+	pid_t child;
+
+	setup(&f, tc->arg, true);
+	tag_page(&f);
+	before = PM_PFN(pagemap(f.b.hva));
+	child = fork();
+	if (child < 0)
+		test_fail("fork: %s", strerror(errno));
+	if (!child) {
+		for (;;)
+			pause();
+	}
+	obs = probe(f.vcpu, PROBE_STORE, tag_ptr(f.gpa, TAG), DATA);
+	result_outcome(res, &obs, &exp, "row 42: a store with the page's tag "
+		       "breaks CoW without a tag-check fault");
+	check_page(&f, res, "row 42: the CoW copy carries the guest's tags "
+		   "(granules that differ)");
+	result_check(res, PM_PFN(pagemap(f.b.hva)) != before, "copied",
+		     "copied", "the guest's store really broke CoW (new PFN)");
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+}
+
+static bool have_swap(void)
+{
+	char line[256];
+	int n = 0;
+	FILE *f = fopen("/proc/swaps", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		n++;
+	fclose(f);
+	return n > 1;
+}
+
+/* Row 41: mteswap saves tags on swap-out and restores them on swap-in. */
+static void case_pageout(const struct test_case *tc, struct result *res)
+{
+	struct fixture f;
+	int tries;
+
+	if (!have_swap())
+		test_skip("no swap device (/proc/swaps is empty)");
+	setup(&f, tc->arg, true);
+	tag_page(&f);
+	for (tries = 0; tries < 3; tries++) {
+		if (madvise(f.b.hva, PAGE, MADV_PAGEOUT))
+			test_fail("MADV_PAGEOUT: %s", strerror(errno));
+		if (PM_SWAPPED(pagemap(f.b.hva)) ||
+		    !(pagemap(f.b.hva) >> 63))
+			break;
+	}
+	if (tries == 3)
+		test_skip("MADV_PAGEOUT left the page resident three times");
+	result_diag(res, "pagemap after MADV_PAGEOUT: 0x%llx",
+		    (unsigned long long)pagemap(f.b.hva));
+	check_page(&f, res, "row 41: tags come back with the page after "
+		   "swap-in (granules that differ)");
+}
+
+static int page_node(void *hva)
+{
+	void *pages[1] = { hva };
+	int status = -1;
+
+	if (syscall(SYS_move_pages, 0, 1, pages, NULL, &status, 0))
+		return -errno;
+	return status;
+}
+
+/* Row 43: copy_highpage() carries tags to the new node's page. */
+static void case_migrate(const struct test_case *tc, struct result *res)
+{
+	void *pages[1];
+	struct fixture f;
+	int from, to, status = -1;
+
+	if (access("/sys/devices/system/node/node1", F_OK))
+		test_skip("one NUMA node: nowhere to migrate to");
+	setup(&f, tc->arg, true);
+	tag_page(&f);
+	pages[0] = f.b.hva;
+	from = page_node(f.b.hva);
+	if (from < 0)
+		test_fail("move_pages (query): %s", strerror(-from));
+	to = !from;
+	if (syscall(SYS_move_pages, 0, 1, pages, &to, &status, MPOL_MF_MOVE))
+		test_fail("move_pages: %s", strerror(errno));
+	if (status != to)
+		test_skip("page not migrated to node %d (status %d: %s)", to,
+			  status, status < 0 ? strerror(-status) : "other");
+	result_diag(res, "migrated node %d -> %d", from, to);
+	check_page(&f, res, "row 43: tags follow the page to its new node "
+		   "(granules that differ)");
+}
+
+static long read_long(const char *path)
+{
+	long v = -1;
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static void write_long(const char *path, long v)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fprintf(f, "%ld\n", v) < 0)
+		test_skip("cannot write %s: %s", path, strerror(errno));
+	fclose(f);
+}
+
+#define KSM "/sys/kernel/mm/ksm/"
+
+/* Let ksmd finish two full scans, bounded in time. */
+static void ksm_scan(void)
+{
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	long start = read_long(KSM "full_scans");
+	int i;
+
+	write_long(KSM "pages_to_scan", 4096);
+	write_long(KSM "sleep_millisecs", 0);
+	write_long(KSM "run", 1);
+	for (i = 0; i < KSM_TIMEOUT_S * 50; i++) {
+		if (read_long(KSM "full_scans") >= start + 2)
+			return;
+		nanosleep(&tick, NULL);
+	}
+	write_long(KSM "run", 0);
+	test_fail("ksmd did not finish two scans in %d s", KSM_TIMEOUT_S);
+}
+
+/* Row 44: memcmp_pages() never calls tagged pages equal. */
+static void case_ksm(const struct test_case *tc, struct result *res)
+{
+	const bool mte = strstr(tc->name, "no_mte") == NULL;
+	const char *why = mte ? "row 44: KSM never merges pages an MTE VM "
+				"maps (pages merged)" :
+				"control: KSM merges the same untagged pages "
+				"(so the MTE case is meaningful)";
+	struct fixture f;
+	long merged;
+
+	if (access(KSM "run", F_OK))
+		test_skip("no KSM (CONFIG_KSM)");
+	if (read_long("/proc/self/ksm_merging_pages") < 0)
+		test_skip("no /proc/self/ksm_merging_pages");
+	setup(&f, tc->arg, mte);
+	vcpu_call_ok(f.vcpu, guest_fill, f.gpa, KSM_PAGES * PAGE, DATA);
+	if (madvise(f.b.hva, REGION_SIZE, MADV_MERGEABLE))
+		test_skip("MADV_MERGEABLE: %s", strerror(errno));
+	ksm_scan();
+	merged = read_long("/proc/self/ksm_merging_pages");
+	write_long(KSM "run", 0);
+	result_diag(res, "ksm_merging_pages=%ld of %d identical pages", merged,
+		    KSM_PAGES);
+	if (mte)
+		result_check(res, merged == 0, merged ? "merged" : "none",
+			     "none", why);
+	else
+		result_check(res, merged > 0, merged ? "merged" : "none",
+			     "merged", why);
+}
+
+int main(int argc, char **argv)
+{
+	struct test_suite suite = {
+		.name = "mte_lifetime_test",
+		.summary = "MTE tags across CoW, swap, migration; KSM never "
+			   "merges tagged pages",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		suite_add(&suite, cases[i].fn, cases[i].backing, NULL,
+			  "%s/%s", cases[i].backing, cases[i].name);
+	return test_main(argc, argv, &suite);
+}
