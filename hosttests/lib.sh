@@ -1,0 +1,144 @@
+# shellcheck shell=bash
+# lib.sh - TAP helpers and fixtures for the shell tests in hosttests/.
+#
+# Source it from a test_*.sh; call ok/fail/check/expect_*, then done_testing
+# which prints the plan and sets the exit code.  $tmp is a scratch directory
+# removed on exit.
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck disable=SC2034 # used by the tests that source this
+fixtures=$top/hosttests/fixtures
+tests_run=0
+tests_failed=0
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+ok() {
+	tests_run=$((tests_run + 1))
+	echo "ok $tests_run $1"
+}
+
+# fail DESC [DETAIL...]: each detail line is printed as a diagnostic.
+fail() {
+	local d=$1
+	shift
+	tests_run=$((tests_run + 1))
+	tests_failed=$((tests_failed + 1))
+	echo "not ok $tests_run $d"
+	[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/#   /'
+	return 0
+}
+
+# check DESC CMD...: passes if CMD succeeds.
+check() {
+	local d=$1
+	shift
+	if "$@"; then ok "$d"; else fail "$d" "command failed: $*"; fi
+}
+
+expect_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		fail "$1" "expected: $3" "got:      $2"
+	fi
+}
+
+expect_match() {
+	if grep -qE -- "$3" <<<"$2"; then
+		ok "$1"
+	else
+		fail "$1" "expected to match: $3" "in:" "$2"
+	fi
+}
+
+# expect_same DESC GOT_FILE WANT_FILE: shows a diff when they differ.
+expect_same() {
+	local d
+	if d=$(diff -u "$3" "$2"); then ok "$1"; else fail "$1" "$d"; fi
+}
+
+done_testing() {
+	echo "1..$tests_run"
+	[ $tests_failed -eq 0 ]
+	exit
+}
+
+# The awks to try: every implementation present, since the guest and other
+# hosts may have a different one than this machine.
+awks() {
+	local a
+	for a in mawk gawk original-awk; do
+		command -v "$a" >/dev/null && echo "$a"
+	done
+	command -v busybox >/dev/null && echo "busybox awk"
+	return 0
+}
+
+# The POSIX shells to run run_direct.sh with: busybox ash is the guest's.
+shells() {
+	command -v dash >/dev/null && echo dash
+	command -v busybox >/dev/null && echo "busybox sh"
+	return 0
+}
+
+# make_fake_suite DIR: shell scripts standing in for test binaries, with
+# .cases files as the Makefile writes them.  $S2_FAKE_KERNEL (set by the
+# stub harness) lets behaviour differ per kernel.
+make_fake_suite() {
+	local d=$1
+	mkdir -p "$d"
+	cat >"$d/mem_test" <<'EOS'
+#!/bin/sh
+cases="anon_4k/create anon_4k/ro_store hugetlb_2m/create"
+if [ "$1" = --list ]; then printf '%s\n' $cases; exit 0; fi
+glob='*'
+[ "$1" = --filter ] && glob=$2
+sel=
+for c in $cases; do case $c in $glob) sel="$sel $c" ;; esac; done
+set -- $sel
+echo "TAP version 13"
+echo "1..$#"
+i=0 rc=0
+for c; do
+	i=$((i + 1))
+	case $c in
+	anon_4k/create) echo "ok $i $c # observed=0 expected=0" ;;
+	anon_4k/ro_store)
+		obs=KVM_RUN:EFAULT
+		case ${S2_FAKE_KERNEL:-} in 7.2*) obs=EXIT_MMIO ;; esac
+		if [ $obs = EXIT_MMIO ]; then
+			echo "ok $i $c # observed=$obs expected=EXIT_MMIO"
+		else
+			echo "not ok $i $c # observed=$obs expected=EXIT_MMIO (row 34: RO slot store exits to userspace)"
+			rc=1
+		fi ;;
+	hugetlb_2m/create) echo "ok $i $c # SKIP no free 2M huge pages" ;;
+	esac
+done
+echo "# metric unmap.ns_per_page=123.4 unit=ns"
+exit $rc
+EOS
+	cat >"$d/mte_test" <<'EOS'
+#!/bin/sh
+[ "$1" = --list ] && { echo mte/tagged; exit 0; }
+echo "TAP version 13"
+echo "1..0 # SKIP MTE not offered by KVM"
+exit 4
+EOS
+	cat >"$d/splat_test" <<'EOS'
+#!/bin/sh
+[ "$1" = --list ] && { echo splat/warn; exit 0; }
+echo "TAP version 13"
+echo "1..1"
+case ${S2_FAKE_KERNEL:-} in
+7.2*) [ -w "${S2_KMSG:-}" ] &&
+	echo "[   20.000001] WARNING: CPU: 1 PID: 77 at arch/arm64/kvm/mmu.c:42 fake_abort" >>"$S2_KMSG" ;;
+esac
+echo "ok 1 splat/warn # observed=0 expected=0"
+EOS
+	chmod +x "$d/mem_test" "$d/mte_test" "$d/splat_test"
+	printf '%s\n' anon_4k/create anon_4k/ro_store hugetlb_2m/create >"$d/mem_test.cases"
+	echo mte/tagged >"$d/mte_test.cases"
+	echo splat/warn >"$d/splat_test.cases"
+}

@@ -1,0 +1,66 @@
+#!/bin/bash
+# run.sh - all of the project's own tests, in one command: the C unit tests
+# (make unit), the shell tests (hosttests/test_*.sh), then one end-to-end
+# run in a VM (hosttests/e2e.sh).  Each prints TAP; the counts are added up
+# into the closing "N passed, N failed, N skipped" line.  Exit 1 on any
+# failure.
+#
+# Usage: hosttests/run.sh [--quick]    (--quick: skip the slow VM run)
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+passed=0
+failed=0
+skipped=0
+
+# suite NAME CMD...: run CMD with its output shown, and count its top-level
+# TAP lines.  A suite that fails without a failing line, or prints none,
+# counts as one failure: it must not pass by saying nothing.
+suite() {
+	local name=$1 log=$tmp/log rc p f s t0=$SECONDS
+	shift
+	echo "== $name"
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	p=$(grep -E '^ok [0-9]+' "$log" | grep -cvE '# *(SKIP|skip)')
+	s=$(grep -cE '^ok [0-9]+.*# *(SKIP|skip)' "$log")
+	f=$(grep -cE '^not ok [0-9]+' "$log")
+	if [ "$f" -eq 0 ] && { [ "$rc" -ne 0 ] || [ $((p + s)) -eq 0 ]; }; then
+		echo "not ok - $name exited $rc without a test result saying why"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+	echo "== $name: $p passed, $f failed, $s skipped in $((SECONDS - t0))s"
+}
+
+quick=0
+case ${1:-} in
+--quick) quick=1 ;;
+'') ;;
+*) echo "usage: hosttests/run.sh [--quick]" >&2; exit 2 ;;
+esac
+
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+
+if ! vm/deps.sh --check 2>/dev/null; then
+	echo "== installing dependencies (vm/deps.sh)"
+	vm/deps.sh || { echo "not ok - vm/deps.sh failed"; failed=$((failed + 1)); }
+fi
+
+suite "make unit" make -s unit
+for t in hosttests/test_*.sh; do
+	suite "$t" bash "$t"
+done
+if [ $quick -eq 0 ]; then
+	suite "end-to-end VM run" bash hosttests/e2e.sh
+else
+	echo "ok - end-to-end VM run # SKIP --quick"
+	skipped=$((skipped + 1))
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ]

@@ -1,0 +1,148 @@
+#!/bin/bash
+# test_cli.sh - run_tests.sh: options, exit codes, and whole runs in VM
+# mode against a stub harness (hosttests/fixtures/vm-stub) and in direct
+# mode, both on fake test binaries.
+# shellcheck source=hosttests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+export S2CONFORM_VM=$fixtures/vm-stub
+export S2CONFORM_RESULTS=$tmp/results
+export S2_STUB_DIR=$tmp/stub
+export O=$tmp/build
+unset S2_FAKE_KERNEL S2_STUB_FAIL
+make_fake_suite "$O/arm64"
+
+# run ARGS...: sets rc, out (stdout) and err (stderr).
+run() {
+	"$top/run_tests.sh" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+# usage_case DESC MESSAGE_RE ARGS...: exit 2 with the message and usage.
+usage_case() {
+	local d=$1 re=$2
+	shift 2
+	run "$@"
+	if [ $rc -eq 2 ] && grep -qE -- "$re" <<<"$err" && grep -q '^usage:' <<<"$err"; then
+		ok "usage: $d"
+	else
+		fail "usage: $d" "exit $rc, stderr:" "$err"
+	fi
+}
+
+# expect_fail DESC RC STDERR_RE: the last run exited RC and said so.
+expect_fail() {
+	if [ $rc -eq "$2" ] && grep -qE -- "$3" <<<"$err"; then
+		ok "$1"
+	else
+		fail "$1" "wanted exit $2 and stderr matching: $3" \
+			"got exit $rc, stderr:" "$err"
+	fi
+}
+
+usage_case "unknown option" "unknown option '--bogus'" --bogus
+usage_case "missing argument" "--kernel needs an argument" --kernel
+usage_case "bad --timeout" "--timeout wants a positive number" --timeout abc
+usage_case "zero --timeout" "--timeout wants a positive number" --timeout 0
+usage_case "bad --boot-timeout=" "--boot-timeout wants" --boot-timeout=-1
+usage_case "unknown kernel alias" "unknown kernel '9.9' \(known: 6.1 6.12 7.2\)" \
+	--vm --no-build --kernel 6.12,9.9
+usage_case "missing kernel image" "no kernel image at '/nonexistent/Image'" \
+	--vm --no-build --kernel /nonexistent/Image
+usage_case "filter matching no case" "no case matches --filter 'nothing\*'" \
+	--vm --no-build --filter 'nothing*'
+usage_case "filter that cannot go on the command line" "cannot hold blanks" \
+	--vm --no-build --filter 'a b'
+
+run --help
+expect_eq "--help exits 0 with usage on stdout" "$rc:$(head -n 1 <<<"$out")" \
+	"0:usage: run_tests.sh [options]"
+
+run --vm --no-build --list
+expect_eq "--list: every case from the .cases files" "$rc:$(tr '\n' ' ' <<<"$out")" \
+	"0:mem_test:anon_4k/create mem_test:anon_4k/ro_store mem_test:hugetlb_2m/create mte_test:mte/tagged splat_test:splat/warn "
+run --vm --no-build --list --filter '*create'
+expect_eq "--list --filter" "$(tr '\n' ' ' <<<"$out")" \
+	"mem_test:anon_4k/create mem_test:hugetlb_2m/create "
+run --direct --no-build --list --filter 'anon_4k/*'
+expect_eq "--list in direct mode asks the binaries" "$rc:$(tr '\n' ' ' <<<"$out")" \
+	"0:mem_test:anon_4k/create mem_test:anon_4k/ro_store "
+mv "$O/arm64/mte_test.cases" "$tmp/"
+run --vm --no-build --list
+expect_fail "--list without a .cases file exits 3 and says so" 3 \
+	"mte_test: no case list .*mte_test.cases is missing"
+mv "$tmp/mte_test.cases" "$O/arm64/"
+
+mkdir -p "$tmp/bin"
+printf '#!/bin/sh\necho "lib/kvm.c:1: error: boom" >&2\nexit 2\n' >"$tmp/bin/make"
+chmod +x "$tmp/bin/make"
+PATH=$tmp/bin:$PATH run --vm --kernel 7.2
+expect_fail "a failing build exits 3 with its output" 3 "lib/kvm.c:1: error: boom"
+expect_fail "a failing build says make failed" 3 "error: make failed"
+
+# Two kernels: 6.12 fails a case, 7.2 has a splat in splat_test.
+run --vm --no-build --kernel 6.12,7.2 --timeout 7 --json "$tmp/r.json"
+expect_eq "two kernels with failures exit 1" $rc 1
+expect_match "summary for 6.12" "$out" \
+	'^kernel 6.12: 2 passed, 1 failed, 2 skipped \(6.12.0-stub, boot [0-9]+s, wall [0-9]+s\)$'
+expect_match "summary for 7.2 blames the splat on splat_test" "$out" \
+	'^  FAIL splat_test kernel-splat: WARNING: CPU: 1 PID: 77 at arch/arm64/kvm/mmu.c:42'
+expect_match "matrix with both kernels" "$out" \
+	'^mem_test: anon_4k/ro_store +\*FAIL\* KVM_RUN:EFAULT +PASS EXIT_MMIO$'
+expect_match "progress on stderr" "$err" '\[7.2\] booted in [0-9]+s, running tests'
+res=$(ls -d "$tmp"/results/2*/)
+check "results/<timestamp>/<kernel>/ holds the artefacts" \
+	test -s "$res/6.12/tap.txt" -a -s "$res/7.2/console.log" \
+	-a -s "$res/7.2/records.tsv" -a -s "$res/7.2/kernel.info" -a -s "$res/results.json"
+expect_match "the results path is printed" "$err" "results in .*${res%/}"
+check "--json copies results.json" cmp -s "$tmp/r.json" "$res/results.json"
+expect_match "timeout goes on the kernel command line" \
+	"$(cat "$res/7.2/console.log")" 'Kernel command line: .*s2.timeout=7( |$)'
+rm -rf "$tmp/results"
+
+run --vm --no-build --kernel 7.2 --filter 'anon_4k/*'
+expect_eq "a passing run exits 0" $rc 0
+tap=$(cat "$tmp"/results/2*/7.2/tap.txt)
+expect_eq "the filter reached the guest runner" \
+	"$(grep -E '^(1\.\.|ok)' <<<"$tap" | tr '\n' ' ')" "1..1 ok 1 s2conform: mem_test "
+expect_eq "without -v no TAP on stdout" "$(grep -c '^# selftests' <<<"$out")" 0
+rm -rf "$tmp/results"
+
+run --vm --no-build --kernel 7.2 --filter 'anon_4k/*' -v
+expect_match "-v prints the nested TAP" "$out" \
+	'^# selftests: s2conform: mem_test$'
+rm -rf "$tmp/results"
+
+: >"$tmp/Image"
+run --vm --no-build --kernel "$tmp/Image" --filter 'anon_4k/create'
+expect_match "a kernel given by path is labelled by its release" "$rc:$out" \
+	'^0:kernel custom-stub: 1 passed, 0 failed, 0 skipped'
+rm -rf "$tmp/results"
+
+run --vm --no-build --kernel all --filter 'anon_4k/create'
+expect_eq "--kernel all boots every series" \
+	"$rc:$(grep -c '^kernel ' <<<"$out")" "0:3"
+rm -rf "$tmp/results"
+
+S2_STUB_FAIL=fetch run --vm --no-build --kernel 7.2
+expect_fail "a failed download exits 3 with the reason" 3 \
+	'\[7.2\] error: fetching the kernel failed'
+rm -rf "$tmp/results"
+
+S2_STUB_FAIL=watchdog run --vm --no-build --kernel 7.2
+expect_fail "a fired watchdog exits 3 with the reason" 3 \
+	'\[7.2\] error: boot watchdog fired after 900s'
+expect_match "what ran before the watchdog is still reported" "$out" \
+	'FAIL mem_test: no result: output ended while it ran'
+rm -rf "$tmp/results"
+
+S2_KMSG=$tmp/kmsg S2_FAKE_KERNEL=7.2 run --direct --no-build --kernel 6.12
+expect_eq "direct mode: passing run exits 0" $rc 0
+expect_match "direct mode: kernel is uname -r" "$out" \
+	"^kernel $(uname -r): 3 passed, 0 failed, 2 skipped \(wall [0-9]+s\)$"
+expect_match "direct mode: --kernel is ignored, and said so" "$err" "--kernel ignored"
+rm -rf "$tmp/results"
+
+done_testing

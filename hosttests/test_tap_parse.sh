@@ -1,0 +1,35 @@
+#!/bin/bash
+# test_tap_parse.sh - runner/tap_parse.awk on fixture TAP, under every awk
+# present (the guest and other hosts may have another one than this host).
+# shellcheck source=hosttests/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+parse="$top/runner/tap_parse.awk"
+
+while read -r awk; do
+	$awk -v kernel=6.12 -f "$parse" "$fixtures/nested.tap" >"$tmp/got.tsv"
+	expect_same "$awk: nested TAP, SKIP, TODO, TIMEOUT, crashes, metrics" \
+		"$tmp/got.tsv" "$fixtures/nested.tsv"
+
+	got=$($awk -v kernel=k -f "$parse" "$fixtures/crlf.tap")
+	expect_eq "$awk: CRLF line ends are dropped" "$got" \
+		"$(printf 'k\tcrlf_test\ta/b\tPASS\t1\t1\t')"
+
+	got=$($awk -v kernel=k -f "$parse" /dev/null | cut -f2-4,7)
+	expect_eq "$awk: no output at all is a runner failure" "$got" \
+		"$(printf 's2conform\trunner\tFAIL\tno TAP output from the runner')"
+
+	got=$(printf 'TAP version 13\n1..3\n' | $awk -f "$parse" | cut -f4,7)
+	expect_eq "$awk: a short top-level plan is a runner failure" "$got" \
+		"$(printf 'FAIL\tplanned 3 binaries, 0 reported')"
+
+	got=$(printf 'TAP version 13\n1..1\n# selftests: s2conform: t\n# 1..2\n# ok 1 a\n# ok 2 b\nok 1 s2conform: t\n' |
+		$awk -f "$parse" | cut -f4 | sort | uniq -c | tr -s ' ')
+	expect_eq "$awk: a clean binary yields only its cases" "$got" " 2 PASS"
+
+	got=$(printf 'TAP version 13\n1..1\n# selftests: s2conform: t\n# 1..1\n# ok 1 a\nnot ok 1 s2conform: t # exit=1\n' |
+		$awk -f "$parse" | grep -c FAIL)
+	expect_eq "$awk: exit 1 without a failing case still fails" "$got" 1
+done < <(awks)
+
+done_testing

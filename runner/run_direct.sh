@@ -1,0 +1,175 @@
+#!/bin/sh
+# run_direct.sh - run s2conform test binaries kselftest-style, print TAP 13.
+#
+# This is both the in-guest runner and the direct mode on arm64 hardware, so
+# every CI run in the VM exercises what a user on real hardware runs.  It is
+# POSIX sh because the guest only has busybox ash.
+#
+# Output follows kselftest's runner.sh, so LKFT-style parsers work: a header
+# line per binary, the binary's own TAP nested behind "# ", then one
+# ok / not ok line per binary (exit 0 ok, 4 SKIP, 124 TIMEOUT, else exit=RC).
+#
+# Start/end markers go to /dev/kmsg (or $S2_KMSG) so that a kernel splat in
+# the console log can be attributed to the binary that was running.
+#
+# Usage: run_direct.sh [-t SECS] [-f GLOB] [-l] [-v] TESTDIR
+
+usage() {
+	cat >&2 <<'EOF'
+usage: run_direct.sh [-t SECS] [-f GLOB] [-l] [-v] TESTDIR
+  -t SECS  per-binary timeout (default 120)
+  -f GLOB  run only cases matching GLOB (shell glob on case names)
+  -l       list binary:case for every (matching) case, run nothing
+  -v       print per-binary exit code and duration on stderr
+EOF
+	exit 2
+}
+
+warn() { printf 's2conform: %s\n' "$*" >&2; }
+
+timeout_secs=120
+filter=
+list=0
+verbose=0
+while getopts t:f:lvh opt; do
+	case $opt in
+	t) timeout_secs=$OPTARG ;;
+	f) filter=$OPTARG ;;
+	l) list=1 ;;
+	v) verbose=1 ;;
+	*) usage ;;
+	esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 1 ] || usage
+case $timeout_secs in
+'' | *[!0-9]*) warn "bad timeout '$timeout_secs'"; usage ;;
+esac
+[ "$timeout_secs" -gt 0 ] || usage
+# Run from the test directory, as kselftest does: binaries may look for
+# their sibling files.
+cd "$1" 2>/dev/null || { warn "no such directory: $1"; exit 2; }
+testdir=$(pwd)
+
+kmsg=${S2_KMSG:-/dev/kmsg}
+[ -w "$kmsg" ] || kmsg=
+
+# coreutils and busybox >= 1.33 both take -k; older busybox does not.
+timeout_kind=none
+if command -v timeout >/dev/null 2>&1; then
+	timeout_kind=plain
+	if timeout -k 1 5 true 2>/dev/null; then
+		timeout_kind=grace
+	fi
+else
+	warn "no timeout(1): binaries run without a time limit"
+fi
+
+run_timed() {
+	case $timeout_kind in
+	grace) timeout -k 10 "$timeout_secs" "$@" ;;
+	plain) timeout "$timeout_secs" "$@" ;;
+	*) "$@" ;;
+	esac
+}
+
+# fd 4 is the real stdout; run_one() captures the exit code on fd 3.
+exec 4>&1
+
+mark() {
+	[ -n "$kmsg" ] && printf 's2conform: %s\n' "$*" >>"$kmsg"
+	return 0
+}
+
+prefix() {
+	while IFS= read -r line || [ -n "$line" ]; do
+		printf '# %s\n' "$line"
+	done
+}
+
+# Does binary $1 have a case matching the filter?  A binary whose --list
+# fails is kept, so that its failure is reported rather than hidden.
+selected() {
+	[ -n "$filter" ] || return 0
+	cases=$("$1" --list </dev/null 2>/dev/null) || return 0
+	printf '%s\n' "$cases" | {
+		while IFS= read -r c; do
+			# shellcheck disable=SC2254 # $filter is a glob on purpose
+			case $c in $filter) exit 0 ;; esac
+		done
+		exit 1
+	}
+}
+
+list_cases() {
+	name=${1##*/}
+	cases=$("$1" --list </dev/null) || { warn "$name --list failed"; return 1; }
+	printf '%s\n' "$cases" | while IFS= read -r c; do
+		# shellcheck disable=SC2254
+		[ -z "$filter" ] || case $c in $filter) ;; *) continue ;; esac
+		printf '%s:%s\n' "$name" "$c"
+	done
+}
+
+# Busybox timeout execs the program and kills it from a watchdog child, so a
+# timeout shows as death by SIGTERM (or SIGKILL after -k), not as 124.  Only
+# count those as a timeout if the time really ran out, so that a binary
+# killed by something else (the OOM killer) is not mistaken for one.
+timed_out() {
+	rc=$1 secs=$2
+	[ "$rc" -eq 124 ] && return 0
+	[ "$rc" -eq 143 ] || [ "$rc" -eq 137 ] || return 1
+	[ "$secs" -ge "$timeout_secs" ]
+}
+
+run_one() {
+	n=$1 name=${2##*/}
+	shift
+	[ -z "$filter" ] || set -- "$1" --filter "$filter"
+	echo "# selftests: s2conform: $name"
+	mark "start $name"
+	start=$(date +%s)
+	# No pipefail in POSIX sh: the exit code travels out on fd 3.  The
+	# shell's own "Terminated"/"Segmentation fault" goes to /dev/null:
+	# the result line says it better.
+	rc=$( { { run_timed "$@" </dev/null 2>&1 3>&- 4>&-
+		echo $? >&3; } 2>/dev/null | prefix >&4; } 3>&1)
+	secs=$(($(date +%s) - start))
+	timed_out "$rc" "$secs" && rc=124
+	mark "end $name rc=$rc"
+	[ "$verbose" -eq 1 ] && warn "$name: rc=$rc in ${secs}s"
+	case $rc in
+	0) echo "ok $n s2conform: $name" ;;
+	4) echo "ok $n s2conform: $name # SKIP" ;;
+	124) echo "not ok $n s2conform: $name # TIMEOUT $timeout_secs seconds"
+	     return 1 ;;
+	*) echo "not ok $n s2conform: $name # exit=$rc"
+	   return 1 ;;
+	esac
+}
+
+# Select first: the plan line needs the count.  "$@" holds the selection.
+set --
+for bin in "$testdir"/*; do
+	if [ -f "$bin" ] && [ -x "$bin" ] && selected "$bin"; then
+		set -- "$@" "$bin"
+	fi
+done
+
+failed=0
+if [ "$list" -eq 1 ]; then
+	for bin in "$@"; do
+		list_cases "$bin" || failed=1
+	done
+	exit $failed
+fi
+
+echo "TAP version 13"
+echo "1..$#"
+[ $# -gt 0 ] || echo "# no test binaries${filter:+ with cases matching $filter} in $testdir"
+n=0
+for bin in "$@"; do
+	n=$((n + 1))
+	run_one "$n" "$bin" || failed=1
+done
+exit $failed
