@@ -182,3 +182,36 @@ UNIT(profile_match_and_errors)
 	unlink(p);
 	CHECK(facts_apply_profile(&kf, "/nonexistent/x.conf") == -ENOENT);
 }
+
+UNIT(cpu_features_from_boot_log)
+{
+	struct kernel_facts kf = facts("7.2.13");
+
+	facts_parse_cpu_features(&kf, "[0.1] CPU features: detected: "
+				 "Stage-2 Force Write-Back\n[0.1] CPU features: "
+				 "detected: TLB range maintenance instructions\n");
+	CHECK(kf.fwb == 1 && kf.tlbirange == 1);
+	facts_parse_cpu_features(&kf, "[0.1] CPU features: detected: "
+				 "Privileged Access Never\n");
+	CHECK(kf.fwb == 0 && kf.tlbirange == 0);
+	facts_parse_cpu_features(&kf, "[99.0] log wrapped long ago\n");
+	CHECK(kf.fwb == -1 && kf.tlbirange == -1);
+	facts_parse_cpu_features(&kf, NULL);
+	CHECK(kf.fwb == -1);
+}
+
+UNIT(facts_line_is_one_readable_line)
+{
+	struct kernel_facts kf = facts("6.12.117+deb12-arm64");
+	char buf[320];
+
+	kf.cap_mte = 1;
+	kf.dic = 1;
+	kf.fwb = -1;
+	kf.tlbirange = 0;
+	facts_format(&kf, buf, sizeof(buf));
+	CHECK(strstr(buf, "kernel 6.12.117+deb12-arm64:") == buf);
+	CHECK(strstr(buf, "mte=1") && strstr(buf, "fwb=?"));
+	CHECK(strstr(buf, "dic=1") && strstr(buf, "tlbirange=0"));
+	CHECK(!strchr(buf, '\n') && !strstr(buf, "profile="));
+}

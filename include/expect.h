@@ -13,6 +13,7 @@
 #define S2_EXPECT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "outcome.h"
@@ -46,6 +47,8 @@ struct kernel_facts {
 	bool cap_nisv;
 	bool tcg;		/* QEMU TCG: see spec/qemu-tcg.md */
 	int dic;		/* CTR_EL0.DIC: 1, 0, or -1 unknown */
+	int fwb;		/* Stage-2 Force Write-Back (kernel log) */
+	int tlbirange;		/* TLB range maintenance (kernel log) */
 	bool feat[FEAT_NR];
 	char feat_src[FEAT_NR][96];
 	char profile[256];	/* override file applied, if any */
@@ -59,6 +62,9 @@ bool version_at_least(const struct kernel_facts *kf, int major, int minor);
 const char *feature_name(enum feature f);
 const char *feature_note(enum feature f);
 void facts_apply_versions(struct kernel_facts *kf);
+void facts_parse_cpu_features(struct kernel_facts *kf, const char *log);
+/* One line for the TAP header: release, caps, CPU features, profile. */
+int facts_format(const struct kernel_facts *kf, char *buf, size_t n);
 int facts_apply_profile(struct kernel_facts *kf, const char *path);
 
 struct expect {

@@ -79,6 +79,37 @@ void facts_apply_versions(struct kernel_facts *kf)
 	}
 }
 
+/*
+ * FWB and TLBIRANGE are hidden from EL0 (FTR_HIDDEN), so the boot log's
+ * "CPU features: detected:" lines are the only userspace view. Without
+ * the log (wrapped, restricted) they stay -1: unknown, never guessed.
+ */
+void facts_parse_cpu_features(struct kernel_facts *kf, const char *log)
+{
+	kf->fwb = kf->tlbirange = -1;
+	if (!log || !strstr(log, "CPU features: detected:"))
+		return;
+	kf->fwb = strstr(log, "Stage-2 Force Write-Back") != NULL;
+	kf->tlbirange = strstr(log, "TLB range maintenance instructions") !=
+			NULL;
+}
+
+static const char *tri(int v)
+{
+	return v < 0 ? "?" : v ? "1" : "0";
+}
+
+int facts_format(const struct kernel_facts *kf, char *buf, size_t n)
+{
+	return snprintf(buf, n, "kernel %s: kvm=%s mte=%d memory2=%d "
+			"nisv=%d ipa=%d tcg=%d dic=%s fwb=%s tlbirange=%s%s%s",
+			kf->release, kf->kvm ? errno_name(-kf->kvm) : "ok",
+			kf->cap_mte, kf->cap_memory2, kf->cap_nisv,
+			kf->ipa_limit, kf->tcg, tri(kf->dic), tri(kf->fwb),
+			tri(kf->tlbirange), kf->profile[0] ? " profile=" : "",
+			kf->profile);
+}
+
 static int apply_line(struct kernel_facts *kf, const char *path,
 		      const char *key, int val)
 {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/klog.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -48,6 +49,19 @@ static int read_dic(void)
 #else
 	return -1;
 #endif
+}
+
+static void read_cpu_features(struct kernel_facts *kf)
+{
+	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	char *buf = len > 0 ? malloc(len + 1) : NULL;
+
+	if (buf) {
+		len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, len);
+		buf[len > 0 ? len : 0] = 0;
+	}
+	facts_parse_cpu_features(kf, buf);
+	free(buf);
 }
 
 /* Interfaces that exist exactly when a behaviour does beat versions. */
@@ -113,6 +127,7 @@ static void gather(struct kernel_facts *kf)
 	}
 	kf->tcg = detect_tcg();
 	kf->dic = read_dic();
+	read_cpu_features(kf);
 	facts_apply_versions(kf);
 	apply_interfaces(kf);
 	apply_profiles(kf);

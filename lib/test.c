@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "expect.h"
 #include "test.h"
 
 #define DEFAULT_CASE_TIMEOUT_S	60
@@ -268,6 +269,7 @@ int test_main(int argc, char **argv, const struct test_suite *s)
 {
 	const char *filter = NULL;
 	int i, n = 0, counts[3] = { 0 };
+	char facts[320];
 	struct result res;
 
 	for (i = 1; i < argc; i++) {
@@ -289,7 +291,9 @@ int test_main(int argc, char **argv, const struct test_suite *s)
 		}
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n# %s: %s\n", s->name, s->summary);
+	facts_format(kernel_facts(), facts, sizeof(facts));
+	printf("TAP version 13\n# %s: %s\n# %s\n", s->name, s->summary,
+	       facts);
 	for (i = 0; i < s->nr_cases; i++)
 		n += selected(&s->cases[i], filter);
 	printf("1..%d\n", n);
