@@ -315,7 +315,7 @@ int main(int argc, char **argv)
 	size_t i;
 
 	for_each_backing(b)
-		for (i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(checks); i++)
 			suite_add(&suite, run_check, *b, &checks[i], "%s/%s",
 				  (*b)->name, checks[i].name);
 	return test_main(argc, argv, &suite);

@@ -310,7 +310,7 @@ int main(int argc, char **argv)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		suite_add(&suite, cases[i].fn, cases[i].backing, NULL,
 			  "%s/%s", cases[i].backing, cases[i].name);
 	return test_main(argc, argv, &suite);

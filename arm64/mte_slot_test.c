@@ -29,19 +29,13 @@ static void case_create(const struct test_case *tc, struct result *res);
 static void case_enable_after_slot(const struct test_case *tc,
 				   struct result *res);
 
-static const struct {
-	const char *name;
-	void (*fn)(const struct test_case *, struct result *);
-} vm_cases[] = {
+static const struct case_def vm_cases[] = {
 	{ "cap", case_cap },
 	{ "enable_before_vcpu", case_enable_before_vcpu },
 	{ "enable_after_vcpu", case_enable_after_vcpu },
 };
 
-static const struct {
-	const char *name;
-	void (*fn)(const struct test_case *, struct result *);
-} backing_cases[] = {
+static const struct case_def backing_cases[] = {
 	{ "create", case_create },
 	{ "enable_after_slot", case_enable_after_slot },
 };
@@ -159,12 +153,11 @@ int main(int argc, char **argv)
 	const struct backing_ops *const *b;
 	size_t i;
 
-	for (i = 0; i < sizeof(vm_cases) / sizeof(vm_cases[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(vm_cases); i++)
 		suite_add(&suite, vm_cases[i].fn, NULL, NULL, "mte/%s",
 			  vm_cases[i].name);
 	for_each_backing(b)
-		for (i = 0; i < sizeof(backing_cases) /
-				sizeof(backing_cases[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(backing_cases); i++)
 			suite_add(&suite, backing_cases[i].fn, *b, NULL,
 				  "%s/%s", (*b)->name, backing_cases[i].name);
 	return test_main(argc, argv, &suite);

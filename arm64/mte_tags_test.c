@@ -42,20 +42,15 @@ static void case_two_vms(const struct test_case *tc, struct result *res);
 static void case_vmm_alias(const struct test_case *tc, struct result *res);
 static void case_race(const struct test_case *tc, struct result *res);
 
-struct tc_def {
-	const char *name;
-	void (*fn)(const struct test_case *, struct result *);
-};
-
 /* Run on every backing whose MTE slot the kernel accepts. */
-static const struct tc_def per_backing[] = {
+static const struct case_def per_backing[] = {
 	{ "fresh_tags_zero", case_fresh_zero },
 	{ "stg_ldg", case_stg_ldg },
 	{ "tag_check_fault", case_tag_check },
 };
 
 /* COPY_TAGS ABI on anonymous memory, and sharing on memfd. */
-static const struct tc_def single[] = {
+static const struct case_def single[] = {
 	{ "copy_tags/from_guest", case_copy_from },
 	{ "copy_tags/to_guest", case_copy_to },
 	{ "copy_tags/invalid", case_copy_invalid },
@@ -424,11 +419,10 @@ int main(int argc, char **argv)
 	size_t i;
 
 	for_each_backing(b)
-		for (i = 0; i < sizeof(per_backing) / sizeof(per_backing[0]);
-		     i++)
+		for (i = 0; i < ARRAY_SIZE(per_backing); i++)
 			suite_add(&suite, per_backing[i].fn, *b, NULL,
 				  "%s/%s", (*b)->name, per_backing[i].name);
-	for (i = 0; i < sizeof(single) / sizeof(single[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(single); i++)
 		suite_add(&suite, single[i].fn, NULL, NULL, "%s",
 			  single[i].name);
 	return test_main(argc, argv, &suite);

@@ -70,6 +70,7 @@ bool backing_host_huge(struct backing *b);
 int backing_mmap(struct backing *b, uint64_t size, int prot, int flags,
 		 int fd, uint64_t align);
 int backing_alias(struct backing *b);
+int backing_memfd(struct backing *b, uint64_t size, unsigned int flags);
 int backing_unavailable(struct backing *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int backing_need_hugepages(struct backing *b, uint64_t size);

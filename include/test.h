@@ -37,6 +37,14 @@ struct test_case {
 	int timeout_s;		/* 0: S2_CASE_TIMEOUT or 60 s */
 };
 
+/* A row of a test file's case table: a name and the case function. */
+struct case_def {
+	const char *name;
+	void (*fn)(const struct test_case *tc, struct result *res);
+};
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 struct test_suite {
 	const char *name;
 	const char *summary;	/* one line: which KVM behaviour */

@@ -94,6 +94,21 @@ int backing_mmap(struct backing *b, uint64_t size, int prot, int flags,
 	return 0;
 }
 
+/* memfd_create(flags) of size, mapped MAP_SHARED, plus the host alias. */
+int backing_memfd(struct backing *b, uint64_t size, unsigned int flags)
+{
+	int ret;
+
+	b->fd = memfd_create("s2conform", MFD_CLOEXEC | flags);
+	if (b->fd < 0)
+		return -errno;
+	if (ftruncate(b->fd, size))
+		return -errno;
+	ret = backing_mmap(b, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			   b->fd, SZ_4K);
+	return ret ? ret : backing_alias(b);
+}
+
 /* A second MAP_SHARED view of b->fd: the host's window on guest pages. */
 int backing_alias(struct backing *b)
 {

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* hugetlb_shared.c - memfd(MFD_HUGETLB) mapped MAP_SHARED, 2M pages. */
-#include <errno.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "backing.h"
 
@@ -14,17 +12,7 @@ static int hugetlb_shared_create(struct backing *b, uint64_t size)
 {
 	int ret = backing_need_hugepages(b, size);
 
-	if (ret)
-		return ret;
-	b->fd = memfd_create("s2conform-hugetlb",
-			     MFD_CLOEXEC | MFD_HUGETLB | MFD_HUGE_2MB);
-	if (b->fd < 0)
-		return -errno;
-	if (ftruncate(b->fd, size))
-		return -errno;
-	ret = backing_mmap(b, size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			   b->fd, SZ_4K);
-	return ret ? ret : backing_alias(b);
+	return ret ? ret : backing_memfd(b, size, MFD_HUGETLB | MFD_HUGE_2MB);
 }
 
 static const struct backing_ops hugetlb_shared = {

@@ -1,25 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /* memfd_shared.c - memfd_create() mapped MAP_SHARED, with a host alias. */
-#include <errno.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #include "backing.h"
 
 static int memfd_shared_create(struct backing *b, uint64_t size)
 {
-	int ret;
+	int ret = backing_memfd(b, size, 0);
 
-	b->fd = memfd_create("s2conform-memfd", MFD_CLOEXEC);
-	if (b->fd < 0)
-		return -errno;
-	if (ftruncate(b->fd, size))
-		return -errno;
-	ret = backing_mmap(b, size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			   b->fd, SZ_4K);
+	/* 4K pages: keep shmem THP (if enabled) out of this kind. */
 	if (!ret)
 		madvise(b->hva, size, MADV_NOHUGEPAGE);
-	return ret ? ret : backing_alias(b);
+	return ret;
 }
 
 static const struct backing_ops memfd_shared = {
