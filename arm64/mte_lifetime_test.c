@@ -250,10 +250,26 @@ static void write_long(const char *path, long v)
 
 #define KSM "/sys/kernel/mm/ksm/"
 
+struct ksm_knobs {
+	long run, pages_to_scan, sleep_millisecs;
+};
+
+/* On a real host ksmd's settings belong to the admin: put them back. */
+static void ksm_restore(const struct ksm_knobs *k)
+{
+	write_long(KSM "run", k->run);
+	write_long(KSM "pages_to_scan", k->pages_to_scan);
+	write_long(KSM "sleep_millisecs", k->sleep_millisecs);
+}
+
 /* Let ksmd finish two full scans, bounded in time. */
 static void ksm_scan(void)
 {
 	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	struct ksm_knobs saved = {
+		read_long(KSM "run"), read_long(KSM "pages_to_scan"),
+		read_long(KSM "sleep_millisecs"),
+	};
 	long start = read_long(KSM "full_scans");
 	int i;
 
@@ -262,11 +278,13 @@ static void ksm_scan(void)
 	write_long(KSM "run", 1);
 	for (i = 0; i < KSM_TIMEOUT_S * 50; i++) {
 		if (read_long(KSM "full_scans") >= start + 2)
-			return;
+			break;
 		nanosleep(&tick, NULL);
 	}
-	write_long(KSM "run", 0);
-	test_fail("ksmd did not finish two scans in %d s", KSM_TIMEOUT_S);
+	ksm_restore(&saved);
+	if (i == KSM_TIMEOUT_S * 50)
+		test_fail("ksmd did not finish two scans in %d s",
+			  KSM_TIMEOUT_S);
 }
 
 /* Row 44: memcmp_pages() never calls tagged pages equal. */
@@ -290,7 +308,6 @@ static void case_ksm(const struct test_case *tc, struct result *res)
 		test_skip("MADV_MERGEABLE: %s", strerror(errno));
 	ksm_scan();
 	merged = read_long("/proc/self/ksm_merging_pages");
-	write_long(KSM "run", 0);
 	result_diag(res, "ksm_merging_pages=%ld of %d identical pages", merged,
 		    KSM_PAGES);
 	if (mte)
