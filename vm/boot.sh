@@ -3,6 +3,13 @@
 #
 # Usage: vm/boot.sh --kernel-dir DIR --initrd FILE --out DIR
 #                   [--timeout SECS] [--append "kernel args"] [--mem MB]
+#                   [--qemu-arg ARG]...
+#
+# The machine comes from configs/qemu-tcg.conf ($S2_QEMU_CONF overrides the
+# path): CPU, memory, NUMA nodes, the RAM hidden from Linux with mem= (the
+# fixture carve-out and the pmem-region nodes added to QEMU's own DTB) and
+# an ivshmem-plain PCI device for VFIO. --mem overrides QEMU_MEM_MB (the
+# carve-outs must still fit); each --qemu-arg is one more QEMU argument.
 #
 # Writes to DIR: console.log (serial console: kernel log and markers),
 # tap.txt (the runner's stdout, over a virtio console = guest /dev/hvc0),
@@ -15,16 +22,28 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-# -smp 2: QEMU 10 raises Device alignment faults only with MTTCG and more
-# than one vCPU; more vCPUs than host cores only slows TCG down.
-MACHINE=virt,virtualization=on,mte=on,gic-version=3,iommu=smmuv3
+CONF=${S2_QEMU_CONF:-$S2_VM_DIR/../configs/qemu-tcg.conf}
+RAM_BASE=$((0x40000000))	# -M virt
 
 usage() {
-	usage_die "usage: $0 --kernel-dir DIR --initrd FILE --out DIR [--timeout SECS] [--append ARGS] [--mem MB]"
+	usage_die "usage: $0 --kernel-dir DIR --initrd FILE --out DIR [--timeout SECS] [--append ARGS] [--mem MB] [--qemu-arg ARG]..."
+}
+
+# Defaults, then the profile (see configs/qemu-tcg.conf for each variable).
+load_conf() {
+	QEMU_MACHINE=virt,virtualization=on,mte=on,gic-version=3,iommu=smmuv3
+	QEMU_CPU=max QEMU_SMP=2 QEMU_MEM_MB=4096 KERNEL_APPEND=
+	QEMU_NUMA_NODES=1 IVSHMEM_SIZE_MB=0
+	FIXTURE_CARVEOUT_BASE='' FIXTURE_CARVEOUT_SIZE=''
+	PMEM_BASE='' PMEM_SIZE=''
+	[ -f "$CONF" ] || die "no QEMU profile $CONF"
+	# shellcheck disable=SC1090
+	. "$CONF" || die "cannot read $CONF"
 }
 
 parse_args() {
-	KERNEL='' INITRD='' OUT='' TIMEOUT=600 APPEND='' MEM=4096
+	KERNEL='' INITRD='' OUT='' TIMEOUT=600 APPEND='' MEM=$QEMU_MEM_MB
+	QEMU_EXTRA=()
 	while [ $# -gt 0 ]; do
 		[ $# -ge 2 ] || usage
 		case $1 in
@@ -34,6 +53,7 @@ parse_args() {
 		--timeout) TIMEOUT=$2 ;;
 		--append) APPEND=$2 ;;
 		--mem) MEM=$2 ;;
+		--qemu-arg) QEMU_EXTRA+=("$2") ;;
 		*) usage ;;
 		esac
 		shift 2
@@ -44,6 +64,114 @@ parse_args() {
 	[ -f "$KERNEL/Image" ] || usage_die "no Image in $KERNEL"
 	[ -f "$INITRD" ] || usage_die "no initrd $INITRD"
 	RELEASE=$(cat "$KERNEL/release" 2>/dev/null || echo custom)
+}
+
+# hex N: N as 0x%x.
+hex() { printf '0x%x' "$1"; }
+
+# check_range NAME BASE SIZE: the range lies in RAM and is 2 MiB aligned
+# (memremap_pages and the fixture's huge mappings want that).
+check_range() {
+	local name=$1 base=$(($2)) size=$(($3)) end=$((RAM_BASE + MEM * 1048576))
+
+	[ $((base % 2097152)) -eq 0 ] && [ $((size % 2097152)) -eq 0 ] &&
+		[ "$size" -gt 0 ] ||
+		usage_die "$name $2+$3 in $CONF is not 2 MiB aligned"
+	[ "$base" -ge "$RAM_BASE" ] && [ $((base + size)) -le "$end" ] ||
+		usage_die "$name $2+$3 in $CONF is outside RAM" \
+			"[$(hex $RAM_BASE), $(hex "$end")) of --mem $MEM"
+}
+
+# Sets MEM_LIMIT (MiB for mem=, empty: all RAM) and GUEST_PARAMS from the
+# carve-outs: Linux gets the RAM below the lowest of them.
+plan_memory() {
+	local low=$((RAM_BASE + MEM * 1048576))
+
+	GUEST_PARAMS=
+	if [ -n "$FIXTURE_CARVEOUT_SIZE" ]; then
+		check_range FIXTURE_CARVEOUT "$FIXTURE_CARVEOUT_BASE" \
+			"$FIXTURE_CARVEOUT_SIZE"
+		low=$((FIXTURE_CARVEOUT_BASE < low ? FIXTURE_CARVEOUT_BASE : low))
+		GUEST_PARAMS+=" s2.fixture_base=$(hex "$FIXTURE_CARVEOUT_BASE")"
+		GUEST_PARAMS+=" s2.fixture_size=$(hex "$FIXTURE_CARVEOUT_SIZE")"
+	fi
+	if [ -n "$PMEM_SIZE" ]; then
+		check_range PMEM "$PMEM_BASE" "$PMEM_SIZE"
+		low=$((PMEM_BASE < low ? PMEM_BASE : low))
+		GUEST_PARAMS+=" s2.pmem_base=$(hex "$PMEM_BASE")"
+		GUEST_PARAMS+=" s2.pmem_size=$(hex "$PMEM_SIZE")"
+	fi
+	MEM_LIMIT=
+	[ "$low" -ge $((RAM_BASE + MEM * 1048576)) ] ||
+		MEM_LIMIT=$(((low - RAM_BASE) / 1048576))
+}
+
+# QEMU's machine arguments, shared by the DTB dump and the boot: QARGS.
+machine_args() {
+	local n node size left cpus
+
+	QARGS=(-M "$QEMU_MACHINE" -cpu "$QEMU_CPU" -smp "$QEMU_SMP"
+		-accel tcg -m "$MEM")
+	if [ "$QEMU_NUMA_NODES" -gt 1 ]; then
+		# Node 0: all CPUs, half the RAM; the rest split evenly.
+		left=$MEM
+		for ((n = 0; n < QEMU_NUMA_NODES; n++)); do
+			if [ "$n" -eq 0 ]; then
+				size=$((MEM / 2))
+			elif [ "$n" -eq $((QEMU_NUMA_NODES - 1)) ]; then
+				size=$left
+			else
+				size=$((MEM / 2 / (QEMU_NUMA_NODES - 1)))
+			fi
+			left=$((left - size))
+			node=nodeid=$n,memdev=ram$n
+			cpus=
+			[ "$n" -ne 0 ] || cpus=,cpus=0-$((QEMU_SMP - 1))
+			QARGS+=(-object "memory-backend-ram,id=ram$n,size=${size}M"
+				-numa "node,$node$cpus")
+		done
+	fi
+	if [ "$IVSHMEM_SIZE_MB" -gt 0 ]; then
+		# shellcheck disable=SC2054 # commas are QEMU's
+		QARGS+=(-object "memory-backend-ram,id=ivshmem0,size=${IVSHMEM_SIZE_MB}M"
+			-device ivshmem-plain,memdev=ivshmem0)
+	fi
+	QARGS+=("${QEMU_EXTRA[@]}")
+}
+
+# QEMU's own DTB plus one pmem-region node per half of the pmem range
+# (of_pmem makes each a region with one namespace: fsdax and devdax need
+# one each). Sets DTB_ARGS.
+make_dtb() {
+	local dtb=$OUT/virt.dtb half base i node
+
+	DTB_ARGS=()
+	[ -n "$PMEM_SIZE" ] || return 0
+	rm -f "$dtb"
+	qemu-system-aarch64 "${QARGS[@]}" -M "$QEMU_MACHINE,dumpdtb=$dtb" \
+		-nodefaults -no-user-config -display none \
+		>"$OUT/qemu.log" 2>&1 && [ -s "$dtb" ] || {
+		sed 's/^/  | /' "$OUT/qemu.log" >&2
+		fail qemu-error "QEMU could not dump its DTB"
+	}
+	half=$((PMEM_SIZE / 2))
+	for i in 0 1; do
+		base=$((PMEM_BASE + i * half))
+		node=/pmem@$(printf %x "$base")
+		# shellcheck disable=SC2046 # four cells, split on purpose
+		fdtput -c "$dtb" "$node" &&
+			fdtput -t s "$dtb" "$node" compatible pmem-region &&
+			fdtput -t x "$dtb" "$node" reg $(printf '%x %x %x %x' \
+				$((base >> 32)) $((base & 0xffffffff)) \
+				$((half >> 32)) $((half & 0xffffffff))) ||
+			fail qemu-error "fdtput on $dtb failed"
+		if [ "$QEMU_NUMA_NODES" -gt 1 ]; then
+			fdtput -t u "$dtb" "$node" numa-node-id \
+				$((QEMU_NUMA_NODES - 1)) ||
+				fail qemu-error "fdtput on $dtb failed"
+		fi
+	done
+	DTB_ARGS=(-dtb "$dtb")
 }
 
 # The TAP console's virtio transport, matching mkinitramfs.sh's modules.
@@ -72,11 +200,11 @@ run_qemu() {
 	dev=$(serial_device)
 	# timeout runs QEMU in its own process group, out of reach of ^C:
 	# run it as a job and stop it ourselves if we are stopped.
-	timeout -k 5 "$TIMEOUT" qemu-system-aarch64 \
-		-M "$MACHINE" -cpu max -smp 2 -accel tcg -m "$MEM" \
+	timeout -k 5 "$TIMEOUT" qemu-system-aarch64 "${QARGS[@]}" \
+		"${DTB_ARGS[@]}" \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-kernel "$KERNEL/Image" -initrd "$INITRD" \
-		-append "console=ttyAMA0 panic=-1 printk.devkmsg=on hugepages=64 s2.tcg=1 $APPEND" \
+		-append "console=ttyAMA0 panic=-1 printk.devkmsg=on $KERNEL_APPEND${MEM_LIMIT:+ mem=${MEM_LIMIT}M} s2.tcg=1$GUEST_PARAMS $APPEND" \
 		-serial "file:$OUT/console.log" \
 		-device "$dev,id=vser0" \
 		-chardev "file,id=tap,path=$OUT/tap.txt" \
@@ -98,9 +226,11 @@ marker_time() {
 main() {
 	local rc=0 t0 start done_rc panic
 
+	load_conf
 	parse_args "$@"
 	command -v qemu-system-aarch64 >/dev/null ||
 		die "qemu-system-aarch64 not found (run vm/deps.sh)"
+	plan_memory
 	mkdir -p "$OUT" || die "cannot create $OUT"
 	rm -f "$OUT/console.log" "$OUT/tap.txt" "$OUT/qemu.log" \
 		"$OUT/status" "$OUT/watchdog"
@@ -108,6 +238,8 @@ main() {
 
 	log "booting $RELEASE (timeout ${TIMEOUT} s)"
 	t0=$(now)
+	machine_args
+	make_dtb
 	run_qemu || rc=$?
 	QEMU_JOB=
 	case $rc in

@@ -3,12 +3,18 @@
 #
 # Usage: vm/mkinitramfs.sh --kernel-dir DIR --tests DIR --runner FILE
 #                          --out FILE.cpio.gz [--modules "mod1 mod2"]
+#                          [--extra SRC:DEST]...
 #
 # Contents: static arm64 busybox (applet links are made by /init at boot:
-# the host cannot run busybox to list them), /init (vm/init), the files of
-# --tests in /s2conform/arm64/, the runner as /s2conform/run_direct.sh, and
-# the kernel modules the guest needs, decompressed, in load order in
-# /lib/modules-load/ (list in /lib/modules-load/order).
+# the host cannot run busybox to list them), /init (vm/init) and the device
+# setup it sources (vm/devices.sh as /lib/s2conform/devices.sh), the files
+# of --tests in /s2conform/arm64/, the sibling "configs" directory of
+# --tests (expectation profiles), if any, in /s2conform/configs/, the runner
+# as /s2conform/run_direct.sh, and the kernel modules the guest needs,
+# decompressed, in load order in /lib/modules-load/ (list in
+# /lib/modules-load/order). Each --extra copies host file SRC to DEST in
+# the image: /init insmods every /lib/modules-extra/*.ko after the kernel's
+# modules, with the parameters in FILE.ko.params beside it, if any.
 # The output is rebuilt only when an input changed (hash in FILE.key).
 # Exit: 0 ok, 2 bad usage, 3 infrastructure failure.
 set -eu
@@ -16,15 +22,18 @@ set -eu
 
 # Modules wanted when the kernel has them as modules; absent ones get a note.
 # arm_smmu_v3 first: devices behind the SMMU (-M virt,iommu=smmuv3) wait
-# for it. The TAP console's modules come from tap_transport.
-WANTED="arm_smmu_v3 zram vfio vfio_iommu_type1 vfio_pci"
+# for it. The TAP console's modules come from tap_transport. The pmem ones
+# serve the pmem-region nodes boot.sh adds (fsdax: nd_pmem + ext4; devdax:
+# dax_pmem + device_dax).
+WANTED="arm_smmu_v3 zram vfio vfio_iommu_type1 vfio_pci of_pmem nd_pmem
+	dax_pmem device_dax ext4"
 
 usage() {
-	usage_die "usage: $0 --kernel-dir DIR --tests DIR --runner FILE --out FILE.cpio.gz [--modules \"mod ...\"]"
+	usage_die "usage: $0 --kernel-dir DIR --tests DIR --runner FILE --out FILE.cpio.gz [--modules \"mod ...\"] [--extra SRC:DEST]..."
 }
 
 parse_args() {
-	KERNEL='' TESTS='' RUNNER='' OUT='' EXTRA=''
+	KERNEL='' TESTS='' RUNNER='' OUT='' EXTRA='' FILES=()
 	while [ $# -gt 0 ]; do
 		[ $# -ge 2 ] || usage
 		case $1 in
@@ -33,6 +42,7 @@ parse_args() {
 		--runner) RUNNER=$2 ;;
 		--out) OUT=$2 ;;
 		--modules) EXTRA=$2 ;;
+		--extra) FILES+=("$2") ;;
 		*) usage ;;
 		esac
 		shift 2
@@ -43,8 +53,21 @@ parse_args() {
 	[ -d "$TESTS" ] || usage_die "no tests directory $TESTS"
 	[ -f "$RUNNER" ] || usage_die "no runner $RUNNER"
 	[ -f "$S2_VM_DIR/init" ] || die "missing $S2_VM_DIR/init"
+	check_extras
 	RELEASE=$(cat "$KERNEL/release" 2>/dev/null || echo custom)
 	CONFIG=$KERNEL/config
+	CONFIGS=$(cd "$TESTS/.." && pwd)/configs
+	[ -d "$CONFIGS" ] || CONFIGS=
+}
+
+# --extra SRC:DEST: SRC a readable file, DEST an absolute path.
+check_extras() {
+	local f
+
+	for f in "${FILES[@]}"; do
+		[[ $f == *:/* ]] || usage_die "--extra wants SRC:/DEST, not $f"
+		[ -f "${f%:*}" ] || usage_die "--extra: no file ${f%:*}"
+	done
 }
 
 # busybox: statically linked arm64 busybox, cached per package version.
@@ -127,9 +150,17 @@ add_modules() {
 
 # inputs_key: hash of everything the image is built from.
 inputs_key() {
+	local f
+
 	{
-		sha256sum "$0" "$S2_VM_DIR/lib.sh" "$S2_VM_DIR/init" "$RUNNER"
+		sha256sum "$0" "$S2_VM_DIR/lib.sh" "$S2_VM_DIR/init" \
+			"$S2_VM_DIR/devices.sh" "$RUNNER"
 		echo "$BB_VER $RELEASE $(cd "$KERNEL" && pwd -P) $EXTRA"
+		for f in "${FILES[@]}"; do
+			echo "$f $(sha256sum <"${f%:*}")"
+		done
+		[ -z "$CONFIGS" ] || (cd "$CONFIGS" && find -L . -type f -print0 |
+			LC_ALL=C sort -z | xargs -0r sha256sum)
 		stat -L -c '%s %Y' "$KERNEL/modules/modules.dep" 2>/dev/null || true
 		(cd "$TESTS" && find -L . -type f -print0 | LC_ALL=C sort -z |
 			xargs -0r sha256sum)
@@ -137,7 +168,7 @@ inputs_key() {
 }
 
 build() {
-	local stage=$S2_TMP/stage d
+	local stage=$S2_TMP/stage d f
 
 	for d in bin sbin usr/bin usr/sbin dev proc sys tmp run etc root \
 		mnt/pagecache s2conform/arm64; do
@@ -147,9 +178,19 @@ build() {
 	chmod 755 "$stage/bin/busybox"
 	ln -s busybox "$stage/bin/sh"
 	install -m 755 "$S2_VM_DIR/init" "$stage/init"
+	install -D -m 644 "$S2_VM_DIR/devices.sh" \
+		"$stage/lib/s2conform/devices.sh"
 	install -m 755 "$RUNNER" "$stage/s2conform/run_direct.sh"
 	# -L: a symlink to a host path would dangle in the guest.
 	cp -RL "$TESTS/." "$stage/s2conform/arm64/"
+	if [ -n "$CONFIGS" ]; then
+		mkdir -p "$stage/s2conform/configs"
+		cp -RL "$CONFIGS/." "$stage/s2conform/configs/"
+	fi
+	for f in "${FILES[@]}"; do
+		install -D -m 644 "${f%:*}" "$stage/${f##*:}" ||
+			die "cannot copy ${f%:*} to ${f##*:}"
+	done
 	echo "root:x:0:0:root:/root:/bin/sh" >"$stage/etc/passwd"
 	echo "root:x:0:" >"$stage/etc/group"
 	# The kernel opens /dev/console for /init before devtmpfs is mounted.

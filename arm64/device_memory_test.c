@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * device_memory_test - memory from real drivers behind a memslot: a
+ * vfio-pci BAR (vfio_bar) and pmem through DAX (fsdax_shared, devdax).
+ * Whether KVM accepts the slot with MTE and with dirty logging, which
+ * stage-2 type it picks (Device, Normal-NC or Normal, told apart by
+ * alignment faults and by exec), what the guest may choose at stage 1,
+ * what happens when the BAR's memory decode goes away under the guest,
+ * and that guest and host see each other's data through it.
+ *
+ * Matrix rows 13-20 of spec/kernel-behaviors.md §10 (§1, §2). Each kind
+ * SKIPs with the harness's reason when its device is absent (6.1 has no
+ * ZONE_DEVICE, so no DAX). Before 7.x the DAX type depends on whether the
+ * pmem pfns are in memblock: the case reads the pfn from pagemap and the
+ * ranges from /sys/kernel/debug/memblock/memory and says which.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/pci_regs.h>
+#include <linux/vfio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "backing.h"
+#include "expect.h"
+#include "mte.h"
+#include "probe.h"
+#include "test.h"
+#include "vm.h"
+
+#define REGION_SIZE	SZ_2M
+#define EXEC_OFFSET	0x1000
+#define GUEST_DATA	0x6775657374ab5a01ULL	/* "guest" */
+#define HOST_DATA	0x686f7374a55acd02ULL	/* "host" */
+
+static const char *const kinds[] = { "vfio_bar", "fsdax_shared", "devdax" };
+
+struct fixture {
+	const struct kernel_facts *kf;
+	const struct backing_ops *ops;
+	struct backing b;
+	struct vm *vm;
+	struct vcpu *vcpu;
+	uint64_t gpa;
+	int map_memory;		/* pfns in memblock: 1, 0, -1 unknown */
+};
+
+struct check {
+	const char *name;
+	void (*run)(struct fixture *f, struct result *res);
+	bool bar_only;		/* needs a PCI BAR (VMA_DEVICE) */
+};
+
+static void check_create(struct fixture *f, struct result *res);
+static void check_create_mte(struct fixture *f, struct result *res);
+static void check_dirty_log(struct fixture *f, struct result *res);
+static void check_memtype(struct fixture *f, struct result *res);
+static void check_exec(struct fixture *f, struct result *res);
+static void check_s1_device(struct fixture *f, struct result *res);
+static void check_host_sees(struct fixture *f, struct result *res);
+static void check_decode_off(struct fixture *f, struct result *res);
+
+static const struct check checks[] = {
+	{ "create", check_create },
+	{ "create_mte", check_create_mte },
+	{ "dirty_log", check_dirty_log },
+	{ "memtype", check_memtype },
+	{ "exec", check_exec },
+	{ "s1_device", check_s1_device, true },
+	{ "host_sees", check_host_sees },
+	{ "decode_off", check_decode_off, true },
+};
+
+/* Guest code: probes and fills are in lib/arm64/guest.c. */
+
+/* Host code */
+
+static void fixture_backing(struct fixture *f)
+{
+	f->kf = kernel_facts();
+	if (f->kf->kvm)
+		test_skip("/dev/kvm: %s", strerror(-f->kf->kvm));
+	backing_create_or_skip(f->ops, REGION_SIZE, &f->b);
+}
+
+/* A slot over the backing, mapped at stage 1 with attrs; must work. */
+static void fixture_setup(struct fixture *f, unsigned int attrs)
+{
+	int ret;
+
+	fixture_backing(f);
+	f->vm = vm_create_default();
+	f->gpa = vm_alloc_gpa(f->vm, REGION_SIZE);
+	ret = vm_add_slot(f->vm, f->gpa, REGION_SIZE, f->b.hva, 0, NULL);
+	if (ret)
+		test_fail("memslot on %s: %s", f->ops->name, strerror(-ret));
+	vm_map(f->vm, f->gpa, f->gpa, REGION_SIZE, attrs);
+	f->vcpu = vcpu_add_default(f->vm);
+}
+
+/* The physical address behind hva, from pagemap (root); 0 if unknown. */
+static uint64_t hva_to_phys(void *hva)
+{
+	uint64_t entry = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	off_t off = (uintptr_t)hva / SZ_4K * sizeof(entry);
+
+	(void)*(volatile uint64_t *)hva;	/* fault it in */
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &entry, sizeof(entry), off) != sizeof(entry))
+		entry = 0;
+	close(fd);
+	if (!(entry >> 63))
+		return 0;
+	return (entry & ((1ULL << 55) - 1)) * SZ_4K;
+}
+
+/*
+ * Whether the backing's first page is map-memory (in memblock, not
+ * NOMAP): 1, 0, or -1 if pagemap or the memblock dump is unavailable.
+ */
+static int map_memory(struct fixture *f, struct result *res)
+{
+	static char dump[16384];
+	uint64_t phys = hva_to_phys(f->b.hva);
+	ssize_t n;
+	int fd, ret;
+
+	if (!phys) {
+		result_diag(res, "pagemap gives no pfn (not root?)");
+		return -1;
+	}
+	fd = open("/sys/kernel/debug/memblock/memory", O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		result_diag(res, "memblock debugfs: %s", strerror(errno));
+		return -1;
+	}
+	n = read(fd, dump, sizeof(dump) - 1);
+	close(fd);
+	dump[n > 0 ? n : 0] = 0;
+	ret = memblock_text_is_map_memory(dump, phys);
+	if (ret >= 0)
+		result_diag(res, "pa 0x%llx is %sin memblock",
+			    (unsigned long long)phys, ret ? "" : "not ");
+	return ret < 0 ? -1 : ret;
+}
+
+/* The expected S2 type; SKIP if the kernel's rule needs unknown facts. */
+static struct expect_attr device_attr(struct fixture *f, struct result *res,
+				      bool s1_device)
+{
+	struct expect_attr a;
+
+	/* A BAR is outside memblock by definition (VMA_DEVICE). */
+	f->map_memory = f->ops->vma & VMA_DAX ? map_memory(f, res) : 0;
+	a = s1_device ?
+		expect_device_s1_device(f->kf, f->ops->vma, f->map_memory) :
+		expect_device_attr(f->kf, f->ops->vma, f->map_memory);
+
+	if (!a.known)
+		test_skip("%s", a.reason);
+	return a;
+}
+
+static int add_slot(struct fixture *f, struct vm *vm, uint32_t flags)
+{
+	return vm_add_slot(vm, vm_alloc_gpa(vm, REGION_SIZE), REGION_SIZE,
+			   f->b.hva, flags, NULL);
+}
+
+/* Rows 13/16. */
+static void check_create(struct fixture *f, struct result *res)
+{
+	struct expect e;
+	struct outcome obs;
+
+	fixture_backing(f);
+	e = expect_device_create(f->kf, f->ops->vma, false);
+	obs = out_ret(add_slot(f, vm_create_default(), 0));
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+static void check_create_mte(struct fixture *f, struct result *res)
+{
+	struct expect e;
+	struct outcome obs;
+	struct vm *vm;
+
+	fixture_backing(f);
+	vm = mte_vm_create();
+	e = expect_device_create(f->kf, f->ops->vma, true);
+	obs = out_ret(add_slot(f, vm, 0));
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+/* Row 19. */
+static void check_dirty_log(struct fixture *f, struct result *res)
+{
+	struct expect e = expect_device_dirty_log(f->ops->vma);
+	struct outcome obs;
+
+	fixture_backing(f);
+	obs = out_ret(add_slot(f, vm_create_default(),
+			       KVM_MEM_LOG_DIRTY_PAGES));
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+static void compare_memtype(struct fixture *f, struct result *res,
+			    const struct expect_attr *a)
+{
+	struct memtype_result m = memtype_probe(f->vcpu, f->gpa, f->kf->tcg);
+	enum memtype want = a->attr == S2_ATTR_DEVICE ? MEMTYPE_DEVICE :
+			    MEMTYPE_NORMAL;
+
+	result_diag(res, "%s", m.detail);
+	result_diag(res, "expected %s (the probes see Normal-NC as Normal; "
+		    "exec tells NC from WB)", s2_attr_name(a->attr));
+	result_check(res, m.type == want, memtype_name(m.type),
+		     memtype_name(want), a->reason);
+}
+
+/* Rows 14/17: the guest maps Normal-WB at stage 1, stage 2 decides. */
+static void check_memtype(struct fixture *f, struct result *res)
+{
+	struct expect_attr a;
+
+	fixture_setup(f, MAP_MT(MT_NORMAL));
+	a = device_attr(f, res, false);
+	compare_memtype(f, res, &a);
+}
+
+/* Rows 15/18: only Normal-WB is executable at stage 2. */
+static void check_exec(struct fixture *f, struct result *res)
+{
+	struct expect e;
+	struct outcome obs;
+
+	fixture_setup(f, MAP_MT(MT_NORMAL));
+	device_attr(f, res, false);	/* SKIPs if the type is unknown */
+	e = expect_device_exec(f->kf, f->ops->vma, f->map_memory);
+	exec_stub_write((char *)f->b.hva + EXEC_OFFSET);
+	obs = probe(f->vcpu, PROBE_EXEC, f->gpa + EXEC_OFFSET, 0);
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+/* §2: the guest may pick Device at stage 1 over the BAR. */
+static void check_s1_device(struct fixture *f, struct result *res)
+{
+	struct expect_attr a;
+
+	fixture_setup(f, MAP_MT(MT_DEVICE_nGnRE));
+	a = device_attr(f, res, true);
+	compare_memtype(f, res, &a);
+}
+
+/* Index of the first word != val in the host's view, or the word count. */
+static uint64_t host_check(const void *p, uint64_t len, uint64_t val)
+{
+	const volatile uint64_t *w = p;
+	uint64_t i;
+
+	for (i = 0; i < len / 8; i++)
+		if (w[i] != val)
+			return i;
+	return len / 8;
+}
+
+/* BAR index and region offset of b's device, for pread/pwrite. */
+static uint64_t vfio_region_offset(struct fixture *f, unsigned int index)
+{
+	struct vfio_region_info info = { .argsz = sizeof(info),
+					 .index = index };
+
+	if (ioctl(f->b.fd, VFIO_DEVICE_GET_REGION_INFO, &info))
+		test_fail("VFIO region %u info: %s", index, strerror(errno));
+	return info.offset;
+}
+
+/* The other way in: read() of the file, or of the VFIO region. */
+static void check_read_path(struct fixture *f, struct result *res,
+			    uint64_t val)
+{
+	static uint64_t buf[REGION_SIZE / 8];
+	struct outcome obs, exp = out_value(REGION_SIZE / 8);
+	const char *env = getenv("S2_VFIO_BAR");
+	uint64_t off = 0;
+	const char *how = "pread() of the file";
+
+	if (f->ops->vma & VMA_DEVICE) {
+		off = vfio_region_offset(f, env && *env ? atoi(env) :
+					 VFIO_PCI_BAR2_REGION_INDEX);
+		how = "pread() of the VFIO BAR region";
+	} else if (strcmp(f->ops->name, "fsdax_shared")) {
+		return;		/* device-dax has no read() */
+	}
+	if (pread(f->b.fd, buf, REGION_SIZE, off) != (ssize_t)REGION_SIZE)
+		test_fail("%s: %s", how, strerror(errno));
+	obs = out_value(host_check(buf, REGION_SIZE, val));
+	result_diag(res, "%s", how);
+	result_outcome(res, &obs, &exp, "rows 13/16: guest stores reach the "
+		       "device's memory (index of first mismatch)");
+}
+
+/* Guest stores show in the host mapping and the read path, and back. */
+static void check_host_sees(struct fixture *f, struct result *res)
+{
+	uint64_t words = REGION_SIZE / 8, i;
+	volatile uint64_t *host;
+	struct outcome obs, exp = out_value(words);
+
+	fixture_setup(f, MAP_MT(MT_NORMAL));
+	host = f->b.hva;
+	vcpu_call_ok(f->vcpu, guest_fill, f->gpa, REGION_SIZE, GUEST_DATA);
+	obs = out_value(host_check(f->b.hva, REGION_SIZE, GUEST_DATA));
+	result_outcome(res, &obs, &exp, "rows 13/16: the host mapping sees "
+		       "every guest store (index of first mismatch)");
+	check_read_path(f, res, GUEST_DATA);
+	for (i = 0; i < words; i++)
+		host[i] = HOST_DATA;
+	obs = out_value(vcpu_call_ok(f->vcpu, guest_check, f->gpa,
+				     REGION_SIZE, HOST_DATA));
+	result_outcome(res, &obs, &exp, "rows 13/16: the guest sees every "
+		       "host store (index of first mismatch)");
+}
+
+static uint16_t pci_command(struct fixture *f, uint64_t cfg, int set,
+			    uint16_t val)
+{
+	uint16_t cmd = val;
+	ssize_t n = set ? pwrite(f->b.fd, &cmd, 2, cfg + PCI_COMMAND) :
+			  pread(f->b.fd, &cmd, 2, cfg + PCI_COMMAND);
+
+	if (n != 2)
+		test_fail("PCI_COMMAND %s through VFIO: %s",
+			  set ? "write" : "read", strerror(errno));
+	return cmd;
+}
+
+/* Row 20: memory decode off under a mapped BAR, then back on. */
+static void check_decode_off(struct fixture *f, struct result *res)
+{
+	struct expect e = expect_device_decode_off();
+	struct outcome obs, stored = out_value(GUEST_DATA);
+	uint64_t cfg;
+	uint16_t cmd;
+
+	fixture_setup(f, MAP_MT(MT_NORMAL));
+	cfg = vfio_region_offset(f, VFIO_PCI_CONFIG_REGION_INDEX);
+	/* Map the BAR at stage 2 first: the zap must undo a live mapping. */
+	obs = probe(f->vcpu, PROBE_STORE, f->gpa, GUEST_DATA);
+	if (obs.kind != OUT_COMPLETED)
+		test_fail("guest store to the BAR did not complete");
+	cmd = pci_command(f, cfg, 0, 0);
+	result_diag(res, "PCI_COMMAND 0x%04x, clearing MEMORY", cmd);
+	pci_command(f, cfg, 1, cmd & ~PCI_COMMAND_MEMORY);
+	obs = probe(f->vcpu, PROBE_LOAD, f->gpa, 0);
+	pci_command(f, cfg, 1, cmd);
+	result_outcome(res, &obs, &e.out, e.reason);
+	obs = probe(f->vcpu, PROBE_LOAD, f->gpa, 0);
+	result_outcome(res, &obs, &stored, "row 20: with decode back on the "
+		       "BAR refaults and still holds the guest's data");
+}
+
+static void run_check(const struct test_case *tc, struct result *res)
+{
+	const struct check *c = tc->arg2;
+	struct fixture f = { .ops = tc->arg };
+
+	c->run(&f, res);
+}
+
+int main(int argc, char **argv)
+{
+	struct test_suite suite = {
+		.name = "device_memory_test",
+		.summary = "VFIO BARs and DAX behind memslots: MTE and "
+			   "dirty-log refusal, S2 type, exec, S1 Device, "
+			   "decode off, data",
+	};
+	const struct backing_ops *ops;
+	size_t k, i;
+
+	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+		ops = backing_find(kinds[k]);
+		if (!ops)
+			continue;
+		for (i = 0; i < ARRAY_SIZE(checks); i++) {
+			if (checks[i].bar_only && !(ops->vma & VMA_DEVICE))
+				continue;
+			suite_add(&suite, run_check, ops, &checks[i], "%s/%s",
+				  ops->name, checks[i].name);
+		}
+	}
+	return test_main(argc, argv, &suite);
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * devdax.c - mmap of a device-dax character device (/dev/daxX.Y): pmem
+ * pages (ZONE_DEVICE) with no filesystem. The VMA is VM_SHARED and
+ * VM_HUGEPAGE only, not VM_PFNMAP (drivers/dax/device.c), so 7.x maps it
+ * Normal; 6.x decides by memblock (spec §1.2).
+ *
+ * The device is $S2_DEVDAX (the VM harness makes one on a pmem namespace).
+ * device-dax refuses mappings whose start or end is not a multiple of its
+ * alignment (2 MiB on the harness's device), so the mapping is placed at a
+ * 2 MiB-aligned address and the size must be a multiple of the alignment.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "backing.h"
+
+/* The VM harness says why it made no devdax (vm/devices.sh), else how to. */
+static const char *device_why(const char *env, const char *how)
+{
+	const char *why = getenv(env);
+
+	return why && *why ? why : how;
+}
+
+/* The device's alignment from sysfs (/sys/dev/char/M:m/align); 2M if unknown. */
+static uint64_t devdax_align(int fd)
+{
+	unsigned long long align = SZ_2M;
+	char path[96];
+	struct stat st;
+	FILE *f;
+
+	if (fstat(fd, &st))
+		return SZ_2M;
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/align",
+		 major(st.st_rdev), minor(st.st_rdev));
+	f = fopen(path, "r");
+	if (!f)
+		return SZ_2M;
+	if (fscanf(f, "%llu", &align) != 1 || !align)
+		align = SZ_2M;
+	fclose(f);
+	return align;
+}
+
+static int devdax_create(struct backing *b, uint64_t size)
+{
+	const char *dev = getenv("S2_DEVDAX");
+	uint64_t align;
+	char *res, *hva, *p;
+
+	if (!dev || !*dev)
+		return backing_unavailable(b, "no device-dax device: %s",
+					   device_why("S2_DEVDAX_WHY",
+						      "set S2_DEVDAX to "
+						      "/dev/daxX.Y"));
+	b->fd = open(dev, O_RDWR | O_CLOEXEC);
+	if (b->fd < 0)
+		return backing_unavailable(b, "%s: %m", dev);
+	align = devdax_align(b->fd);
+	if (size % align)
+		return backing_unavailable(b, "%s: %llu bytes is not a "
+					   "multiple of its alignment %llu",
+					   dev, (unsigned long long)size,
+					   (unsigned long long)align);
+	res = mmap(NULL, size + align, PROT_NONE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (res == MAP_FAILED)
+		return -errno;
+	b->map = res;
+	b->map_size = size + align;
+	hva = (char *)(((uintptr_t)res + align - 1) & ~(uintptr_t)(align - 1));
+	p = mmap(hva, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		 b->fd, 0);
+	if (p == MAP_FAILED)
+		return backing_unavailable(b, "mmap of %s: %m", dev);
+	b->hva = p;
+	return 0;
+}
+
+static const struct backing_ops devdax = {
+	.name = "devdax",
+	.desc = "device-dax /dev/daxX.Y (pmem), MAP_SHARED",
+	.vma = VMA_SHARED | VMA_DAX,
+	.page_size = SZ_2M,
+	.create = devdax_create,
+	.destroy = backing_generic_destroy,
+};
+BACKING_REGISTER(devdax);

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fsdax_shared.c - a file on a filesystem mounted with -o dax, mapped
+ * MAP_SHARED: the PTEs point straight at pmem pages (ZONE_DEVICE, no page
+ * cache). The VMA is neither VM_PFNMAP nor VM_MIXEDMAP, so 7.x maps it
+ * Normal; 6.x decides by whether the pmem pfns are in memblock (spec §1.2).
+ *
+ * The directory is $S2_FSDAX_DIR (the VM harness mounts an ext4 -o dax on
+ * an fsdax pmem namespace there). A MAP_SYNC mapping is tried first: only
+ * a DAX file accepts it, so a directory that is not really DAX SKIPs
+ * instead of quietly testing the page cache.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "backing.h"
+#include "file_private.h"
+
+#ifndef MAP_SHARED_VALIDATE
+#define MAP_SHARED_VALIDATE	0x03
+#endif
+#ifndef MAP_SYNC
+#define MAP_SYNC		0x80000
+#endif
+
+/* The VM harness says why it made no fsdax (vm/devices.sh), else how to. */
+static const char *device_why(const char *env, const char *how)
+{
+	const char *why = getenv(env);
+
+	return why && *why ? why : how;
+}
+
+/* MAP_SYNC is refused (EOPNOTSUPP) unless the file is DAX. */
+static int fsdax_check(struct backing *b, const char *dir)
+{
+	void *p = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE,
+		       MAP_SHARED_VALIDATE | MAP_SYNC, b->fd, 0);
+
+	if (p == MAP_FAILED)
+		return backing_unavailable(b, "%s is not DAX (MAP_SYNC: %m)",
+					   dir);
+	munmap(p, SZ_4K);
+	return 0;
+}
+
+/*
+ * File offset 0 at a 2 MiB-aligned address, so PMD faults are possible.
+ * (backing_mmap() pads by mapping more of the file, which would put the
+ * aligned address at an offset past the blocks written here.)
+ */
+static int fsdax_map(struct backing *b, uint64_t size)
+{
+	char *res, *hva, *p;
+
+	res = mmap(NULL, size + SZ_2M, PROT_NONE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (res == MAP_FAILED)
+		return -errno;
+	b->map = res;
+	b->map_size = size + SZ_2M;
+	hva = (char *)(((uintptr_t)res + SZ_2M - 1) & ~(uintptr_t)(SZ_2M - 1));
+	p = mmap(hva, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+		 b->fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	b->hva = p;
+	return 0;
+}
+
+static int fsdax_shared_create(struct backing *b, uint64_t size)
+{
+	const char *dir = getenv("S2_FSDAX_DIR");
+	char path[256];
+	int ret;
+
+	if (!dir || !*dir)
+		return backing_unavailable(b, "no fsdax filesystem: %s",
+					   device_why("S2_FSDAX_WHY",
+						      "set S2_FSDAX_DIR to a "
+						      "directory on a -o dax "
+						      "mount"));
+	snprintf(path, sizeof(path), "%s/s2conform-XXXXXX", dir);
+	b->fd = mkostemp(path, O_CLOEXEC);
+	if (b->fd < 0)
+		return backing_unavailable(b, "cannot create a file in %s: %m",
+					   dir);
+	unlink(path);
+	/* Real blocks, not holes: the guest then faults on pmem pages. */
+	ret = backing_fill_file(b, size, FILE_PATTERN);
+	if (ret == -ENOSPC)
+		return backing_unavailable(b, "%s: no space for %llu bytes",
+					   dir, (unsigned long long)size);
+	if (ret)
+		return ret;
+	ret = fsdax_check(b, dir);
+	if (ret)
+		return ret;
+	return fsdax_map(b, size);
+}
+
+static const struct backing_ops fsdax_shared = {
+	.name = "fsdax_shared",
+	.desc = "file on an -o dax filesystem (pmem), MAP_SHARED",
+	.vma = VMA_SHARED | VMA_DAX,
+	.page_size = SZ_4K,
+	.create = fsdax_shared_create,
+	.destroy = backing_generic_destroy,
+};
+BACKING_REGISTER(fsdax_shared);
