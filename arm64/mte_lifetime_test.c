@@ -38,6 +38,7 @@ static void case_cow(const struct test_case *tc, struct result *res);
 static void case_pageout(const struct test_case *tc, struct result *res);
 static void case_migrate(const struct test_case *tc, struct result *res);
 static void case_ksm(const struct test_case *tc, struct result *res);
+static void case_pool_reuse(const struct test_case *tc, struct result *res);
 
 static const struct {
 	const char *name;
@@ -50,6 +51,7 @@ static const struct {
 	{ "pageout", "memfd_shared", case_pageout, true },
 	{ "migrate", "anon_4k", case_migrate, true },
 	{ "migrate", "hugetlb_private", case_migrate, true },
+	{ "pool_reuse", "hugetlb_private", case_pool_reuse, true },
 	{ "ksm_never_merges", "anon_4k", case_ksm, true },
 	{ "ksm_control_no_mte", "anon_4k", case_ksm, false },
 };
@@ -90,6 +92,15 @@ static void tag_page(struct fixture *f)
 {
 	vcpu_call_ok(f->vcpu, guest_mte_set, tag_ptr(f->gpa, TAG), PAGE);
 	vcpu_call_ok(f->vcpu, guest_fill, tag_ptr(f->gpa, TAG), PAGE, DATA);
+}
+
+/*
+ * Put the first page's tags back to 0: a huge page returns to the pool
+ * with its tags, and some kernels hand them to the next user.
+ */
+static void untag_page(struct fixture *f)
+{
+	vcpu_call_ok(f->vcpu, guest_mte_set, tag_ptr(f->gpa, 0), PAGE);
 }
 
 /* Tags and data of the first page, as the guest sees them now. */
@@ -224,6 +235,39 @@ static void case_migrate(const struct test_case *tc, struct result *res)
 	result_diag(res, "migrated node %d -> %d", from, to);
 	check_page(&f, res, "row 43: tags follow the page to its new node "
 		   "(granules that differ)");
+	untag_page(&f);
+}
+
+/*
+ * Row 4 on a recycled page: VM A tags a huge page and goes away; VM B gets
+ * the same page (hugetlb pools hand back the last page freed) and must
+ * read tag 0, not A's tags.
+ */
+static void case_pool_reuse(const struct test_case *tc, struct result *res)
+{
+	struct expect e = expect_mte_reused_hugetlb(kernel_facts());
+	struct fixture a, b;
+	struct outcome obs;
+	uint64_t pfn, stale;
+
+	setup(&a, tc->arg, true);
+	tag_page(&a);
+	pfn = PM_PFN(pagemap(a.b.hva));
+	vm_destroy(a.vm);
+	backing_destroy(&a.b);
+	setup(&b, tc->arg, true);
+	/* LDG is the first touch: a plain load would tag-check stale tags. */
+	stale = PAGE / MTE_GRANULE -
+		vcpu_call_ok(b.vcpu, guest_mte_count, b.gpa, PAGE, TAG);
+	if (PM_PFN(pagemap(b.b.hva)) != pfn)
+		test_skip("the hugetlb pool handed out another page");
+	result_diag(res, "huge page pfn 0x%llx reused: %llu of %llu granules "
+		    "carry the previous VM's tag", (unsigned long long)pfn,
+		    (unsigned long long)stale,
+		    (unsigned long long)(PAGE / MTE_GRANULE));
+	obs = out_value(stale);
+	result_expect(res, &obs, &e);
+	untag_page(&b);
 }
 
 static long read_long(const char *path)

@@ -69,6 +69,7 @@ int facts_apply_profile(struct kernel_facts *kf, const char *path);
 
 struct expect {
 	struct outcome out;
+	bool defect;		/* out is a known kernel bug, named in reason */
 	char reason[200];
 };
 
@@ -94,9 +95,124 @@ struct expect expect_copy_tags_to_guest_dirty(const struct kernel_facts *kf,
 					      uint64_t len);
 struct expect expect_copy_tags_huge_len(const struct kernel_facts *kf);
 struct expect expect_copy_tags_invalid(const char *what);
+/* Granules of the reused page still carrying the old tag: all of them. */
+#define MTE_REUSE_STALE	256
+struct expect expect_mte_reused_hugetlb(const struct kernel_facts *kf);
 
 /* Shared with expect_mte.c: build an expect with a formatted reason. */
 struct expect make_expect(struct outcome out, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Unmap (lib/expect_unmap.c), spec §3, rows 33-40. */
+enum unmap_op {
+	UNMAP_MUNMAP,		/* munmap() of the slot's VMA */
+	UNMAP_DONTNEED,		/* madvise(MADV_DONTNEED) */
+	UNMAP_PUNCH_HOLE,	/* fallocate(PUNCH_HOLE) on the backing file */
+	UNMAP_MPROTECT_RO,	/* mprotect(PROT_READ) */
+	UNMAP_DELETE_SLOT,	/* KVM_SET_USER_MEMORY_REGION, size 0 */
+	UNMAP_OP_NR,
+};
+
+/* The three accesses of the unmap tests' guest loop. */
+enum unmap_access {
+	UA_STORE,	/* store-and-verify pass; value: 1 + first page missed */
+	UA_LOAD_OWN,	/* sum of the word this vCPU keeps storing */
+	UA_LOAD_MARK,	/* sum of a word only the host wrote, before the op */
+};
+
+enum reinit_state { REINIT_KEPT, REINIT_UNMAPPED, REINIT_MIXED };
+enum tlbi_strategy { TLBI_PER_PAGE, TLBI_RANGE, TLBI_UNKNOWN };
+
+const char *unmap_op_name(enum unmap_op op);
+bool unmap_op_applies(enum unmap_op op, unsigned int vma);
+bool unmap_op_freezes_old_page(enum unmap_op op, unsigned int vma);
+bool unmap_op_refaults(enum unmap_op op);
+struct expect expect_unmap_access(enum unmap_op op, unsigned int vma,
+				  enum unmap_access a, uint64_t addr,
+				  uint64_t own_sum, uint64_t mark_sum);
+struct expect expect_unmap_restored(enum unmap_access a, uint64_t own_sum,
+				    uint64_t mark_sum);
+struct expect expect_unmap_old_page(enum unmap_op op);
+struct expect expect_unmap_new_page(enum unmap_op op);
+const char *reinit_state_name(enum reinit_state s);
+enum reinit_state reinit_classify(uint64_t exits, uint64_t baseline,
+				  uint64_t pages);
+struct expect expect_vcpu_reinit(const struct kernel_facts *kf);
+const char *tlbi_strategy_name(enum tlbi_strategy s);
+struct expect expect_unmap_tlbi(const struct kernel_facts *kf);
+
+/* Least-squares fit of unmap cost against size (row 40's "scaling"). */
+struct unmap_fit {
+	double slope, intercept, r2;
+	int linear;		/* 1 yes, 0 no, -1 too few points */
+};
+struct unmap_fit unmap_fit_linear(const double *x, const double *y, int n);
+
+/* Device memory: VFIO and DAX (lib/expect_device.c), rows 13-20. */
+#define VMA_DEVICE	(1u << 7)	/* pfns outside memblock: a PCI BAR */
+#define VMA_DAX		(1u << 8)	/* ZONE_DEVICE pmem: fsdax, devdax */
+
+/* What KVM writes into the stage-2 leaf (spec: "S2 type"). */
+enum s2_attr { S2_ATTR_NORMAL, S2_ATTR_NORMAL_NC, S2_ATTR_DEVICE };
+
+struct expect_attr {
+	enum s2_attr attr;
+	bool known;		/* false: the kernel's rule needs a fact we lack */
+	char reason[200];
+};
+
+const char *s2_attr_name(enum s2_attr attr);
+/* 1 if phys is map-memory in a /sys/kernel/debug/memblock/memory dump,
+ * 0 if not, -EINVAL if the dump has no range. */
+int memblock_text_is_map_memory(const char *dump, uint64_t phys);
+
+/* map_memory: 1/0 whether the pfns are in memblock, -1 unknown. */
+struct expect_attr expect_device_attr(const struct kernel_facts *kf,
+				      unsigned int vma, int map_memory);
+struct expect_attr expect_device_s1_device(const struct kernel_facts *kf,
+					   unsigned int vma, int map_memory);
+struct expect expect_device_create(const struct kernel_facts *kf,
+				   unsigned int vma, bool mte);
+struct expect expect_device_dirty_log(unsigned int vma);
+struct expect expect_device_exec(const struct kernel_facts *kf,
+				 unsigned int vma, int map_memory);
+struct expect expect_device_decode_off(void);
+
+/* PFNMAP fixture (lib/expect_pfnmap.c), rows 21-31. */
+#define VMA_DEVICE_PFN	(1u << 9)	/* pfns outside memblock, not a BAR */
+#define VMA_CACHEABLE	(1u << 10)	/* vm_page_prot is Normal-WB */
+#define VMA_ALLOW_ANY_UNCACHED (1u << 11) /* sets it where it exists */
+#define VMA_TAIL_NOREF	(1u << 12)	/* non-compound blocks: tails ref 0 */
+
+/*
+ * cap: KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED read on a VM fd (1 or 0;
+ * kernels without it answer 0), or -1 when not read: then kf's FWB and
+ * DIC decide. Returns 1, 0, or -1 when unknown.
+ */
+int pfnmap_cacheable_supported(const struct kernel_facts *kf, int cap);
+/* Row 30: KVM refuses a refcount-0 tail page on this kernel. */
+bool pfnmap_tail_refused(const struct kernel_facts *kf, unsigned int vma);
+/* Row 25: the fault itself is refused (cacheable, no FWB+DIC, 7.x). */
+bool pfnmap_fault_refused(const struct kernel_facts *kf, unsigned int vma,
+			  int cap);
+struct expect_attr expect_pfnmap_attr(const struct kernel_facts *kf,
+				      unsigned int vma, int cap);
+struct expect expect_pfnmap_create(const struct kernel_facts *kf,
+				   unsigned int vma, bool mte, int cap);
+struct expect expect_pfnmap_access(const struct kernel_facts *kf,
+				   unsigned int vma, bool tail, int cap,
+				   uint64_t value);
+struct expect expect_pfnmap_exec(const struct kernel_facts *kf,
+				 unsigned int vma, bool tail, int cap);
+struct expect expect_pfnmap_mte_after(const struct kernel_facts *kf,
+				      unsigned int vma, int cap);
+struct expect expect_pfnmap_replace(const struct kernel_facts *kf,
+				    unsigned int vma, int cap,
+				    uint64_t value);
+struct expect expect_pfnmap_refault(const struct kernel_facts *kf,
+				    unsigned int vma, bool tail,
+				    uint64_t fresh);
+struct expect expect_ttm_refcount(bool tail);
+struct expect expect_pfnmap_dontneed(void);
 
 #endif

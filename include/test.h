@@ -16,9 +16,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "expect.h"
 #include "outcome.h"
 
-enum verdict { V_PASS, V_FAIL, V_SKIP };
+/* V_XFAIL: the kernel showed a known, named defect (kselftest XFAIL). */
+enum verdict { V_PASS, V_FAIL, V_SKIP, V_XFAIL, V_NR };
 
 struct result {
 	enum verdict verdict;
@@ -74,6 +76,9 @@ void result_diag(struct result *res, const char *fmt, ...)
 /* Decide the case from one comparison; later calls only add failures. */
 void result_outcome(struct result *res, const struct outcome *obs,
 		    const struct outcome *exp, const char *reason);
+/* result_outcome() against an expectation; a matched defect is XFAIL. */
+void result_expect(struct result *res, const struct outcome *obs,
+		   const struct expect *e);
 void result_check(struct result *res, bool ok, const char *observed,
 		  const char *expected, const char *reason);
 

@@ -76,3 +76,26 @@ struct expect expect_copy_tags_invalid(const char *what)
 	return make_expect(out_ret(-EINVAL), "§4.4: %s is rejected with "
 			   "EINVAL", what);
 }
+
+/*
+ * Row 4 on a recycled huge page. 6.1 maps hugetlb with MTE but its
+ * arch_clear_hugepage_flags() clears only PG_dcache_clean, so a page back
+ * from the hugetlb pool keeps PG_mte_tagged and KVM skips sanitising: the
+ * next guest reads the previous owner's tags. 6.2 refuses hugetlb MTE
+ * slots; 6.13's hugetlb MTE support clears the flag on free.
+ */
+struct expect expect_mte_reused_hugetlb(const struct kernel_facts *kf)
+{
+	struct expect e;
+
+	if (!kf->feat[FEAT_MTE_MAP_SHARED]) {
+		e = make_expect(out_value(MTE_REUSE_STALE), "known 6.1 defect: "
+				"PG_mte_tagged survives the hugetlb pool, so "
+				"the previous owner's tags leak (row 4)");
+		e.defect = true;
+		return e;
+	}
+	return make_expect(out_value(0), "row 4: a recycled huge page is "
+			   "sanitised like a new one (%s)",
+			   kf->feat_src[FEAT_MTE_HUGETLB]);
+}

@@ -123,6 +123,16 @@ void result_outcome(struct result *res, const struct outcome *obs,
 	result_check(res, outcome_match(obs, exp), o, e, reason);
 }
 
+void result_expect(struct result *res, const struct outcome *obs,
+		   const struct expect *e)
+{
+	bool was_decided = res->decided;
+
+	result_outcome(res, obs, &e->out, e->reason);
+	if (e->defect && res->verdict == V_PASS && !was_decided)
+		res->verdict = V_XFAIL;
+}
+
 struct test_case *suite_add(struct test_suite *suite,
 			    void (*fn)(const struct test_case *,
 				       struct result *),
@@ -246,8 +256,8 @@ static void print_result(int n, const struct test_case *tc,
 		printf("ok %d %s # SKIP %s\n", n, tc->name, res->reason);
 		return;
 	}
-	printf("%s %d %s #", res->verdict == V_PASS ? "ok" : "not ok", n,
-	       tc->name);
+	printf("%s %d %s #%s", res->verdict == V_FAIL ? "not ok" : "ok", n,
+	       tc->name, res->verdict == V_XFAIL ? " XFAIL" : "");
 	if (res->observed[0] || res->expected[0])
 		printf(" observed=%s expected=%s", res->observed,
 		       res->expected);
@@ -268,7 +278,7 @@ static bool selected(const struct test_case *tc, const char *filter)
 int test_main(int argc, char **argv, const struct test_suite *s)
 {
 	const char *filter = NULL;
-	int i, n = 0, counts[3] = { 0 };
+	int i, n = 0, counts[V_NR] = { 0 };
 	char facts[320];
 	struct result res;
 
@@ -304,9 +314,10 @@ int test_main(int argc, char **argv, const struct test_suite *s)
 		print_result(++n, &s->cases[i], &res);
 		counts[res.verdict]++;
 	}
-	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
-	       counts[V_PASS], counts[V_FAIL], counts[V_SKIP]);
+	printf("# Totals: pass:%d fail:%d xfail:%d xpass:0 skip:%d error:0\n",
+	       counts[V_PASS], counts[V_FAIL], counts[V_XFAIL],
+	       counts[V_SKIP]);
 	if (counts[V_FAIL])
 		return 1;
-	return counts[V_PASS] ? 0 : 4;
+	return counts[V_PASS] || counts[V_XFAIL] ? 0 : 4;
 }
