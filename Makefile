@@ -4,6 +4,7 @@
 #   make [O=dir] [CROSS_COMPILE=aarch64-linux-gnu-]   static arm64 tests
 #   make unit                                         host unit tests (TAP)
 #   make check                                        all project tests
+#   make install [INSTALL_PATH=dir]                   a kselftest collection
 #
 # On x86 hosts CROSS_COMPILE defaults to aarch64-linux-gnu-; on arm64 the
 # native compiler is used. Kernel-style O= puts every output under dir.
@@ -49,11 +50,12 @@ CASE_LISTS := $(TESTS:%=%.cases)
 PROFILES := $(patsubst configs/%,$(O)/configs/%,$(wildcard configs/profiles/*.conf))
 
 # Host unit tests: the pure layers, built natively.
-UNIT_LIB := lib/outcome.c lib/expect.c lib/expect_mte.c lib/memtype.c
+UNIT_LIB := lib/outcome.c lib/expect.c lib/expect_mte.c lib/memtype.c \
+	    lib/expect_unmap.c lib/expect_device.c lib/expect_pfnmap.c
 UNIT_SRCS := $(wildcard hosttests/unit_*.c)
 UNIT_BIN := $(O)/host/unit_tests
 
-.PHONY: all unit check clean
+.PHONY: all unit check clean install
 all: $(TESTS) $(CASE_LISTS) $(PROFILES) $(BENCHES)
 
 $(O)/lib/arm64/%.o: lib/arm64/%.c
@@ -98,5 +100,28 @@ check:
 
 clean:
 	rm -rf $(O)
+
+# A kselftest-style install (README: "Packaging as a kselftest collection"):
+#   INSTALL_PATH/run_kselftest.sh     the kernel's options and TAP
+#   INSTALL_PATH/kselftest-list.txt   s2conform:<binary> lines
+#   INSTALL_PATH/kselftest/run_direct.sh
+#   INSTALL_PATH/s2conform/           the test binaries and settings
+#   INSTALL_PATH/configs/profiles/    where the binaries look for profiles
+#                                     (<binary dir>/../configs/profiles)
+# KSFT_TIMEOUT is the per-binary timeout in settings, sized for QEMU TCG:
+# the slowest binary took 5-15 s there (idle or busy host); kselftest's kvm
+# collection uses 120.
+INSTALL_PATH ?= $(O)/kselftest_install
+KSFT_TIMEOUT ?= 120
+
+install: $(TESTS) $(PROFILES)
+	@mkdir -p $(INSTALL_PATH)/s2conform $(INSTALL_PATH)/kselftest \
+		$(INSTALL_PATH)/configs/profiles
+	install -m 755 $(TESTS) $(INSTALL_PATH)/s2conform/
+	install -m 755 runner/run_kselftest.sh $(INSTALL_PATH)/run_kselftest.sh
+	install -m 755 runner/run_direct.sh $(INSTALL_PATH)/kselftest/run_direct.sh
+	printf 'timeout=%s\n' $(KSFT_TIMEOUT) >$(INSTALL_PATH)/s2conform/settings
+	printf 's2conform:%s\n' $(notdir $(TESTS)) >$(INSTALL_PATH)/kselftest-list.txt
+	$(if $(PROFILES),install -m 644 $(PROFILES) $(INSTALL_PATH)/configs/profiles/)
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

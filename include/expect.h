@@ -113,11 +113,11 @@ enum unmap_op {
 	UNMAP_OP_NR,
 };
 
-/* The three accesses of the unmap tests' guest loop. */
+/* The accesses of the unmap tests' guest loop, and what they return. */
 enum unmap_access {
-	UA_STORE,	/* store-and-verify pass; value: 1 + first page missed */
+	UA_STORE,	/* store and read back: 0, or 1 + first page missed */
 	UA_LOAD_OWN,	/* sum of the word this vCPU keeps storing */
-	UA_LOAD_MARK,	/* sum of a word only the host wrote, before the op */
+	UA_LOAD_MARK,	/* sum of a word the host wrote before the op */
 };
 
 enum reinit_state { REINIT_KEPT, REINIT_UNMAPPED, REINIT_MIXED };

@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pfnmap_test - driver VM_PFNMAP memory behind a memslot, as the
+ * s2fixture module makes it: TTM-style non-compound blocks (tail pages
+ * with refcount 0) and RAM hidden from the kernel with mem=, mapped
+ * cacheable, write-combine with VM_ALLOW_ANY_UNCACHED, or Device.
+ *
+ * Per kind: whether KVM accepts the slot (with and without MTE, and MTE
+ * enabled after the slot), which stage-2 type the guest gets (alignment
+ * probes), whether it executes, that guest and host share the data, and
+ * that MADV_DONTNEED refuses it.
+ * TTM: the head page maps on every kernel, a tail page only once KVM stops
+ * taking references on PFNMAP pfns (7.x), and after the driver zaps and
+ * frees a block the guest re-faults through the driver and never sees the
+ * freed page. Cacheable: a VMA swapped in under a live slot.
+ *
+ * Matrix rows 21-31 of spec/kernel-behaviors.md §10 (§1, §2, §5). Every
+ * case SKIPs when /dev/s2fixture (fixture/build.sh) is absent.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "../lib/backing/fixture.h"
+#include "expect.h"
+#include "kvm_ioctl.h"
+#include "mte.h"
+#include "probe.h"
+#include "test.h"
+#include "vm.h"
+
+#define REGION_SIZE	SZ_2M
+#define GUEST_DATA	0x6775657374ab5a01ULL
+#define HOST_DATA	0x686f7374a55acd02ULL
+
+struct fixture {
+	const struct kernel_facts *kf;
+	const struct backing_ops *ops;
+	struct backing b;
+	struct vm *vm;
+	struct vcpu *vcpu;
+	uint64_t gpa;
+	int cap;		/* KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED */
+};
+
+struct check {
+	const char *kind;	/* backing name, or NULL for every kind */
+	const char *name;
+	void (*run)(struct fixture *f, struct result *res);
+};
+
+static void check_create(struct fixture *f, struct result *res);
+static void check_create_mte(struct fixture *f, struct result *res);
+static void check_mte_after_slot(struct fixture *f, struct result *res);
+static void check_rw(struct fixture *f, struct result *res);
+static void check_memtype(struct fixture *f, struct result *res);
+static void check_exec(struct fixture *f, struct result *res);
+static void check_dontneed(struct fixture *f, struct result *res);
+static void check_ttm_refcount(struct fixture *f, struct result *res);
+static void check_ttm_tail(struct fixture *f, struct result *res);
+static void check_ttm_tail_exec(struct fixture *f, struct result *res);
+static void check_ttm_evict(struct fixture *f, struct result *res);
+static void check_ttm_evict_quarantine(struct fixture *f,
+				       struct result *res);
+static void check_ttm_evict_tail(struct fixture *f, struct result *res);
+static void check_replace_vma(struct fixture *f, struct result *res);
+static void check_replace_vma_no_fwb(struct fixture *f, struct result *res);
+
+static const char *const kinds[] = {
+	"fixture_ttm", "fixture_cacheable", "fixture_wc", "fixture_device",
+};
+
+static const struct check checks[] = {
+	{ NULL, "create", check_create },
+	{ NULL, "create_mte", check_create_mte },
+	{ NULL, "mte_after_slot", check_mte_after_slot },
+	{ NULL, "rw", check_rw },
+	{ NULL, "memtype", check_memtype },
+	{ NULL, "exec", check_exec },
+	{ NULL, "dontneed", check_dontneed },
+	{ "fixture_ttm", "refcount", check_ttm_refcount },
+	{ "fixture_ttm", "tail", check_ttm_tail },
+	{ "fixture_ttm", "tail_exec", check_ttm_tail_exec },
+	{ "fixture_ttm", "evict_refault", check_ttm_evict },
+	{ "fixture_ttm", "evict_quarantine", check_ttm_evict_quarantine },
+	{ "fixture_ttm", "evict_tail", check_ttm_evict_tail },
+	{ "fixture_cacheable", "replace_vma", check_replace_vma },
+	{ "fixture_cacheable", "replace_vma_no_fwb", check_replace_vma_no_fwb },
+};
+
+/* Guest code: probes and fills are in lib/arm64/guest.c. */
+
+/* Host code */
+
+/* What the VM says about cacheable PFNMAP; kernels without it say 0. */
+static int cacheable_cap(struct vm *vm)
+{
+	int ret = kvm_vm_check_cap(vm->fd,
+				   KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED);
+
+	return ret < 0 ? -1 : ret;
+}
+
+static void fixture_backing(struct fixture *f)
+{
+	f->kf = kernel_facts();
+	if (f->kf->kvm)
+		test_skip("/dev/kvm: %s", strerror(-f->kf->kvm));
+	backing_create_or_skip(f->ops, REGION_SIZE, &f->b);
+}
+
+static void note_cap(struct fixture *f, struct result *res, struct vm *vm)
+{
+	f->cap = cacheable_cap(vm);
+	result_diag(res, "KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED=%d fwb=%d "
+		    "dic=%d", f->cap, f->kf->fwb, f->kf->dic);
+}
+
+/* A slot over the backing, Normal-WB at stage 1; must be accepted. */
+static void fixture_setup(struct fixture *f, struct result *res)
+{
+	int ret;
+
+	fixture_backing(f);
+	f->vm = vm_create_default();
+	note_cap(f, res, f->vm);
+	f->gpa = vm_alloc_gpa(f->vm, REGION_SIZE);
+	ret = vm_add_slot(f->vm, f->gpa, REGION_SIZE, f->b.hva, 0, NULL);
+	if (ret) {
+		struct expect e = expect_pfnmap_create(f->kf, f->ops->vma,
+						       false, f->cap);
+
+		if (e.out.kind == OUT_ERRNO && e.out.err == -ret)
+			test_skip("the slot is refused as expected (%s)",
+				  e.reason);
+		test_fail("memslot on %s: %s", f->ops->name, strerror(-ret));
+	}
+	vm_map(f->vm, f->gpa, f->gpa, REGION_SIZE, MAP_MT(MT_NORMAL));
+	f->vcpu = vcpu_add_default(f->vm);
+}
+
+/* Describe TTM page p (its block allocated on demand by a host read). */
+static struct s2fx_page ttm_page(struct fixture *f, unsigned int p,
+				 uint32_t *gen)
+{
+	struct s2fx_page pg;
+	int ret = fixture_ttm_query(f->b.fd, (uint64_t)p * SZ_4K, &pg, 1,
+				    gen);
+
+	if (ret)
+		test_fail("S2FX_IOC_TTM_QUERY: %s", strerror(-ret));
+	return pg;
+}
+
+static void diag_page(struct result *res, const char *when, unsigned int p,
+		      const struct s2fx_page *pg)
+{
+	if (!(pg->flags & S2FX_PAGE_PRESENT)) {
+		result_diag(res, "%s: page %u: no block", when, p);
+		return;
+	}
+	result_diag(res, "%s: page %u: pfn 0x%llx refcount %d (%s)", when, p,
+		    (unsigned long long)pg->pfn, pg->refcount,
+		    pg->flags & S2FX_PAGE_HEAD ? "head" : "tail");
+}
+
+/* Rows 22/28 (acceptance) and 21/27 (any other PFNMAP is accepted). */
+static void check_create(struct fixture *f, struct result *res)
+{
+	struct outcome obs;
+	struct expect e;
+	struct vm *vm;
+
+	fixture_backing(f);
+	vm = vm_create_default();
+	note_cap(f, res, vm);
+	e = expect_pfnmap_create(f->kf, f->ops->vma, false, f->cap);
+	obs = out_ret(vm_add_slot(vm, vm_alloc_gpa(vm, REGION_SIZE),
+				  REGION_SIZE, f->b.hva, 0, NULL));
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+/* Row 26, MTE on at creation. */
+static void check_create_mte(struct fixture *f, struct result *res)
+{
+	struct outcome obs;
+	struct expect e;
+	struct vm *vm;
+
+	fixture_backing(f);
+	vm = mte_vm_create();
+	note_cap(f, res, vm);
+	e = expect_pfnmap_create(f->kf, f->ops->vma, true, f->cap);
+	obs = out_ret(vm_add_slot(vm, vm_alloc_gpa(vm, REGION_SIZE),
+				  REGION_SIZE, f->b.hva, 0, NULL));
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+/* Row 26, MTE enabled after the slot: the first fault decides. */
+static void check_mte_after_slot(struct fixture *f, struct result *res)
+{
+	volatile uint64_t *host;
+	struct outcome obs;
+	struct expect e;
+	int ret;
+
+	mte_require();
+	fixture_backing(f);
+	f->vm = vm_create_default();
+	note_cap(f, res, f->vm);
+	f->gpa = vm_alloc_gpa(f->vm, REGION_SIZE);
+	ret = vm_add_slot(f->vm, f->gpa, REGION_SIZE, f->b.hva, 0, NULL);
+	if (ret)
+		test_skip("no slot before MTE either: %s", strerror(-ret));
+	ret = vm_enable_mte(f->vm);
+	if (ret)
+		test_fail("enabling MTE with a slot present: %s",
+			  strerror(-ret));
+	mte_map_tagged(f->vm, f->gpa, REGION_SIZE);
+	f->vcpu = vcpu_add_default(f->vm);
+	host = f->b.hva;
+	host[0] = HOST_DATA;
+	e = expect_pfnmap_mte_after(f->kf, f->ops->vma, f->cap);
+	obs = probe(f->vcpu, PROBE_LDG, f->gpa, 0);
+	if (obs.kind == OUT_COMPLETED)
+		obs = out_value((obs.value >> 56) & 0xf);
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+/* The head page: host store, guest load; guest store, host load. */
+static void check_rw(struct fixture *f, struct result *res)
+{
+	volatile uint64_t *host;
+	struct outcome obs;
+	struct expect e;
+
+	fixture_setup(f, res);
+	host = f->b.hva;
+	host[0] = HOST_DATA;
+	e = expect_pfnmap_access(f->kf, f->ops->vma, false, f->cap, HOST_DATA);
+	obs = probe(f->vcpu, PROBE_LOAD, f->gpa, 0);
+	result_outcome(res, &obs, &e.out, e.reason);
+	if (obs.kind != OUT_COMPLETED)
+		return;
+	obs = probe(f->vcpu, PROBE_STORE, f->gpa + 8, GUEST_DATA);
+	e = make_expect(out_completed(), "rows 21-29: the guest may store");
+	result_outcome(res, &obs, &e.out, e.reason);
+	obs = out_value(host[1]);
+	e = make_expect(out_value(GUEST_DATA), "rows 21-29: the host sees "
+			"the guest's store");
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+/* Rows 21, 23, 27, 29: told apart by alignment faults. */
+static void check_memtype(struct fixture *f, struct result *res)
+{
+	struct memtype_result m;
+	struct expect_attr a;
+	const char *want;
+
+	fixture_setup(f, res);
+	a = expect_pfnmap_attr(f->kf, f->ops->vma, f->cap);
+	if (!a.known)
+		test_skip("%s", a.reason);
+	want = a.attr == S2_ATTR_DEVICE ? memtype_name(MEMTYPE_DEVICE) :
+	       memtype_name(MEMTYPE_NORMAL);
+	m = memtype_probe(f->vcpu, f->gpa, f->kf->tcg);
+	result_diag(res, "%s", m.detail);
+	result_diag(res, "expected stage-2 type: %s", s2_attr_name(a.attr));
+	result_check(res, !strcmp(memtype_name(m.type), want),
+		     memtype_name(m.type), want, a.reason);
+}
+
+static void exec_at(struct fixture *f, struct result *res, uint64_t off,
+		    bool tail)
+{
+	struct outcome obs;
+	struct expect e;
+
+	fixture_setup(f, res);
+	exec_stub_write((char *)f->b.hva + off);
+	e = expect_pfnmap_exec(f->kf, f->ops->vma, tail, f->cap);
+	obs = probe(f->vcpu, PROBE_EXEC, f->gpa + off, 0);
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+/* Rows 21, 24, 27, 29. */
+static void check_exec(struct fixture *f, struct result *res)
+{
+	exec_at(f, res, 0, false);
+}
+
+/* Rows 36/37 stop at the VMA: madvise() refuses VM_PFNMAP. */
+static void check_dontneed(struct fixture *f, struct result *res)
+{
+	struct expect e = expect_pfnmap_dontneed();
+	struct outcome obs;
+
+	fixture_setup(f, res);
+	vcpu_call_ok(f->vcpu, guest_touch, f->gpa, SZ_4K, SZ_4K, 1,
+		     GUEST_DATA);
+	obs = out_ret(madvise(f->b.hva, REGION_SIZE, MADV_DONTNEED) ?
+		      -errno : 0);
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+/* Rows 29/30: the blocks the guest is about to see. */
+static void check_ttm_refcount(struct fixture *f, struct result *res)
+{
+	struct s2fx_page head, tail;
+	struct expect eh = expect_ttm_refcount(false);
+	struct expect et = expect_ttm_refcount(true);
+	struct outcome obs;
+	uint32_t gen;
+
+	fixture_setup(f, res);
+	(void)*(volatile uint64_t *)f->b.hva;	/* allocates the block */
+	head = ttm_page(f, 0, &gen);
+	tail = ttm_page(f, 1, NULL);
+	diag_page(res, "before the guest", 0, &head);
+	diag_page(res, "before the guest", 1, &tail);
+	obs = out_value(head.refcount);
+	result_outcome(res, &obs, &eh.out, eh.reason);
+	obs = out_value(tail.refcount);
+	result_outcome(res, &obs, &et.out, et.reason);
+	/* 6.x drops the reference it took once stage 2 is mapped. */
+	vcpu_call_ok(f->vcpu, guest_touch, f->gpa, SZ_4K, SZ_4K, 0, 0);
+	head = ttm_page(f, 0, NULL);
+	diag_page(res, "after a guest load", 0, &head);
+	obs = out_value(head.refcount);
+	result_outcome(res, &obs, &eh.out, "rows 29/30: KVM holds no "
+		       "reference on a mapped PFNMAP page once the fault is "
+		       "done");
+}
+
+/* Row 30: a refcount-0 tail page. */
+static void check_ttm_tail(struct fixture *f, struct result *res)
+{
+	struct s2fx_page pg;
+	struct outcome obs;
+	struct expect e;
+	uint32_t gen;
+
+	fixture_setup(f, res);
+	pg = ttm_page(f, 1, &gen);
+	diag_page(res, "before the guest", 1, &pg);
+	e = expect_pfnmap_access(f->kf, f->ops->vma, true, f->cap,
+				 S2FX_TTM_FILL(gen, 1));
+	obs = probe(f->vcpu, PROBE_LOAD, f->gpa + SZ_4K, 0);
+	pg = ttm_page(f, 1, NULL);
+	diag_page(res, "after the guest load", 1, &pg);
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+static void check_ttm_tail_exec(struct fixture *f, struct result *res)
+{
+	exec_at(f, res, SZ_4K, true);
+}
+
+/*
+ * Row 31: the guest maps page p, marks it, the driver evicts (zap, poison,
+ * free or quarantine), the guest loads p again.
+ */
+static void evict_and_retouch(struct fixture *f, struct result *res,
+			      uint32_t flags, unsigned int p)
+{
+	struct s2fx_page before, after;
+	struct s2fx_evict ev;
+	struct outcome obs;
+	struct expect e;
+	uint64_t gpa;
+	uint32_t gen;
+	int ret;
+
+	fixture_setup(f, res);
+	gpa = f->gpa + (uint64_t)p * SZ_4K;
+	/* Map the head page in stage 2 (the tail too where KVM can). */
+	vcpu_call_ok(f->vcpu, guest_touch, f->gpa, SZ_4K, SZ_4K, 1,
+		     GUEST_DATA);
+	if (!pfnmap_tail_refused(f->kf, f->ops->vma))
+		vcpu_call_ok(f->vcpu, guest_touch, gpa, SZ_4K, SZ_4K, 1,
+			     GUEST_DATA);
+	before = ttm_page(f, p, &gen);
+	diag_page(res, "before eviction", p, &before);
+	ret = fixture_ttm_evict(f->b.fd, flags, &ev);
+	if (ret)
+		test_fail("S2FX_IOC_TTM_EVICT: %s", strerror(-ret));
+	result_diag(res, "evicted %llu blocks%s; generation %u -> %u",
+		    (unsigned long long)ev.blocks,
+		    flags & S2FX_EVICT_QUARANTINE ? " into quarantine" : "",
+		    gen, ev.gen);
+	e = expect_pfnmap_refault(f->kf, f->ops->vma, p != 0,
+				  S2FX_TTM_FILL(ev.gen, p));
+	obs = probe(f->vcpu, PROBE_LOAD, gpa, 0);
+	if (obs.kind == OUT_COMPLETED && obs.value == S2FX_POISON)
+		result_diag(res, "the guest read the freed page's poison");
+	result_outcome(res, &obs, &e.out, e.reason);
+	/* The host never touched it again: only the guest's fault did. */
+	after = ttm_page(f, p, NULL);
+	diag_page(res, "after the guest's re-touch", p, &after);
+	result_check(res, after.flags & S2FX_PAGE_PRESENT,
+		     after.flags & S2FX_PAGE_PRESENT ? "new block" : "none",
+		     "new block", "row 31: the re-fault went through the "
+		     "driver's .fault, which allocated a fresh block");
+	if (flags & S2FX_EVICT_QUARANTINE)
+		result_check(res, after.pfn != before.pfn,
+			     after.pfn != before.pfn ? "new pfn" : "old pfn",
+			     "new pfn", "row 31: the quarantined block "
+			     "cannot be reused, so a new pfn proves no stale "
+			     "stage-2 entry");
+}
+
+static void check_ttm_evict(struct fixture *f, struct result *res)
+{
+	evict_and_retouch(f, res, 0, 0);
+}
+
+static void check_ttm_evict_quarantine(struct fixture *f, struct result *res)
+{
+	evict_and_retouch(f, res, S2FX_EVICT_QUARANTINE, 0);
+}
+
+static void check_ttm_evict_tail(struct fixture *f, struct result *res)
+{
+	evict_and_retouch(f, res, S2FX_EVICT_QUARANTINE, 1);
+}
+
+/*
+ * Row 25: a slot made over anonymous memory; the VMM then maps the
+ * fixture's cacheable memory over the same HVA (MAP_FIXED: the old pages
+ * are unmapped through the notifiers) and the guest touches it again.
+ */
+static void replace_vma(struct fixture *f, struct result *res)
+{
+	volatile uint64_t *host;
+	struct outcome obs;
+	struct expect e;
+	void *hva;
+	int ret;
+
+	f->kf = kernel_facts();
+	if (f->kf->kvm)
+		test_skip("/dev/kvm: %s", strerror(-f->kf->kvm));
+	/* Open the device first: SKIP before anything when it is absent. */
+	backing_create_or_skip(f->ops, REGION_SIZE, &f->b);
+	hva = f->b.hva;
+	if (munmap(hva, REGION_SIZE) ||
+	    mmap(hva, REGION_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != hva)
+		test_fail("anonymous memory at %p: %s", hva, strerror(errno));
+	f->vm = vm_create_default();
+	note_cap(f, res, f->vm);
+	f->gpa = vm_alloc_gpa(f->vm, REGION_SIZE);
+	ret = vm_add_slot(f->vm, f->gpa, REGION_SIZE, hva, 0, NULL);
+	if (ret)
+		test_fail("slot over anonymous memory: %s", strerror(-ret));
+	vm_map(f->vm, f->gpa, f->gpa, REGION_SIZE, MAP_MT(MT_NORMAL));
+	f->vcpu = vcpu_add_default(f->vm);
+	vcpu_call_ok(f->vcpu, guest_fill, f->gpa, SZ_4K, GUEST_DATA);
+	if (!fixture_map(&f->b, REGION_SIZE, S2FX_CACHEABLE, hva))
+		test_fail("mapping the cacheable kind over the slot: %s",
+			  strerror(errno));
+	host = hva;
+	host[0] = HOST_DATA;
+	e = expect_pfnmap_replace(f->kf, f->ops->vma, f->cap, HOST_DATA);
+	obs = probe(f->vcpu, PROBE_LOAD, f->gpa, 0);
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+static void check_replace_vma(struct fixture *f, struct result *res)
+{
+	replace_vma(f, res);
+}
+
+/* Row 25 proper: the -EFAULT needs a 7.x host without FWB or DIC. */
+static void check_replace_vma_no_fwb(struct fixture *f, struct result *res)
+{
+	const struct kernel_facts *kf = kernel_facts();
+	struct vm *vm;
+	int ok;
+
+	if (!kf->feat[FEAT_CACHEABLE_PFNMAP])
+		test_skip("row 25: the fault-time recheck is from the "
+			  "cacheable PFNMAP series (%s); replace_vma covers "
+			  "this kernel", kf->feat_src[FEAT_CACHEABLE_PFNMAP]);
+	if (kf->kvm)
+		test_skip("/dev/kvm: %s", strerror(-kf->kvm));
+	vm = vm_create_default();
+	ok = pfnmap_cacheable_supported(kf, cacheable_cap(vm));
+	if (ok)
+		test_skip("row 25: KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED=%d "
+			  "(fwb=%d dic=%d): this host has FWB and DIC, so the "
+			  "KVM_RUN -EFAULT recheck cannot be reached",
+			  cacheable_cap(vm), kf->fwb, kf->dic);
+	replace_vma(f, res);
+}
+
+static void run_check(const struct test_case *tc, struct result *res)
+{
+	const struct check *c = tc->arg2;
+	struct fixture f = { .ops = tc->arg, .cap = -1 };
+
+	if (!f.ops)
+		test_skip("backing not built in");
+	c->run(&f, res);
+}
+
+int main(int argc, char **argv)
+{
+	struct test_suite suite = {
+		.name = "pfnmap_test",
+		.summary = "driver PFNMAP memory (s2fixture): TTM refcount-0 "
+			   "tails, cacheable/WC/Device PFNMAP of hidden RAM",
+	};
+	size_t i, k;
+
+	for (k = 0; k < ARRAY_SIZE(kinds); k++)
+		for (i = 0; i < ARRAY_SIZE(checks); i++)
+			if (!checks[i].kind || !strcmp(checks[i].kind,
+							kinds[k]))
+				suite_add(&suite, run_check,
+					  backing_find(kinds[k]), &checks[i],
+					  "%s/%s", kinds[k], checks[i].name);
+	return test_main(argc, argv, &suite);
+}
