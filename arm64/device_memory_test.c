@@ -26,6 +26,7 @@
 
 #include "backing.h"
 #include "expect.h"
+#include "host_mem.h"
 #include "mte.h"
 #include "probe.h"
 #include "test.h"
@@ -101,52 +102,27 @@ static void fixture_setup(struct fixture *f, unsigned int attrs)
 	f->vcpu = vcpu_add_default(f->vm);
 }
 
-/* The physical address behind hva, from pagemap (root); 0 if unknown. */
-static uint64_t hva_to_phys(void *hva)
-{
-	uint64_t entry = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	off_t off = (uintptr_t)hva / SZ_4K * sizeof(entry);
-
-	(void)*(volatile uint64_t *)hva;	/* fault it in */
-	if (fd < 0)
-		return 0;
-	if (pread(fd, &entry, sizeof(entry), off) != sizeof(entry))
-		entry = 0;
-	close(fd);
-	if (!(entry >> 63))
-		return 0;
-	return (entry & ((1ULL << 55) - 1)) * SZ_4K;
-}
-
 /*
  * Whether the backing's first page is map-memory (in memblock, not
  * NOMAP): 1, 0, or -1 if pagemap or the memblock dump is unavailable.
  */
 static int map_memory(struct fixture *f, struct result *res)
 {
-	static char dump[16384];
 	uint64_t phys = hva_to_phys(f->b.hva);
-	ssize_t n;
-	int fd, ret;
+	int ret;
 
 	if (!phys) {
 		result_diag(res, "pagemap gives no pfn (not root?)");
 		return -1;
 	}
-	fd = open("/sys/kernel/debug/memblock/memory", O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		result_diag(res, "memblock debugfs: %s", strerror(errno));
+	ret = phys_is_map_memory(phys);
+	if (ret < 0) {
+		result_diag(res, "memblock debugfs: %s", strerror(-ret));
 		return -1;
 	}
-	n = read(fd, dump, sizeof(dump) - 1);
-	close(fd);
-	dump[n > 0 ? n : 0] = 0;
-	ret = memblock_text_is_map_memory(dump, phys);
-	if (ret >= 0)
-		result_diag(res, "pa 0x%llx is %sin memblock",
-			    (unsigned long long)phys, ret ? "" : "not ");
-	return ret < 0 ? -1 : ret;
+	result_diag(res, "pa 0x%llx is %sin memblock",
+		    (unsigned long long)phys, ret ? "" : "not ");
+	return ret;
 }
 
 /* The expected S2 type; SKIP if the kernel's rule needs unknown facts. */

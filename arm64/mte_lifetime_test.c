@@ -21,6 +21,7 @@
 
 #include "backing.h"
 #include "expect.h"
+#include "host_mem.h"
 #include "mte.h"
 #include "probe.h"
 #include "test.h"
@@ -118,20 +119,15 @@ static void check_page(struct fixture *f, struct result *res,
 		       "match)");
 }
 
-/* /proc/self/pagemap: bit 63 present, 62 swapped, 0-54 PFN (root). */
 static uint64_t pagemap(void *hva)
 {
-	uint64_t e = 0;
-	int fd = open("/proc/self/pagemap", O_RDONLY);
+	uint64_t e;
+	int ret = pagemap_entry(hva, &e);
 
-	if (fd < 0 || pread(fd, &e, 8, (uintptr_t)hva / PAGE * 8) != 8)
-		test_skip("/proc/self/pagemap unreadable: %s", strerror(errno));
-	close(fd);
+	if (ret)
+		test_skip("/proc/self/pagemap unreadable: %s", strerror(-ret));
 	return e;
 }
-
-#define PM_PFN(e)	((e) & ((1ULL << 55) - 1))
-#define PM_SWAPPED(e)	(((e) >> 62) & 1)
 
 /* Row 42: the parent's write after fork copies the page, tags included. */
 static void case_cow(const struct test_case *tc, struct result *res)
@@ -190,7 +186,7 @@ static void case_pageout(const struct test_case *tc, struct result *res)
 		if (madvise(f.b.hva, PAGE, MADV_PAGEOUT))
 			test_fail("MADV_PAGEOUT: %s", strerror(errno));
 		if (PM_SWAPPED(pagemap(f.b.hva)) ||
-		    !(pagemap(f.b.hva) >> 63))
+		    !PM_PRESENT(pagemap(f.b.hva)))
 			break;
 	}
 	if (tries == 3)

@@ -113,8 +113,7 @@ static void case_enable_after_slot(const struct test_case *tc,
 				   struct result *res)
 {
 	const struct backing_ops *ops = tc->arg;
-	struct expect e = expect_mte_touch_after_enable(kernel_facts(),
-							 ops->vma);
+	struct expect e;
 	struct outcome obs;
 	struct backing b;
 	struct vcpu *vcpu;
@@ -137,6 +136,7 @@ static void case_enable_after_slot(const struct test_case *tc,
 	vcpu = vcpu_add_default(vm);
 	/* Host data first, so the page has content but no tags yet. */
 	memset(b.hva, 0xa5, 4096);
+	e = expect_backing_mte_after(kernel_facts(), &b);
 	obs = probe(vcpu, PROBE_LDG, gpa, 0);
 	if (obs.kind == OUT_COMPLETED)
 		obs = out_value((obs.value >> 56) & 0xf);

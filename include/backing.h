@@ -66,6 +66,14 @@ void backing_create_or_skip(const struct backing_ops *ops, uint64_t size,
 void backing_destroy(struct backing *b);
 bool backing_host_huge(struct backing *b);
 
+/* Expectations that need the backing itself (lib/expect_backing.c). */
+struct expect_attr expect_backing_attr(const struct kernel_facts *kf,
+				       struct backing *b);
+struct expect expect_backing_exec(const struct kernel_facts *kf,
+				  struct backing *b);
+struct expect expect_backing_mte_after(const struct kernel_facts *kf,
+				       struct backing *b);
+
 /* Helpers for kinds. */
 int backing_mmap(struct backing *b, uint64_t size, int prot, int flags,
 		 int fd, uint64_t align);

@@ -45,6 +45,7 @@ struct kernel_facts {
 	bool cap_mte;
 	bool cap_memory2;
 	bool cap_nisv;
+	int cap_cacheable_pfnmap; /* VM cap 243: 1/0, -1 if not read */
 	bool tcg;		/* QEMU TCG: see spec/qemu-tcg.md */
 	int dic;		/* CTR_EL0.DIC: 1, 0, or -1 unknown */
 	int fwb;		/* Stage-2 Force Write-Back (kernel log) */

@@ -193,6 +193,10 @@ static bool mte_allowed(const struct kernel_facts *kf, unsigned int vma)
 struct expect expect_slot_create(const struct kernel_facts *kf,
 				 unsigned int vma, bool mte)
 {
+	/* Rows 16/22/26/28: VM_PFNMAP has its own rules (expect_pfnmap.c). */
+	if (vma & VMA_PFNMAP)
+		return expect_pfnmap_create(kf, vma, mte,
+					    kf->cap_cacheable_pfnmap);
 	if (!mte)
 		return make_expect(out_ret(0), "rows 1/9: any VMA makes a slot "
 			      "without MTE");
@@ -216,10 +220,10 @@ struct expect expect_slot_create(const struct kernel_facts *kf,
 /* Rows 3 and 8: cacheable RAM is mapped executable on fault. */
 struct expect expect_exec(const struct kernel_facts *kf, unsigned int vma)
 {
-	(void)kf;
+	/* Rows 18/21/24/27/29: X only on what KVM maps Normal. */
 	if (vma & VMA_PFNMAP)
-		return make_expect(out_fault(EC_IABT_CUR, FSC_SEA), "rows 18/27: "
-			      "exec on a device mapping injects SEA-IABT");
+		return expect_pfnmap_exec(kf, vma, false,
+					  kf->cap_cacheable_pfnmap);
 	return make_expect(out_value(GUEST_EXEC_MAGIC), "rows 3/8: Normal "
 		      "memory is executable at stage 2");
 }

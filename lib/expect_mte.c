@@ -29,6 +29,11 @@ struct expect expect_mte_touch_after_enable(const struct kernel_facts *kf,
 {
 	struct expect create = expect_slot_create(kf, vma, true);
 
+	/* Row 26: Device/NC PFNMAP pages skip the fault-time MTE check. */
+	if (vma & VMA_PFNMAP)
+		return expect_pfnmap_mte_after(kf, vma,
+					       kf->cap_cacheable_pfnmap);
+
 	if (create.out.err)
 		return make_expect(out_run_errno(EFAULT), "row 10: the fault "
 				   "re-checks the VMA and fails (%s)",

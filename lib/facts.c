@@ -109,6 +109,21 @@ static void apply_profiles(struct kernel_facts *kf)
 	closedir(d);
 }
 
+/*
+ * A VM cap (7.x): answered on a VM fd only. Kernels without it answer 0,
+ * exactly like kernels with it and no FWB+DIC; history tells the two apart.
+ */
+static int read_vm_cap(int cap)
+{
+	int vm = kvm_create_vm(0), ret;
+
+	if (vm < 0)
+		return -1;
+	ret = kvm_vm_check_cap(vm, cap);
+	close(vm);
+	return ret < 0 ? -1 : ret;
+}
+
 static void gather(struct kernel_facts *kf)
 {
 	struct utsname u;
@@ -124,6 +139,10 @@ static void gather(struct kernel_facts *kf)
 		kf->cap_mte = kvm_check_cap(KVM_CAP_ARM_MTE) > 0;
 		kf->cap_memory2 = kvm_check_cap(KVM_CAP_USER_MEMORY2) > 0;
 		kf->cap_nisv = kvm_check_cap(KVM_CAP_ARM_NISV_TO_USER) > 0;
+		kf->cap_cacheable_pfnmap =
+			read_vm_cap(KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED);
+	} else {
+		kf->cap_cacheable_pfnmap = -1;
 	}
 	kf->tcg = detect_tcg();
 	kf->dic = read_dic();
