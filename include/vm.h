@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "arm64.h"
@@ -90,8 +91,9 @@ struct vcpu {
 	bool idle;		/* parked in UCALL_IDLE, ready for a call */
 	uint64_t s1_gen;	/* vm->s1_gen this vCPU last flushed for */
 	bool broken;		/* a call failed: the guest state is unknown */
-	timer_t timer;
+	timer_t timer;		/* call deadline: signals timer_tid */
 	bool has_timer;
+	pid_t timer_tid;
 };
 
 enum recover {

@@ -97,6 +97,10 @@ static void wake(int sig)
 	(void)sig;	/* only here to make KVM_RUN return -EINTR */
 }
 
+/*
+ * The deadline signal must hit the thread inside KVM_RUN, so the timer
+ * follows whichever thread makes the call.
+ */
 static void setup_timer(struct vcpu *vcpu)
 {
 	struct sigaction sa = { .sa_handler = wake };
@@ -105,8 +109,13 @@ static void setup_timer(struct vcpu *vcpu)
 		.sigev_signo = SIGUSR1,
 	};
 
+	if (vcpu->has_timer && vcpu->timer_tid == gettid())
+		return;
 	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART on purpose */
-	sev._sigev_un._tid = gettid();
+	if (vcpu->has_timer)
+		timer_delete(vcpu->timer);
+	vcpu->timer_tid = gettid();
+	sev._sigev_un._tid = vcpu->timer_tid;
 	vcpu->has_timer = !timer_create(CLOCK_MONOTONIC, &sev, &vcpu->timer);
 }
 
@@ -352,8 +361,7 @@ void __vcpu_call(struct vcpu *vcpu, struct call *c, void *fn,
 			 "vCPU unusable after an earlier failed call");
 		return;
 	}
-	if (!vcpu->has_timer)
-		setup_timer(vcpu);
+	setup_timer(vcpu);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += ms / 1000;
 	deadline.tv_nsec += (ms % 1000) * 1000000L;
