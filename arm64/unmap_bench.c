@@ -16,10 +16,13 @@
  * The times include the host's own work (freeing pages, host TLBIs):
  * that is what a VMM waits for. Under QEMU TCG they show relative cost
  * (granule, op, kernel), not what hardware would take.
+ *
+ * Each backing and size is measured in a child process; the summaries,
+ * tables, fits of time against size and the --json file are
+ * bench_stats.h's.
  */
 #include <errno.h>
 #include <fnmatch.h>
-#include <linux/mman.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +33,7 @@
 #include <unistd.h>
 
 #include "backing.h"
+#include "bench_stats.h"
 #include "expect.h"
 #include "probe.h"
 #include "test.h"
@@ -38,8 +42,6 @@
 #define MAX_REPEATS	15
 #define MAX_SIZES	6
 #define CHILD_TIMEOUT_S	120
-#define HUGE_1G_SYSFS	"/sys/kernel/mm/hugepages/hugepages-1048576kB/" \
-			"nr_hugepages"
 
 static const enum unmap_op ops[] = {
 	UNMAP_DELETE_SLOT, UNMAP_MUNMAP, UNMAP_DONTNEED, UNMAP_MPROTECT_RO,
@@ -84,27 +86,10 @@ struct opts {
 	bool list;
 };
 
-/* The 1G granule is no registered backing: no other test can use one. */
-static int hugetlb_1g_create(struct backing *b, uint64_t size)
-{
-	return backing_mmap(b, size, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
-			    MAP_HUGE_1GB, -1, SZ_4K);
-}
-
-static const struct backing_ops hugetlb_1g = {
-	.name = "hugetlb_1g",
-	.desc = "MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|MAP_HUGE_1GB",
-	.vma = VMA_ANON | VMA_HUGETLB,
-	.page_size = SZ_1G,
-	.create = hugetlb_1g_create,
-	.destroy = backing_generic_destroy,
-};
-
 static const struct backing_ops *bench_ops(const struct bench *bn)
 {
 	if (!strcmp(bn->backing, "hugetlb_1g"))
-		return &hugetlb_1g;
+		return &backing_hugetlb_1g;
 	return backing_find(bn->backing);
 }
 
@@ -307,76 +292,64 @@ static void run_child(const struct bench *bn, unsigned int mib, int repeats,
 	}
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+/* Report */
 
-	return x < y ? -1 : x > y;
-}
+enum { ST_PAGE, ST_GIB, ST_EXITS, ST_FILL, ST_TOTAL };
+enum { L_BACKING, L_GRANULE, L_OP };
 
-struct stat3 {
-	double min, med, max;
+static const struct bench_col table_cols[] = {
+	{ "backing", -15, BENCH_COL_LABEL, L_BACKING },
+	{ "gran", -4, BENCH_COL_LABEL, L_GRANULE },
+	{ "op", -11, BENCH_COL_LABEL, L_OP },
+	{ "size", 6, BENCH_COL_SIZE },
+	{ "exits", 7, BENCH_COL_MED, ST_EXITS },
+	{ "ns/page", 10, BENCH_COL_MED, ST_PAGE },
+	{ "(min..max)", 21, BENCH_COL_RANGE, ST_PAGE },
+	{ "ms/GiB", 9, BENCH_COL_MED, ST_GIB, 2, 1e-6 },
+	{ "fill_ns/pg", 11, BENCH_COL_MED, ST_FILL },
 };
 
-static struct stat3 stats(const uint64_t *v, int n, double scale)
-{
-	uint64_t s[MAX_REPEATS];
-	struct stat3 r;
-
-	memcpy(s, v, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), cmp_u64);
-	r.min = s[0] * scale;
-	r.max = s[n - 1] * scale;
-	r.med = (n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0) * scale;
-	return r;
-}
-
-/* One measured configuration, for the table and the JSON file. */
-struct cfg {
-	const struct bench *bn;
-	unsigned int mib;
-	enum unmap_op op;
-	int status;
-	char why[200];
-	struct stat3 page, gib, exits, fill;
+/* Fits: the total time of each (backing, op) against size. */
+static struct bench_report report = {
+	.metric_prefix = "unmap",
+	.nr_labels = 3,
+	.label_key = { "backing", "granule", "op" },
+	.stat_key = { "ns_per_page", "ns_per_gib", "populate_exits",
+		      "fill_ns_per_page" },
+	.cols = table_cols,
+	.nr_cols = ARRAY_SIZE(table_cols),
+	.nr_fit_labels = 2,
+	.fit_label = { L_BACKING, L_OP },
+	.total_stat = ST_TOTAL,
 };
 
-static struct cfg *cfgs;
-static int nr_cfgs;
-
-static void cfg_name(const struct cfg *c, char *buf, size_t n)
+static void print_row(int n, const struct bench_row *r)
 {
-	snprintf(buf, n, "%s.%s.%uM", c->bn->backing, unmap_op_name(c->op),
-		 c->mib);
-}
+	const struct bench_stat *page = &r->stat[ST_PAGE];
 
-static void print_cfg(int n, const struct cfg *c)
-{
-	char name[96];
-
-	cfg_name(c, name, sizeof(name));
-	if (c->status == 4) {
-		printf("ok %d %s # SKIP %s\n", n, name, c->why);
+	if (r->status == 4) {
+		printf("ok %d %s # SKIP %s\n", n, r->name, r->why);
 		return;
 	}
-	if (c->status) {
-		printf("not ok %d %s # %s\n", n, name, c->why);
+	if (r->status) {
+		printf("not ok %d %s # %s\n", n, r->name, r->why);
 		return;
 	}
-	printf("# metric unmap.%s.ns_per_page=%.0f unit=ns\n", name,
-	       c->page.med);
-	printf("# metric unmap.%s.ns_per_page_min=%.0f unit=ns\n", name,
-	       c->page.min);
-	printf("# metric unmap.%s.ns_per_page_max=%.0f unit=ns\n", name,
-	       c->page.max);
-	printf("# metric unmap.%s.ns_per_gib=%.0f unit=ns\n", name,
-	       c->gib.med);
+	printf("# metric unmap.%s.ns_per_page=%.0f unit=ns\n", r->name,
+	       page->med);
+	printf("# metric unmap.%s.ns_per_page_min=%.0f unit=ns\n", r->name,
+	       page->min);
+	printf("# metric unmap.%s.ns_per_page_max=%.0f unit=ns\n", r->name,
+	       page->max);
+	printf("# metric unmap.%s.ns_per_gib=%.0f unit=ns\n", r->name,
+	       r->stat[ST_GIB].med);
 	printf("ok %d %s # ns_per_page=%.0f (min %.0f, max %.0f) "
-	       "ms_per_gib=%.2f populate_exits=%.0f\n", n, name, c->page.med,
-	       c->page.min, c->page.max, c->gib.med / 1e6, c->exits.med);
+	       "ms_per_gib=%.2f populate_exits=%.0f\n", n, r->name,
+	       page->med, page->min, page->max, r->stat[ST_GIB].med / 1e6,
+	       r->stat[ST_EXITS].med);
 }
 
-static void add_cfgs(const struct bench *bn, unsigned int mib,
+static void add_rows(const struct bench *bn, unsigned int mib,
 		     const struct sample *s, int repeats, const bool *want,
 		     int status, const char *why)
 {
@@ -385,275 +358,61 @@ static void add_cfgs(const struct bench *bn, unsigned int mib,
 	size_t o;
 
 	for (o = 0; o < NR_OPS; o++) {
-		struct cfg *c = &cfgs[nr_cfgs];
+		struct bench_row *r;
 		uint64_t f[MAX_REPEATS];
 		int i;
 
 		if (!want[o])
 			continue;
-		nr_cfgs++;
-		c->bn = bn;
-		c->mib = mib;
-		c->op = ops[o];
-		c->status = status;
-		snprintf(c->why, sizeof(c->why), "%s", why);
+		r = bench_add_row(&report);
+		if (!r) {
+			fprintf(stderr, "unmap_bench: out of memory\n");
+			exit(1);
+		}
+		snprintf(r->name, sizeof(r->name), "%s.%s.%uM", bn->backing,
+			 unmap_op_name(ops[o]), mib);
+		r->label[L_BACKING] = bn->backing;
+		r->label[L_GRANULE] = bn->granule;
+		r->label[L_OP] = unmap_op_name(ops[o]);
+		r->size = mib;
+		r->pages = pages;
+		r->status = status;
+		snprintf(r->why, sizeof(r->why), "%s", why);
 		if (status)
 			continue;
-		c->page = stats(s->ns[o], repeats, 1 / pages);
-		c->gib = stats(s->ns[o], repeats, 1 / gib);
+		r->stat[ST_PAGE] = bench_stat(s->ns[o], repeats, 1 / pages);
+		r->stat[ST_GIB] = bench_stat(s->ns[o], repeats, 1 / gib);
+		r->stat[ST_TOTAL] = bench_stat(s->ns[o], repeats, 1);
 		/* Minus the call's own two exits (ucall idle + return). */
 		for (i = 0; i < repeats; i++)
 			f[i] = s->exits[o][i] > 2 ? s->exits[o][i] - 2 : 0;
-		c->exits = stats(f, repeats, 1);
-		c->fill = stats(s->fill_ns[o], repeats, 1 / pages);
+		r->stat[ST_EXITS] = bench_stat(f, repeats, 1);
+		r->stat[ST_FILL] = bench_stat(s->fill_ns[o], repeats,
+					      1 / pages);
 	}
-}
-
-static long read_long(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long v = -1;
-
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
-static int write_long(const char *path, long v)
-{
-	FILE *f = fopen(path, "w");
-	int ret;
-
-	if (!f)
-		return -errno;
-	ret = fprintf(f, "%ld\n", v) < 0;
-	return fclose(f) || ret ? -EIO : 0;
-}
-
-#define HUGE_1G_FREE	"/sys/kernel/mm/hugepages/hugepages-1048576kB/" \
-			"free_hugepages"
-
-/*
- * A free 1 GiB page: one reserved at boot, else one more at run time
- * (after compaction). Returns the nr_hugepages to restore, or -1.
- */
-static long reserve_1g(char *why, size_t n)
-{
-	long old = read_long(HUGE_1G_SYSFS);
-
-	if (old < 0) {
-		snprintf(why, n, "no 1 GiB huge page support (%s)",
-			 HUGE_1G_SYSFS);
-		return -1;
-	}
-	if (read_long(HUGE_1G_FREE) > 0)
-		return old;
-	write_long("/proc/sys/vm/compact_memory", 1);
-	write_long(HUGE_1G_SYSFS, old + 1);
-	if (read_long(HUGE_1G_FREE) > 0)
-		return old;
-	write_long(HUGE_1G_SYSFS, old);
-	snprintf(why, n, "no free 1 GiB page: none reserved at boot "
-		 "(cma=0 hugepagesz=1G hugepages=1) and no free aligned GiB "
-		 "at run time, even after compaction");
-	return -1;
-}
-
-static void print_table(const struct opts *o)
-{
-	int i;
-
-	printf("# teardown time, median of %d (min..max); page = stage-2 "
-	       "granule; exits = exits while populating (a fault per page, "
-	       "plus interrupts); fill = populate time per page\n", o->repeats);
-	printf("# %-15s %-4s %-11s %6s %7s %10s %21s %9s %11s\n", "backing",
-	       "gran", "op", "size", "exits", "ns/page", "(min..max)",
-	       "ms/GiB", "fill_ns/pg");
-	for (i = 0; i < nr_cfgs; i++) {
-		const struct cfg *c = &cfgs[i];
-		char range[48];
-
-		if (c->status) {
-			printf("# %-15s %-4s %-11s %5uM %s\n", c->bn->backing,
-			       c->bn->granule, unmap_op_name(c->op), c->mib,
-			       c->status == 4 ? "skipped" : "failed");
-			continue;
-		}
-		snprintf(range, sizeof(range), "(%.0f..%.0f)", c->page.min,
-			 c->page.max);
-		printf("# %-15s %-4s %-11s %5uM %7.0f %10.0f %21s %9.2f "
-		       "%11.0f\n", c->bn->backing, c->bn->granule,
-		       unmap_op_name(c->op), c->mib, c->exits.med,
-		       c->page.med, range, c->gib.med / 1e6, c->fill.med);
-	}
-}
-
-/*
- * Least squares of the total time against size, per op, over the
- * per-size minimum (host preemption only ever adds time, so the minimum
- * is the steadiest estimate of the work) and over the median.
- */
-struct fitrow {
-	const struct bench *bn;
-	enum unmap_op op;
-	int n;
-	struct unmap_fit min, med;	/* x: MiB, y: ns */
-};
-
-static int fits(struct fitrow *rows)
-{
-	int nr = 0, i;
-	size_t b, o;
-
-	for (b = 0; b < ARRAY_SIZE(benches); b++) {
-		for (o = 0; o < NR_OPS; o++) {
-			double x[MAX_SIZES], lo[MAX_SIZES], mid[MAX_SIZES];
-			int n = 0;
-
-			for (i = 0; i < nr_cfgs; i++) {
-				const struct cfg *c = &cfgs[i];
-
-				if (c->bn != &benches[b] || c->op != ops[o] ||
-				    c->status)
-					continue;
-				x[n] = c->mib;
-				lo[n] = c->gib.min * c->mib / 1024;
-				mid[n++] = c->gib.med * c->mib / 1024;
-			}
-			if (n < 2)
-				continue;
-			rows[nr].bn = &benches[b];
-			rows[nr].op = ops[o];
-			rows[nr].n = n;
-			rows[nr].min = unmap_fit_linear(x, lo, n);
-			rows[nr++].med = unmap_fit_linear(x, mid, n);
-		}
-	}
-	return nr;
-}
-
-static double per_page(const struct fitrow *r, const struct unmap_fit *f)
-{
-	return f->slope * r->bn->page / (1 << 20);
-}
-
-static double per_gib_ms(const struct unmap_fit *f)
-{
-	return f->slope * 1024 / 1e6;
-}
-
-static const char *linear_name(int linear)
-{
-	return linear < 0 ? "n/a" : linear ? "yes" : "no";
-}
-
-static void print_fits(const struct fitrow *rows, int nr)
-{
-	char name[96];
-	int i;
-
-	printf("# cost against size: least-squares slope over the per-size "
-	       "min (and median); linear: r2 >= 0.95 over >= 3 sizes\n");
-	printf("# %-15s %-11s %5s %11s %9s %12s %6s %6s %11s %6s\n",
-	       "backing", "op", "sizes", "ns/page", "ms/GiB", "intercept_us",
-	       "r2", "linear", "ns/page.med", "r2.med");
-	for (i = 0; i < nr; i++) {
-		const struct fitrow *r = &rows[i];
-
-		printf("# %-15s %-11s %5d %11.1f %9.2f %12.1f %6.3f %6s "
-		       "%11.1f %6.3f\n", r->bn->backing, unmap_op_name(r->op),
-		       r->n, per_page(r, &r->min), per_gib_ms(&r->min),
-		       r->min.intercept / 1e3, r->min.r2,
-		       linear_name(r->min.linear), per_page(r, &r->med),
-		       r->med.r2);
-	}
-	for (i = 0; i < nr; i++) {
-		const struct fitrow *r = &rows[i];
-
-		snprintf(name, sizeof(name), "%s.%s", r->bn->backing,
-			 unmap_op_name(r->op));
-		printf("# metric unmap.%s.slope_ns_per_page=%.1f unit=ns\n",
-		       name, per_page(r, &r->min));
-		printf("# metric unmap.%s.slope_ms_per_gib=%.3f unit=ms\n",
-		       name, per_gib_ms(&r->min));
-		printf("# metric unmap.%s.r2=%.4f unit=1\n", name, r->min.r2);
-		printf("# metric unmap.%s.slope_ns_per_page_median=%.1f "
-		       "unit=ns\n", name, per_page(r, &r->med));
-	}
-}
-
-static void json_fit(FILE *f, const char *key, const struct fitrow *r,
-		     const struct unmap_fit *fit)
-{
-	fprintf(f, "\"%s\": {\"slope_ns_per_page\": %.2f, "
-		"\"slope_ms_per_gib\": %.4f, \"intercept_ns\": %.0f, "
-		"\"r2\": %.4f, \"linear\": \"%s\"}", key, per_page(r, fit),
-		per_gib_ms(fit), fit->intercept, fit->r2,
-		linear_name(fit->linear));
-}
-
-static void json_stat(FILE *f, const char *key, struct stat3 s)
-{
-	fprintf(f, "\"%s\": {\"min\": %.1f, \"median\": %.1f, "
-		"\"max\": %.1f}", key, s.min, s.med, s.max);
 }
 
 static int write_json(const char *path, const struct opts *o,
-		      const struct expect *tlbi, const struct fitrow *rows,
-		      int nr)
+		      const struct expect *tlbi)
 {
 	const struct kernel_facts *kf = kernel_facts();
 	FILE *f = fopen(path, "w");
-	char name[96];
-	int i;
+	struct bench_json j;
 
 	if (!f)
 		return -errno;
-	fprintf(f, "{\n  \"bench\": \"unmap_bench\",\n  \"kernel\": "
-		"\"%s\",\n  \"repeats\": %d,\n  \"tlbi\": {\"tlbirange\": "
-		"%d, \"fwb\": %d, \"strategy\": \"%s\", \"reason\": "
-		"\"%s\"},\n  \"results\": [", kf->release, o->repeats,
-		kf->tlbirange, kf->fwb,
-		tlbi_strategy_name(tlbi->out.value), tlbi->reason);
-	for (i = 0; i < nr_cfgs; i++) {
-		const struct cfg *c = &cfgs[i];
-
-		cfg_name(c, name, sizeof(name));
-		fprintf(f, "%s\n    {\"name\": \"%s\", \"backing\": \"%s\", "
-			"\"granule\": \"%s\", \"op\": \"%s\", "
-			"\"size_mib\": %u, ", i ? "," : "", name,
-			c->bn->backing, c->bn->granule, unmap_op_name(c->op),
-			c->mib);
-		if (c->status) {
-			fprintf(f, "\"status\": \"%s\", \"reason\": \"%s\"}",
-				c->status == 4 ? "skip" : "fail", c->why);
-			continue;
-		}
-		fprintf(f, "\"status\": \"ok\", \"pages\": %.0f, ",
-			(double)c->mib * (1 << 20) / c->bn->page);
-		json_stat(f, "ns_per_page", c->page);
-		fprintf(f, ", ");
-		json_stat(f, "ns_per_gib", c->gib);
-		fprintf(f, ", ");
-		json_stat(f, "populate_exits", c->exits);
-		fprintf(f, ", ");
-		json_stat(f, "fill_ns_per_page", c->fill);
-		fprintf(f, "}");
-	}
-	fprintf(f, "\n  ],\n  \"fits\": [");
-	for (i = 0; i < nr; i++) {
-		fprintf(f, "%s\n    {\"backing\": \"%s\", \"op\": \"%s\", "
-			"\"sizes\": %d, ", i ? "," : "", rows[i].bn->backing,
-			unmap_op_name(rows[i].op), rows[i].n);
-		json_fit(f, "over_min", &rows[i], &rows[i].min);
-		fprintf(f, ", ");
-		json_fit(f, "over_median", &rows[i], &rows[i].med);
-		fprintf(f, "}");
-	}
-	fprintf(f, "\n  ]\n}\n");
+	bench_json_begin(&j, f);
+	bench_json_str(&j, "bench", "unmap_bench");
+	bench_json_str(&j, "kernel", kf->release);
+	bench_json_int(&j, "repeats", o->repeats);
+	bench_json_object(&j, "tlbi", false);
+	bench_json_int(&j, "tlbirange", kf->tlbirange);
+	bench_json_int(&j, "fwb", kf->fwb);
+	bench_json_str(&j, "strategy", tlbi_strategy_name(tlbi->out.value));
+	bench_json_str(&j, "reason", tlbi->reason);
+	bench_json_close(&j);
+	bench_json_report(&j, &report);
+	bench_json_end(&j);
 	return fclose(f) ? -errno : 0;
 }
 
@@ -740,6 +499,7 @@ static int nr_want(const bool *want)
 	return n;
 }
 
+
 /* Measure one backing at one size (a child), print its TAP lines. */
 static void run_size(const struct opts *o, const struct bench *bn,
 		     unsigned int mib, int *n)
@@ -748,7 +508,7 @@ static void run_size(const struct opts *o, const struct bench *bn,
 	char why[200] = "";
 	bool want[NR_OPS], any = false;
 	long old_1g = -1;
-	int status = 0, i, first = nr_cfgs;
+	int status = 0, i, first = report.nr_rows;
 	size_t op;
 
 	for (op = 0; op < NR_OPS; op++)
@@ -756,7 +516,7 @@ static void run_size(const struct opts *o, const struct bench *bn,
 	if (!any)
 		return;
 	if (bn->page == SZ_1G) {
-		old_1g = reserve_1g(why, sizeof(why));
+		old_1g = hugetlb_1g_reserve(why, sizeof(why));
 		if (old_1g < 0)
 			status = 4;
 	}
@@ -770,25 +530,23 @@ static void run_size(const struct opts *o, const struct bench *bn,
 		       bn->backing, mib, o->repeats, nr_want(want),
 		       (now_ns() - t0) / 1e9);
 	}
-	if (old_1g >= 0)
-		write_long(HUGE_1G_SYSFS, old_1g);
-	add_cfgs(bn, mib, &s, o->repeats, want, status, why);
-	for (i = first; i < nr_cfgs; i++)
-		print_cfg(++*n, &cfgs[i]);
+	hugetlb_1g_release(old_1g);
+	add_rows(bn, mib, &s, o->repeats, want, status, why);
+	for (i = first; i < report.nr_rows; i++)
+		print_row(++*n, &report.rows[i]);
 }
 
 int main(int argc, char **argv)
 {
 	struct opts o = { .repeats = 5 };
 	const struct kernel_facts *kf;
-	struct fitrow rows[ARRAY_SIZE(benches) * NR_OPS];
 	int ret = parse(argc, argv, &o), n = 0, total = 0, failed = 0;
 	const unsigned int *mib;
 	struct expect tlbi;
 	char facts[320];
 	size_t b, op;
 	uint64_t t0;
-	int i, nr;
+	int i;
 
 	if (ret)
 		return ret < 0 ? 0 : ret;
@@ -805,8 +563,6 @@ int main(int argc, char **argv)
 			}
 	if (o.list)
 		return 0;
-	cfgs = calloc(ARRAY_SIZE(benches) * MAX_SIZES * NR_OPS,
-		      sizeof(*cfgs));
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	kf = kernel_facts();
 	tlbi = expect_unmap_tlbi(kf);
@@ -823,14 +579,17 @@ int main(int argc, char **argv)
 	for (b = 0; b < ARRAY_SIZE(benches); b++)
 		for (mib = benches[b].sizes; *mib; mib++)
 			run_size(&o, &benches[b], *mib, &n);
-	nr = fits(rows);
-	print_table(&o);
-	print_fits(rows, nr);
+	bench_fit_rows(&report);
+	printf("# teardown time, median of %d (min..max); page = stage-2 "
+	       "granule; exits = exits while populating (a fault per page, "
+	       "plus interrupts); fill = populate time per page\n", o.repeats);
+	bench_print_table(&report, stdout);
+	bench_print_fits(&report, stdout);
 	printf("# metric unmap.bench_wall_s=%.1f unit=s\n",
 	       (now_ns() - t0) / 1e9);
-	for (i = 0; i < nr_cfgs; i++)
-		failed += cfgs[i].status && cfgs[i].status != 4;
-	ret = o.json ? write_json(o.json, &o, &tlbi, rows, nr) : 0;
+	for (i = 0; i < report.nr_rows; i++)
+		failed += report.rows[i].status && report.rows[i].status != 4;
+	ret = o.json ? write_json(o.json, &o, &tlbi) : 0;
 	if (ret) {
 		fprintf(stderr, "unmap_bench: writing %s: %s\n", o.json,
 			strerror(-ret));

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* unit_unmap.c - unmap expectations (rows 33-40), log facts, the fit. */
+/* unit_unmap.c - unmap expectations (rows 33-40), log facts. */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -151,22 +150,4 @@ UNIT(tlbi_strategy_row_40)
 	CHECK(strstr(expect_unmap_tlbi(&k72).reason, "FWB") != NULL);
 	CHECK(tlbi(&k612, -1, 1) == TLBI_UNKNOWN);
 	CHECK(tlbi(&k61, -1, -1) == TLBI_PER_PAGE);
-}
-
-UNIT(unmap_fit_least_squares)
-{
-	const double x[] = { 64, 128, 256, 512 };
-	const double lin[] = { 1000 + 64 * 50, 1000 + 128 * 50,
-			       1000 + 256 * 50, 1000 + 512 * 50 };
-	const double flat[] = { 900, 1100, 950, 1050 };
-	struct unmap_fit f = unmap_fit_linear(x, lin, 4);
-
-	CHECK(fabs(f.slope - 50) < 1e-9 && fabs(f.intercept - 1000) < 1e-6);
-	CHECK(fabs(f.r2 - 1) < 1e-12 && f.linear == 1);
-	f = unmap_fit_linear(x, flat, 4);
-	CHECK(f.linear == 0);
-	f = unmap_fit_linear(x, lin, 2);
-	CHECK(f.linear == -1 && fabs(f.slope - 50) < 1e-9);
-	f = unmap_fit_linear(x, lin, 1);
-	CHECK(f.linear == -1);
 }

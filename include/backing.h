@@ -11,6 +11,7 @@
 #define S2_BACKING_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "expect.h"
@@ -73,6 +74,17 @@ struct expect expect_backing_exec(const struct kernel_facts *kf,
 				  struct backing *b);
 struct expect expect_backing_mte_after(const struct kernel_facts *kf,
 				       struct backing *b);
+
+/*
+ * 1 GiB hugetlb pages (lib/backing/hugetlb_1g.c), not registered: only
+ * code that names it meets a kind needing a free gigantic page.
+ * hugetlb_1g_reserve() finds one (reserved at boot, else one more now,
+ * after compaction) and returns the nr_hugepages to give back to
+ * hugetlb_1g_release(), or -1 saying why in why.
+ */
+extern const struct backing_ops backing_hugetlb_1g;
+long hugetlb_1g_reserve(char *why, size_t n);
+void hugetlb_1g_release(long old);
 
 /* Helpers for kinds. */
 int backing_mmap(struct backing *b, uint64_t size, int prot, int flags,

@@ -142,13 +142,6 @@ struct expect expect_vcpu_reinit(const struct kernel_facts *kf);
 const char *tlbi_strategy_name(enum tlbi_strategy s);
 struct expect expect_unmap_tlbi(const struct kernel_facts *kf);
 
-/* Least-squares fit of unmap cost against size (row 40's "scaling"). */
-struct unmap_fit {
-	double slope, intercept, r2;
-	int linear;		/* 1 yes, 0 no, -1 too few points */
-};
-struct unmap_fit unmap_fit_linear(const double *x, const double *y, int n);
-
 /* Device memory: VFIO and DAX (lib/expect_device.c), rows 13-20. */
 #define VMA_DEVICE	(1u << 7)	/* pfns outside memblock: a PCI BAR */
 #define VMA_DAX		(1u << 8)	/* ZONE_DEVICE pmem: fsdax, devdax */

@@ -251,37 +251,3 @@ struct expect expect_unmap_tlbi(const struct kernel_facts *kf)
 			   "%s keeps one TLBI per leaf", tlbirange ? "FWB" :
 			   fwb ? "TLBIRANGE" : "TLBIRANGE and FWB");
 }
-
-struct unmap_fit unmap_fit_linear(const double *x, const double *y, int n)
-{
-	struct unmap_fit f = { .linear = -1 };
-	double sx = 0, sy = 0, sxx = 0, sxy = 0, ss_tot = 0, ss_res = 0;
-	double mean_y, den;
-	int i;
-
-	if (n < 2)
-		return f;
-	for (i = 0; i < n; i++) {
-		sx += x[i];
-		sy += y[i];
-		sxx += x[i] * x[i];
-		sxy += x[i] * y[i];
-	}
-	den = n * sxx - sx * sx;
-	if (den == 0)
-		return f;
-	f.slope = (n * sxy - sx * sy) / den;
-	f.intercept = (sy - f.slope * sx) / n;
-	mean_y = sy / n;
-	for (i = 0; i < n; i++) {
-		double r = y[i] - (f.slope * x[i] + f.intercept);
-
-		ss_res += r * r;
-		ss_tot += (y[i] - mean_y) * (y[i] - mean_y);
-	}
-	f.r2 = ss_tot > 0 ? 1 - ss_res / ss_tot : 1;
-	/* Three points are the fewest that can show a bend. */
-	if (n >= 3)
-		f.linear = f.slope > 0 && f.r2 >= 0.95;
-	return f;
-}
