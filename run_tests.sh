@@ -6,7 +6,8 @@
 # EL2 and MTE) and the same binaries run inside it through the same runner,
 # runner/run_direct.sh.  Either way the results end up in
 # results/<timestamp>/<kernel>/ and are summarised per kernel, with a
-# case x kernel matrix when several kernels ran.
+# case x kernel matrix when several kernels ran; results/<timestamp>/ also
+# gets results.json and matrix.md (the matrix in Markdown).
 #
 # Exit: 0 all passed or skipped, 1 a test failed, 2 usage error,
 #       3 infrastructure failure (dependencies, build, download, boot).
@@ -29,6 +30,7 @@ usage: run_tests.sh [options]
   --timeout SECS        per test binary (default 120)
   --boot-timeout SECS   per kernel, boot and all tests (default 900)
   --json FILE           also write results.json to FILE
+  --markdown FILE       also write the Markdown matrix (matrix.md) to FILE
   --direct | --vm       force a mode (default: direct on arm64 with a usable
                         /dev/kvm, else QEMU)
   --no-build            use the test binaries already built, skip make
@@ -51,6 +53,7 @@ list=0
 timeout=120
 boot_timeout=900
 json=
+markdown=
 verbose=0
 mode=
 build=1
@@ -76,6 +79,7 @@ parse_args() {
 		--boot-timeout) need_arg "$1" $#; positive "$1" "$2"
 			boot_timeout=$2; shift ;;
 		--json) need_arg "$1" $#; json=$2; shift ;;
+		--markdown) need_arg "$1" $#; markdown=$2; shift ;;
 		--list) list=1 ;;
 		--direct) mode=direct ;;
 		--vm) mode=vm ;;
@@ -272,7 +276,8 @@ kernel_label() {
 # failure; test verdicts are left in records.tsv.  Wall time counts it all,
 # boot time up to the runner's first output.
 run_kernel() {
-	local k=$1 kd label kdir initrd t0=$SECONDS rc=0
+	local k=$1 kd label kdir initrd t0=$SECONDS rc=0 started
+	started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	log "[$k] fetching kernel"
 	kd=$("$vm/fetch_kernel.sh" "$k") || {
 		log "[$k] error: fetching the kernel failed (exit $?)"
@@ -294,16 +299,17 @@ run_kernel() {
 	boot_kernel "$kd" "$initrd" "$kdir" "$label" || rc=3
 	rm -f "$initrd"
 	finish_kernel "$label" "$kdir" "$(cat "$kd/release" 2>/dev/null)" \
-		"$boot_seconds" $((SECONDS - t0))
+		"$boot_seconds" $((SECONDS - t0)) "$started"
 	return $rc
 }
 
 # Parse, record and summarise one kernel's results.
+# finish_kernel LABEL KDIR RELEASE BOOT_SECONDS WALL_SECONDS STARTED
 finish_kernel() {
 	local label=$1 kdir=$2
 	parse_results "$label" "$kdir"
-	printf 'alias=%s\nrelease=%s\nboot_seconds=%s\nwall_seconds=%s\n' \
-		"$label" "$3" "$4" "$5" >"$kdir/kernel.info"
+	printf 'alias=%s\nrelease=%s\nstarted=%s\nboot_seconds=%s\nwall_seconds=%s\n' \
+		"$label" "$3" "$6" "$4" "$5" >"$kdir/kernel.info"
 	log "[$label] done in ${5}s${4:+ (boot ${4}s)}"
 	kdirs+=("$kdir")
 	"$runner/report.sh" --summary "$kdir"
@@ -320,7 +326,8 @@ run_vm() {
 # Direct mode: the host kernel.  Its log, if readable, stands in for the
 # console log so that splats are still found.
 run_host() {
-	local label kdir n0 t0=$SECONDS rc=0
+	local label kdir n0 t0=$SECONDS rc=0 started
+	started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	label=$(uname -r)
 	kdir=$resdir/$label
 	mkdir -p "$kdir"
@@ -335,7 +342,7 @@ run_host() {
 		fi
 	[ "${PIPESTATUS[0]}" -eq 2 ] && { log "error: run_direct.sh refused to run"; rc=3; }
 	dmesg 2>/dev/null | tail -n +$((n0 + 1)) >"$kdir/console.log"
-	finish_kernel "$label" "$kdir" "$label" "" $((SECONDS - t0))
+	finish_kernel "$label" "$kdir" "$label" "" $((SECONDS - t0)) "$started"
 	return $rc
 }
 
@@ -373,9 +380,11 @@ main() {
 		run_host || rc=3
 	fi
 	[ ${#kdirs[@]} -gt 0 ] || die "no kernel produced results"
-	"$runner/report.sh" --matrix --json "$resdir/results.json" "${kdirs[@]}" ||
+	"$runner/report.sh" --matrix --json "$resdir/results.json" \
+		--markdown "$resdir/matrix.md" "${kdirs[@]}" ||
 		{ [ $rc -eq 0 ] && rc=1; }
 	[ -n "$json" ] && cp "$resdir/results.json" "$json"
+	[ -n "$markdown" ] && cp "$resdir/matrix.md" "$markdown"
 	log "results in ${resdir#"$PWD"/}"
 	exit $rc
 }

@@ -20,7 +20,14 @@ done
 if [ -n "$missing" ]; then
 	fail "e2e: --kernel $kernel --filter '$filter'" \
 		"the VM harness is incomplete, missing:$missing"
-	done_testing
+	md=$(cat "$tmp"/results/2*/matrix.md 2>/dev/null)
+if grep -qE "^\| $kernel \| [^|]+ \| [1-9][0-9]* \| " <<<"$md"; then
+	ok "e2e: matrix.md has $kernel with its passes"
+else
+	fail "e2e: matrix.md has $kernel with its passes" "matrix.md: ${md:0:2000}"
+fi
+
+done_testing
 fi
 
 # Progress goes straight to stderr: this takes minutes.
@@ -50,6 +57,13 @@ if [ "$passes" -gt 0 ]; then
 else
 	fail "e2e: results.json has a PASS on $kernel" \
 		"results.json: $(head -c 2000 "$tmp/results.json" 2>/dev/null || echo missing)"
+fi
+
+md=$(cat "$tmp"/results/2*/matrix.md 2>/dev/null)
+if grep -qE "^\| $kernel \| [^|]+ \| [1-9][0-9]* \| " <<<"$md"; then
+	ok "e2e: matrix.md has $kernel with its passes"
+else
+	fail "e2e: matrix.md has $kernel with its passes" "matrix.md: ${md:0:2000}"
 fi
 
 done_testing

@@ -83,7 +83,8 @@ expect_fail "a failing build exits 3 with its output" 3 "lib/kvm.c:1: error: boo
 expect_fail "a failing build says make failed" 3 "error: make failed"
 
 # Two kernels: 6.12 fails a case, 7.2 has a splat in splat_test.
-run --vm --no-build --kernel 6.12,7.2 --timeout 7 --json "$tmp/r.json"
+run --vm --no-build --kernel 6.12,7.2 --timeout 7 --json "$tmp/r.json" \
+	--markdown "$tmp/m.md"
 expect_eq "two kernels with failures exit 1" $rc 1
 expect_match "summary for 6.12" "$out" \
 	'^kernel 6.12: 2 passed, 1 failed, 2 skipped \(6.12.0-stub, boot [0-9]+s, wall [0-9]+s\)$'
@@ -98,6 +99,12 @@ check "results/<timestamp>/<kernel>/ holds the artefacts" \
 	-a -s "$res/7.2/records.tsv" -a -s "$res/7.2/kernel.info" -a -s "$res/results.json"
 expect_match "the results path is printed" "$err" "results in .*${res%/}"
 check "--json copies results.json" cmp -s "$tmp/r.json" "$res/results.json"
+check "matrix.md is written beside results.json" test -s "$res/matrix.md"
+check "--markdown copies matrix.md" cmp -s "$tmp/m.md" "$res/matrix.md"
+expect_match "matrix.md: a FAIL cell on 6.12" "$(cat "$res/matrix.md")" \
+	'^\| anon_4k/ro_store +\| \*\*FAIL\*\* KVM_RUN:EFAULT +\| EXIT_MMIO +\|$'
+expect_match "kernel.info records when the kernel started" \
+	"$(cat "$res/7.2/kernel.info")" '^started=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$'
 expect_match "timeout goes on the kernel command line" \
 	"$(cat "$res/7.2/console.log")" 'Kernel command line: .*s2.timeout=7( |$)'
 rm -rf "$tmp/results"
@@ -106,7 +113,7 @@ run --vm --no-build --kernel 7.2 --filter 'anon_4k/*'
 expect_eq "a passing run exits 0" $rc 0
 tap=$(cat "$tmp"/results/2*/7.2/tap.txt)
 expect_eq "the filter reached the guest runner" \
-	"$(grep -E '^(1\.\.|ok)' <<<"$tap" | tr '\n' ' ')" "1..1 ok 1 s2conform: mem_test "
+	"$(grep -E '^(1\.\.|ok)' <<<"$tap" | tr '\n' ' ')" "1..1 ok 1 selftests: s2conform: mem_test "
 expect_eq "without -v no TAP on stdout" "$(grep -c '^# selftests' <<<"$out")" 0
 rm -rf "$tmp/results"
 

@@ -84,6 +84,17 @@ print(len(d["results"]), len(d["metrics"]), d["suite"],
       d["kernels"][0]["boot_seconds"], d["kernels"][1]["wall_seconds"],
       d["metrics"][0]["value"] + 0)' "$tmp/r.json")
 	expect_eq "json: counts, numbers and null" "$got" "7 2 s2conform 31 None 123.4"
+	got=$(python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+k = d["kernels"][0]
+r = [r for r in d["results"] if r["case"] == "anon_4k/ro_store"][0]
+print(d["format"], k["alias"], k["release"], k["started"], k["passed"],
+      k["failed"], k["skipped"], d["kernels"][1]["passed"], "|",
+      r["kernel"], r["binary"], r["verdict"], r["observed"], r["expected"],
+      r["reason"], "|", sorted(d["metrics"][0]))' "$tmp/r.json")
+	expect_eq "json: per-kernel counts; results carry observed/expected/reason" \
+		"$got" "1 6.12 6.12.57+deb13-arm64 None 1 2 1 2 | 6.12 mem_test FAIL KVM_RUN:EFAULT EXIT_MMIO row 34 | ['binary', 'kernel', 'name', 'unit', 'value']"
 else
 	expect_match "json: looks like the object (no python3 here)" \
 		"$(head -c 40 "$tmp/r.json")" '^\{"suite":"s2conform",'

@@ -50,10 +50,12 @@ while read -r sh; do
 		"$(sed -n 1,2p <<<"$out" | tr '\n' ' ')" "TAP version 13 1..4 "
 	expect_eq "$sh: per-binary result lines" \
 		"$(grep -E '^(not )?ok' <<<"$out")" \
-		"ok 1 s2conform: a_pass
-ok 2 s2conform: b_skip # SKIP
-not ok 3 s2conform: c_segv # exit=139
-not ok 4 s2conform: d_term # exit=143"
+		"ok 1 selftests: s2conform: a_pass
+ok 2 selftests: s2conform: b_skip # SKIP
+not ok 3 selftests: s2conform: c_segv # exit=139
+not ok 4 selftests: s2conform: d_term # exit=143"
+	expect_eq "$sh: kselftest's closing totals line" "$(tail -n 1 <<<"$out")" \
+		"# Totals: pass:1 fail:2 xfail:0 xpass:0 skip:1 error:0"
 	expect_eq "$sh: binary output nested behind '# ', stderr and last line too" \
 		"$(sed -n '/selftests: s2conform: a_pass/,/^ok 1/p' <<<"$out")" \
 		"# selftests: s2conform: a_pass
@@ -62,7 +64,7 @@ not ok 4 s2conform: d_term # exit=143"
 # ok 1 a/one # observed=0 expected=0
 # to stderr
 # no newline
-ok 1 s2conform: a_pass"
+ok 1 selftests: s2conform: a_pass"
 	expect_eq "$sh: start/end markers around each binary" \
 		"$(tr '\n' ' ' <"$tmp/kmsg")" \
 		"s2conform: start a_pass s2conform: end a_pass rc=0 s2conform: start b_skip s2conform: end b_skip rc=4 s2conform: start c_segv s2conform: end c_segv rc=139 s2conform: start d_term s2conform: end d_term rc=143 "
@@ -70,13 +72,21 @@ ok 1 s2conform: a_pass"
 	out=$(S2_FAKE_KERNEL=7.2 $sh "$rd" -f 'anon_4k/*' "$tmp/suite")
 	expect_eq "$sh: -f runs only binaries with a matching case" \
 		"$(grep -E '^(1\.\.|ok|not ok)' <<<"$out" | tr '\n' ' ')" \
-		"1..2 ok 1 s2conform: args_test ok 2 s2conform: mem_test "
+		"1..2 ok 1 selftests: s2conform: args_test ok 2 selftests: s2conform: mem_test "
 	expect_match "$sh: -f passes --filter GLOB to the binary" "$out" \
 		'^# ok 1 anon_4k/args # observed=--filter anon_4k/\* expected=x$'
 	out=$($sh "$rd" -f 'nothing*' "$tmp/suite")
 	expect_eq "$sh: -f matching nothing runs nothing and passes" \
 		"$?:$(sed -n 2p <<<"$out")" "0:1..0"
 
+	out=$(S2_FAKE_KERNEL=7.2 $sh "$rd" "$tmp/suite" mte_test mem_test)
+	expect_eq "$sh: NAME arguments pick binaries and their order" \
+		"$?:$(grep -E '^(1\.\.|ok|not ok)' <<<"$out" | tr '\n' ' ')" \
+		"0:1..2 ok 1 selftests: s2conform: mte_test # SKIP ok 2 selftests: s2conform: mem_test "
+	out=$($sh "$rd" "$tmp/suite" nosuch_test)
+	expect_eq "$sh: a named binary that is missing fails, as kselftest's does" \
+		"$?:$(grep -E '^(#|not ok)' <<<"$out" | head -n 3 | tr '\n' '|')" \
+		"1:# selftests: s2conform: nosuch_test|# Warning: file nosuch_test is missing!|not ok 1 selftests: s2conform: nosuch_test # missing|"
 	out=$($sh "$rd" -l -f '*create' "$tmp/suite")
 	expect_eq "$sh: -l lists binary:case" "$out" \
 		"mem_test:anon_4k/create
@@ -102,8 +112,8 @@ mem_test:hugetlb_2m/create"
 		: >"$tmp/kmsg"
 		out=$(PATH=$path S2_KMSG=$tmp/kmsg $sh "$rd" -t 1 "$hang")
 		expect_eq "$sh, $t timeout: TIMEOUT line and exit 1" \
-			"$?:$(tail -n 1 <<<"$out")" \
-			"1:not ok 1 s2conform: hang # TIMEOUT 1 seconds"
+			"$?:$(grep '^not ok' <<<"$out")" \
+			"1:not ok 1 selftests: s2conform: hang # TIMEOUT 1 seconds"
 		expect_eq "$sh, $t timeout: end marker says rc=124" \
 			"$(tail -n 1 "$tmp/kmsg")" "s2conform: end hang rc=124"
 	done

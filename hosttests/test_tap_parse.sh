@@ -30,6 +30,14 @@ while read -r awk; do
 	got=$(printf 'TAP version 13\n1..1\n# selftests: s2conform: t\n# 1..1\n# ok 1 a\nnot ok 1 s2conform: t # exit=1\n' |
 		$awk -f "$parse" | grep -c FAIL)
 	expect_eq "$awk: exit 1 without a failing case still fails" "$got" 1
+
+	# kselftest's own result lines ("selftests: COLLECTION: NAME"), and its
+	# closing totals line, as run_direct.sh prints them now.
+	got=$(printf 'TAP version 13\n1..2\n# selftests: s2conform: t\n# 1..1\n# ok 1 a\nok 1 selftests: s2conform: t\n# selftests: s2conform: u\n# 1..1\nnot ok 2 selftests: s2conform: u # exit=139\n# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:0 error:0\n' |
+		$awk -f "$parse" | cut -f2-4,7 | tr '\t' ' ')
+	expect_eq "$awk: kselftest-format result lines and totals" "$got" \
+		"t a PASS 
+u u FAIL exit=139 (SIGSEGV) after 0 of 1 cases"
 done < <(awks)
 
 done_testing

@@ -1,8 +1,9 @@
 # json.awk - results.json from kernel.info files and result records.
 #
 # Usage: LC_ALL=C awk -f json.awk K1/kernel.info K1/records.tsv K2/kernel.info ...
-# kernel.info holds key=value lines (alias, release, boot_seconds,
-# wall_seconds).  Records are tap_parse.awk / splat.awk lines.  Strings are
+# kernel.info holds key=value lines (alias, release, started, boot_seconds,
+# wall_seconds); each kernel also gets its verdict counts.  The schema is in
+# README.md ("results.json").  Records are tap_parse.awk / splat.awk lines.  Strings are
 # escaped per RFC 8259; bytes outside ASCII become "?" so that the output
 # is valid UTF-8 whatever a console log held.  One object per line, so the
 # file also greps well.
@@ -54,6 +55,7 @@ $4 == "METRIC" {
 }
 
 NF >= 4 {
+	count[$1, $4]++
 	res[++nres] = sprintf("{\"kernel\":%s,\"binary\":%s,\"case\":%s," \
 		"\"verdict\":%s,\"observed\":%s,\"expected\":%s," \
 		"\"reason\":%s}", jstr($1), jstr($2), jstr($3), jstr($4),
@@ -68,13 +70,19 @@ function list(key, a, n,    i) {
 }
 
 END {
-	for (k = 1; k <= nker; k++)
+	for (k = 1; k <= nker; k++) {
+		a = info[k, "alias"]
 		ker[k] = sprintf("{\"alias\":%s,\"release\":%s," \
-			"\"boot_seconds\":%s,\"wall_seconds\":%s}",
-			jstr(info[k, "alias"]), jstr(info[k, "release"]),
+			"\"started\":%s,\"boot_seconds\":%s," \
+			"\"wall_seconds\":%s,\"passed\":%d,\"failed\":%d," \
+			"\"skipped\":%d}",
+			jstr(a), jstr(info[k, "release"]),
+			(info[k, "started"] == "" ? "null" : jstr(info[k, "started"])),
 			jnum(info[k, "boot_seconds"]),
-			jnum(info[k, "wall_seconds"]))
-	printf "{\"suite\":\"s2conform\",\n"
+			jnum(info[k, "wall_seconds"]), count[a, "PASS"],
+			count[a, "FAIL"], count[a, "SKIP"])
+	}
+	printf "{\"suite\":\"s2conform\",\"format\":1,\n"
 	list("results", res, nres)
 	printf ",\n"
 	list("metrics", met, nmet)

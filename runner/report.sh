@@ -1,20 +1,23 @@
 #!/bin/sh
-# report.sh - summaries, the case x kernel matrix and results.json.
+# report.sh - summaries, the case x kernel matrix, results.json, matrix.md.
 #
-# Usage: runner/report.sh [--summary] [--matrix] [--json FILE] KDIR...
+# Usage: runner/report.sh [--summary] [--matrix] [--json FILE]
+#                         [--markdown FILE] KDIR...
 #
 # Each KDIR is one kernel's results directory as run_tests.sh leaves it:
 #   records.tsv  tap_parse.awk + splat.awk records (see tap_parse.awk)
 #   splats.txt   kernel splat excerpts from splat.awk (optional)
-#   kernel.info  alias=, release=, boot_seconds=, wall_seconds= (optional)
+#   kernel.info  alias=, release=, started=, boot_seconds=, wall_seconds=
+#                (optional)
 # With neither --summary nor --matrix both are printed; the matrix only
-# when there is more than one kernel.  Exit 1 if any record is a FAIL,
+# when there is more than one kernel.  --markdown writes the matrix as
+# Markdown (markdown.awk), for any number of kernels.  Exit 1 if any record is a FAIL,
 # 2 on bad usage, so this can re-judge an old results directory too.
 
 here=$(dirname "$0")
 
 usage() {
-	echo "usage: $0 [--summary] [--matrix] [--json FILE] KDIR..." >&2
+	echo "usage: $0 [--summary] [--matrix] [--json FILE] [--markdown FILE] KDIR..." >&2
 	exit 2
 }
 
@@ -53,25 +56,29 @@ matrix() {
 	awk -f "$here/lib.awk" -f "$here/matrix.awk" "$@"
 }
 
-json() {
-	out=$1
-	shift
+# info_and_records AWK_SCRIPT OUT KDIR...: AWK_SCRIPT over each KDIR's
+# kernel.info (when there is one) and records.tsv, in order, into OUT.
+info_and_records() {
+	script=$1 out=$2
+	shift 2
 	for d in "$@"; do
 		[ -f "$d/kernel.info" ] && set -- "$@" "$d/kernel.info"
 		set -- "$@" "$d/records.tsv"
 		shift
 	done
-	LC_ALL=C awk -f "$here/json.awk" "$@" >"$out"
+	LC_ALL=C awk -f "$here/$script" "$@" >"$out"
 }
 
 do_summary=0
 do_matrix=0
 json=
+markdown=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--summary) do_summary=1 ;;
 	--matrix) do_matrix=1 ;;
 	--json) [ $# -ge 2 ] || usage; json=$2; shift ;;
+	--markdown) [ $# -ge 2 ] || usage; markdown=$2; shift ;;
 	-h | --help) usage ;;
 	-*) usage ;;
 	*) break ;;
@@ -102,7 +109,11 @@ if [ $do_matrix -eq 1 ] && [ $# -gt 1 ]; then
 fi
 
 if [ -n "$json" ]; then
-	json "$json" "$@" ||
+	info_and_records json.awk "$json" "$@" ||
 		{ echo "report.sh: cannot write $json" >&2; exit 2; }
+fi
+if [ -n "$markdown" ]; then
+	info_and_records markdown.awk "$markdown" "$@" ||
+		{ echo "report.sh: cannot write $markdown" >&2; exit 2; }
 fi
 exit $failed

@@ -6,17 +6,21 @@
 # POSIX sh because the guest only has busybox ash.
 #
 # Output follows kselftest's runner.sh, so LKFT-style parsers work: a header
-# line per binary, the binary's own TAP nested behind "# ", then one
-# ok / not ok line per binary (exit 0 ok, 4 SKIP, 124 TIMEOUT, else exit=RC).
+# line per binary ("# selftests: s2conform: NAME"), the binary's own TAP
+# nested behind "# ", then one "ok N selftests: s2conform: NAME" / "not ok"
+# line per binary (exit 0 ok, 4 SKIP, 124 TIMEOUT, else exit=RC), and the
+# "# Totals:" line.  The installed collection's run_kselftest.sh runs this.
 #
 # Start/end markers go to /dev/kmsg (or $S2_KMSG) so that a kernel splat in
 # the console log can be attributed to the binary that was running.
 #
-# Usage: run_direct.sh [-t SECS] [-f GLOB] [-l] [-v] TESTDIR
+# Usage: run_direct.sh [-t SECS] [-f GLOB] [-l] [-v] TESTDIR [NAME...]
 
 usage() {
 	cat >&2 <<'EOF'
-usage: run_direct.sh [-t SECS] [-f GLOB] [-l] [-v] TESTDIR
+usage: run_direct.sh [-t SECS] [-f GLOB] [-l] [-v] TESTDIR [NAME...]
+  NAME     run only these binaries of TESTDIR, in this order (default: every
+           executable in it)
   -t SECS  per-binary timeout (default 120)
   -f GLOB  run only cases matching GLOB (shell glob on case names)
   -l       list binary:case for every (matching) case, run nothing
@@ -41,7 +45,7 @@ while getopts t:f:lvh opt; do
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 1 ] || usage
+[ $# -ge 1 ] || usage
 case $timeout_secs in
 '' | *[!0-9]*) warn "bad timeout '$timeout_secs'"; usage ;;
 esac
@@ -50,6 +54,7 @@ esac
 # their sibling files.
 cd "$1" 2>/dev/null || { warn "no such directory: $1"; exit 2; }
 testdir=$(pwd)
+shift
 
 kmsg=${S2_KMSG:-/dev/kmsg}
 [ -w "$kmsg" ] || kmsg=
@@ -139,19 +144,36 @@ run_one() {
 	mark "end $name rc=$rc"
 	[ "$verbose" -eq 1 ] && warn "$name: rc=$rc in ${secs}s"
 	case $rc in
-	0) echo "ok $n s2conform: $name" ;;
-	4) echo "ok $n s2conform: $name # SKIP" ;;
-	124) echo "not ok $n s2conform: $name # TIMEOUT $timeout_secs seconds"
+	0) echo "ok $n selftests: s2conform: $name"
+	   npass=$((npass + 1)) ;;
+	4) echo "ok $n selftests: s2conform: $name # SKIP"
+	   nskip=$((nskip + 1)) ;;
+	124) echo "not ok $n selftests: s2conform: $name # TIMEOUT $timeout_secs seconds"
+	     nfail=$((nfail + 1))
 	     return 1 ;;
-	*) echo "not ok $n s2conform: $name # exit=$rc"
+	*) echo "not ok $n selftests: s2conform: $name # exit=$rc"
+	   nfail=$((nfail + 1))
 	   return 1 ;;
 	esac
 }
 
-# Select first: the plan line needs the count.  "$@" holds the selection.
-set --
-for bin in "$testdir"/*; do
-	if [ -f "$bin" ] && [ -x "$bin" ] && selected "$bin"; then
+# Select first: the plan line needs the count.  "$@" holds the selection:
+# the named binaries, else every executable.  A named binary that is not
+# there stays in, to be reported as failed.
+if [ $# -eq 0 ]; then
+	for bin in "$testdir"/*; do
+		set -- "$@" "$bin"
+	done
+	named=0
+else
+	named=1
+fi
+for bin; do
+	shift
+	case $bin in /*) ;; *) bin=$testdir/$bin ;; esac
+	if [ "$named" -eq 1 ] && [ ! -x "$bin" ]; then
+		set -- "$@" "$bin"
+	elif [ -f "$bin" ] && [ -x "$bin" ] && selected "$bin"; then
 		set -- "$@" "$bin"
 	fi
 done
@@ -167,9 +189,18 @@ fi
 echo "TAP version 13"
 echo "1..$#"
 [ $# -gt 0 ] || echo "# no test binaries${filter:+ with cases matching $filter} in $testdir"
-n=0
+n=0 npass=0 nfail=0 nskip=0
 for bin in "$@"; do
 	n=$((n + 1))
+	if [ ! -x "$bin" ]; then
+		echo "# selftests: s2conform: ${bin##*/}"
+		echo "# Warning: file ${bin##*/} is missing!"
+		echo "not ok $n selftests: s2conform: ${bin##*/} # missing"
+		nfail=$((nfail + 1))
+		failed=1
+		continue
+	fi
 	run_one "$n" "$bin" || failed=1
 done
+echo "# Totals: pass:$npass fail:$nfail xfail:0 xpass:0 skip:$nskip error:0"
 exit $failed

@@ -198,7 +198,7 @@ bin != "" && /^#( |$)/ {
 	next
 }
 
-/^(not )?ok [0-9]+ s2conform: / {
+/^(not )?ok [0-9]+ (selftests: )?s2conform: / {
 	if (bin != "")
 		end_binary(1, "")
 	next
