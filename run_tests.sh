@@ -34,6 +34,8 @@ usage: run_tests.sh [options]
   --direct | --vm       force a mode (default: direct on arm64 with a usable
                         /dev/kvm, else QEMU)
   --no-build            use the test binaries already built, skip make
+  --bench               run the benchmarks (build/bench) instead of the tests:
+                        numbers, not verdicts; slow (minutes per kernel)
   -v                    show the nested TAP as it arrives, and build output
   -h, --help            this text
 Environment: O=DIR builds into DIR instead of build/ (as make does);
@@ -57,6 +59,7 @@ markdown=
 verbose=0
 mode=
 build=1
+bench=0
 
 need_arg() { [ "$2" -ge 2 ] || usage_error "option $1 needs an argument"; }
 
@@ -81,6 +84,7 @@ parse_args() {
 		--json) need_arg "$1" $#; json=$2; shift ;;
 		--markdown) need_arg "$1" $#; markdown=$2; shift ;;
 		--list) list=1 ;;
+		--bench) bench=1 ;;
 		--direct) mode=direct ;;
 		--vm) mode=vm ;;
 		--no-build) build=0 ;;
@@ -207,6 +211,8 @@ parse_results() {
 	{
 		awk -v kernel="$label" -f "$runner/tap_parse.awk" "$kdir/tap.txt"
 		awk -v kernel="$label" -v excerpts="$kdir/splats.txt" \
+			-v release="$(cat "$kdir/release" 2>/dev/null)" \
+			-v defects="$top/configs/known-defects.conf" \
 			-f "$runner/splat.awk" "$kdir/console.log"
 	} >"$kdir/records.tsv"
 }
@@ -275,8 +281,23 @@ kernel_label() {
 # Fetch, pack, boot and judge one kernel.  Returns 3 on an infrastructure
 # failure; test verdicts are left in records.tsv.  Wall time counts it all,
 # boot time up to the runner's first output.
+# The PFNMAP fixture module for this kernel (fixture/build.sh caches it).
+# Without it the fixture_* cases SKIP, so a failed build is not fatal.
+fixture_extra() {
+	local kd=$1 label=$2 ko
+	extra=()
+	log "[$label] building the fixture module"
+	if ! ko=$("$top/fixture/build.sh" "$kd" "$tmp/fixture-$label"); then
+		log "[$label] warning: fixture module not built; its cases skip"
+		return 0
+	fi
+	extra=(--extra "$ko:/lib/modules-extra/s2fixture.ko"
+	       --extra "$ko.params:/lib/modules-extra/s2fixture.ko.params")
+}
+
 run_kernel() {
 	local k=$1 kd label kdir initrd t0=$SECONDS rc=0 started
+	local -a extra=()
 	started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	log "[$k] fetching kernel"
 	kd=$("$vm/fetch_kernel.sh" "$k") || {
@@ -287,10 +308,13 @@ run_kernel() {
 	kdir=$resdir/$label
 	[ -e "$kdir" ] && label+="-${#kdirs[@]}" && kdir=$resdir/$label
 	mkdir -p "$kdir"
+	cp "$kd/release" "$kdir/release" 2>/dev/null
 	initrd=$tmp/$label.cpio.gz
+	fixture_extra "$kd" "$label"
 	log "[$label] building initramfs"
 	"$vm/mkinitramfs.sh" --kernel-dir "$kd" --tests "$testdir" \
-		--runner "$runner/run_direct.sh" --out "$initrd" || {
+		--runner "$runner/run_direct.sh" --out "$initrd" \
+		"${extra[@]}" || {
 		log "[$label] error: building the initramfs failed"
 		return 3
 	}
@@ -331,6 +355,7 @@ run_host() {
 	label=$(uname -r)
 	kdir=$resdir/$label
 	mkdir -p "$kdir"
+	uname -r >"$kdir/release"
 	n0=$(dmesg 2>/dev/null | wc -l) ||
 		log "kernel log not readable: splats go undetected"
 	log "[$label] running tests on the host kernel"
@@ -364,6 +389,7 @@ main() {
 	tmp=$(mktemp -d) || die "mktemp failed"
 	build_tests
 	testdir=${O:-build}/arm64
+	[ $bench -eq 1 ] && testdir=${O:-build}/bench
 	[[ $testdir == /* ]] || testdir=$top/$testdir
 	[ -n "$(binaries)" ] || die "no test binaries in $testdir"
 	if [ $list -eq 1 ]; then

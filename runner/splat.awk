@@ -1,6 +1,7 @@
 # splat.awk - find kernel splats in a console log and blame a test binary.
 #
-# Usage: awk -v kernel=LABEL [-v excerpts=FILE] -f runner/splat.awk console.log
+# Usage: awk -v kernel=LABEL [-v excerpts=FILE] [-v release=R -v defects=F]
+#            -f runner/splat.awk console.log
 #
 # run_direct.sh writes "s2conform: start NAME" to /dev/kmsg before each
 # binary; a splat belongs to the binary of the last such marker before it
@@ -9,11 +10,45 @@
 # format, case "NAME/kernel-splat", with the splat's first line as reason;
 # splats before any marker go to binary "s2conform", case "kernel-splat".
 # The first splat of each binary is copied, at most 20 lines, to `excerpts`.
+# A splat listed in `defects` (configs/known-defects.conf: release glob,
+# binary glob, ERE on the splat line, reason) is a known kernel defect:
+# its record is XFAIL with that reason instead of FAIL.
+
+function glob_re(g) {
+	gsub(/[.+^$(){}|\[\]\\]/, "\\\\&", g)
+	gsub(/\*/, ".*", g)
+	gsub(/\?/, ".", g)
+	return "^" g "$"
+}
+
+function load_defects(    line, f) {
+	while ((getline line < defects) > 0) {
+		if (line ~ /^#/ || split(line, f, "\t") < 4)
+			continue
+		nd++
+		d_rel[nd] = glob_re(f[1])
+		d_bin[nd] = glob_re(f[2])
+		d_re[nd] = f[3]
+		d_why[nd] = f[4]
+	}
+	close(defects)
+}
+
+# The known defect this splat is, or 0.
+function defect(b, line,    i) {
+	for (i = 1; i <= nd; i++)
+		if (release ~ d_rel[i] && b ~ d_bin[i] && line ~ d_re[i])
+			return i
+	return 0
+}
 
 BEGIN {
 	OFS = "\t"
 	if (kernel == "")
 		kernel = "-"
+	nd = 0
+	if (defects != "")
+		load_defects()
 	cur = "s2conform"
 	in_splat = 0
 	n = 0
@@ -77,7 +112,11 @@ END {
 		gsub(/\t/, " ", why)
 		if (more[b] > 0)
 			why = why " (+" more[b] " more)"
-		if (b == "s2conform")
+		k = defect(b, first[b])
+		if (k)
+			print kernel, b, b "/kernel-splat", "XFAIL", "", "", \
+			      "known defect: " d_why[k] " [" why "]"
+		else if (b == "s2conform")
 			print kernel, b, "kernel-splat", "FAIL", "", "", \
 			      "outside any test: " why
 		else

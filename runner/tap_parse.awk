@@ -49,10 +49,15 @@ function begin_binary(name) {
 	last_out = ""
 }
 
-# "SKIP reason", "observed=X expected=Y (reason)" or free text.  Sets the
-# globals obs, expd and why; returns SKIP or "" (ok / not ok decides).
+# "SKIP reason", "observed=X expected=Y (reason)" or free text, after an
+# optional kselftest "XFAIL" (a known defect the case names).  Sets the
+# globals obs, expd and why; returns SKIP, XFAIL or "" (ok decides).
 function parse_directive(d,    rest, i) {
 	obs = expd = why = ""
+	if (d ~ /^XFAIL([ \t]|$)/) {
+		parse_directive(substr(d, 7))
+		return "XFAIL"
+	}
 	if (d ~ /^[Ss][Kk][Ii][Pp]([ \t]|$)/) {
 		why = substr(d, 5)
 		sub(/^[ \t:-]+/, "", why)
