@@ -29,6 +29,7 @@
 #include "host_mem.h"
 #include "mte.h"
 #include "probe.h"
+#include "slot.h"
 #include "test.h"
 #include "vm.h"
 
@@ -40,12 +41,8 @@
 static const char *const kinds[] = { "vfio_bar", "fsdax_shared", "devdax" };
 
 struct fixture {
-	const struct kernel_facts *kf;
-	const struct backing_ops *ops;
-	struct backing b;
-	struct vm *vm;
+	struct slot_fixture s;
 	struct vcpu *vcpu;
-	uint64_t gpa;
 	int map_memory;		/* pfns in memblock: 1, 0, -1 unknown */
 };
 
@@ -81,25 +78,15 @@ static const struct check checks[] = {
 
 static void fixture_backing(struct fixture *f)
 {
-	f->kf = kernel_facts();
-	if (f->kf->kvm)
-		test_skip("/dev/kvm: %s", strerror(-f->kf->kvm));
-	backing_create_or_skip(f->ops, REGION_SIZE, &f->b);
+	slot_fixture_init(&f->s, f->s.ops, REGION_SIZE);
 }
 
 /* A slot over the backing, mapped at stage 1 with attrs; must work. */
 static void fixture_setup(struct fixture *f, unsigned int attrs)
 {
-	int ret;
-
 	fixture_backing(f);
-	f->vm = vm_create_default();
-	f->gpa = vm_alloc_gpa(f->vm, REGION_SIZE);
-	ret = vm_add_slot(f->vm, f->gpa, REGION_SIZE, f->b.hva, 0, NULL);
-	if (ret)
-		test_fail("memslot on %s: %s", f->ops->name, strerror(-ret));
-	vm_map(f->vm, f->gpa, f->gpa, REGION_SIZE, attrs);
-	f->vcpu = vcpu_add_default(f->vm);
+	slot_fixture_add_ok(&f->s, NULL, 0, attrs);
+	f->vcpu = vcpu_add_default(f->s.vm);
 }
 
 /*
@@ -108,7 +95,7 @@ static void fixture_setup(struct fixture *f, unsigned int attrs)
  */
 static int map_memory(struct fixture *f, struct result *res)
 {
-	uint64_t phys = hva_to_phys(f->b.hva);
+	uint64_t phys = hva_to_phys(f->s.b.hva);
 	int ret;
 
 	if (!phys) {
@@ -132,10 +119,10 @@ static struct expect_attr device_attr(struct fixture *f, struct result *res,
 	struct expect_attr a;
 
 	/* A BAR is outside memblock by definition (VMA_DEVICE). */
-	f->map_memory = f->ops->vma & VMA_DAX ? map_memory(f, res) : 0;
+	f->map_memory = f->s.ops->vma & VMA_DAX ? map_memory(f, res) : 0;
 	a = s1_device ?
-		expect_device_s1_device(f->kf, f->ops->vma, f->map_memory) :
-		expect_device_attr(f->kf, f->ops->vma, f->map_memory);
+		expect_device_s1_device(f->s.kf, f->s.ops->vma, f->map_memory) :
+		expect_device_attr(f->s.kf, f->s.ops->vma, f->map_memory);
 
 	if (!a.known)
 		test_skip("%s", a.reason);
@@ -145,7 +132,7 @@ static struct expect_attr device_attr(struct fixture *f, struct result *res,
 static int add_slot(struct fixture *f, struct vm *vm, uint32_t flags)
 {
 	return vm_add_slot(vm, vm_alloc_gpa(vm, REGION_SIZE), REGION_SIZE,
-			   f->b.hva, flags, NULL);
+			   f->s.b.hva, flags, NULL);
 }
 
 /* Rows 13/16. */
@@ -155,7 +142,7 @@ static void check_create(struct fixture *f, struct result *res)
 	struct outcome obs;
 
 	fixture_backing(f);
-	e = expect_device_create(f->kf, f->ops->vma, false);
+	e = expect_device_create(f->s.kf, f->s.ops->vma, false);
 	obs = out_ret(add_slot(f, vm_create_default(), 0));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
@@ -168,7 +155,7 @@ static void check_create_mte(struct fixture *f, struct result *res)
 
 	fixture_backing(f);
 	vm = mte_vm_create();
-	e = expect_device_create(f->kf, f->ops->vma, true);
+	e = expect_device_create(f->s.kf, f->s.ops->vma, true);
 	obs = out_ret(add_slot(f, vm, 0));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
@@ -176,7 +163,7 @@ static void check_create_mte(struct fixture *f, struct result *res)
 /* Row 19. */
 static void check_dirty_log(struct fixture *f, struct result *res)
 {
-	struct expect e = expect_device_dirty_log(f->ops->vma);
+	struct expect e = expect_device_dirty_log(f->s.ops->vma);
 	struct outcome obs;
 
 	fixture_backing(f);
@@ -188,7 +175,7 @@ static void check_dirty_log(struct fixture *f, struct result *res)
 static void compare_memtype(struct fixture *f, struct result *res,
 			    const struct expect_attr *a)
 {
-	struct memtype_result m = memtype_probe(f->vcpu, f->gpa, f->kf->tcg);
+	struct memtype_result m = memtype_probe(f->vcpu, f->s.gpa, f->s.kf->tcg);
 	enum memtype want = a->attr == S2_ATTR_DEVICE ? MEMTYPE_DEVICE :
 			    MEMTYPE_NORMAL;
 
@@ -217,9 +204,9 @@ static void check_exec(struct fixture *f, struct result *res)
 
 	fixture_setup(f, MAP_MT(MT_NORMAL));
 	device_attr(f, res, false);	/* SKIPs if the type is unknown */
-	e = expect_device_exec(f->kf, f->ops->vma, f->map_memory);
-	exec_stub_write((char *)f->b.hva + EXEC_OFFSET);
-	obs = probe(f->vcpu, PROBE_EXEC, f->gpa + EXEC_OFFSET, 0);
+	e = expect_device_exec(f->s.kf, f->s.ops->vma, f->map_memory);
+	exec_stub_write((char *)f->s.b.hva + EXEC_OFFSET);
+	obs = probe(f->vcpu, PROBE_EXEC, f->s.gpa + EXEC_OFFSET, 0);
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
@@ -251,7 +238,7 @@ static uint64_t vfio_region_offset(struct fixture *f, unsigned int index)
 	struct vfio_region_info info = { .argsz = sizeof(info),
 					 .index = index };
 
-	if (ioctl(f->b.fd, VFIO_DEVICE_GET_REGION_INFO, &info))
+	if (ioctl(f->s.b.fd, VFIO_DEVICE_GET_REGION_INFO, &info))
 		test_fail("VFIO region %u info: %s", index, strerror(errno));
 	return info.offset;
 }
@@ -266,14 +253,14 @@ static void check_read_path(struct fixture *f, struct result *res,
 	uint64_t off = 0;
 	const char *how = "pread() of the file";
 
-	if (f->ops->vma & VMA_DEVICE) {
+	if (f->s.ops->vma & VMA_DEVICE) {
 		off = vfio_region_offset(f, env && *env ? atoi(env) :
 					 VFIO_PCI_BAR2_REGION_INDEX);
 		how = "pread() of the VFIO BAR region";
-	} else if (strcmp(f->ops->name, "fsdax_shared")) {
+	} else if (strcmp(f->s.ops->name, "fsdax_shared")) {
 		return;		/* device-dax has no read() */
 	}
-	if (pread(f->b.fd, buf, REGION_SIZE, off) != (ssize_t)REGION_SIZE)
+	if (pread(f->s.b.fd, buf, REGION_SIZE, off) != (ssize_t)REGION_SIZE)
 		test_fail("%s: %s", how, strerror(errno));
 	obs = out_value(host_check(buf, REGION_SIZE, val));
 	result_diag(res, "%s", how);
@@ -289,15 +276,15 @@ static void check_host_sees(struct fixture *f, struct result *res)
 	struct outcome obs, exp = out_value(words);
 
 	fixture_setup(f, MAP_MT(MT_NORMAL));
-	host = f->b.hva;
-	vcpu_call_ok(f->vcpu, guest_fill, f->gpa, REGION_SIZE, GUEST_DATA);
-	obs = out_value(host_check(f->b.hva, REGION_SIZE, GUEST_DATA));
+	host = f->s.b.hva;
+	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, REGION_SIZE, GUEST_DATA);
+	obs = out_value(host_check(f->s.b.hva, REGION_SIZE, GUEST_DATA));
 	result_outcome(res, &obs, &exp, "rows 13/16: the host mapping sees "
 		       "every guest store (index of first mismatch)");
 	check_read_path(f, res, GUEST_DATA);
 	for (i = 0; i < words; i++)
 		host[i] = HOST_DATA;
-	obs = out_value(vcpu_call_ok(f->vcpu, guest_check, f->gpa,
+	obs = out_value(vcpu_call_ok(f->vcpu, guest_check, f->s.gpa,
 				     REGION_SIZE, HOST_DATA));
 	result_outcome(res, &obs, &exp, "rows 13/16: the guest sees every "
 		       "host store (index of first mismatch)");
@@ -307,8 +294,8 @@ static uint16_t pci_command(struct fixture *f, uint64_t cfg, int set,
 			    uint16_t val)
 {
 	uint16_t cmd = val;
-	ssize_t n = set ? pwrite(f->b.fd, &cmd, 2, cfg + PCI_COMMAND) :
-			  pread(f->b.fd, &cmd, 2, cfg + PCI_COMMAND);
+	ssize_t n = set ? pwrite(f->s.b.fd, &cmd, 2, cfg + PCI_COMMAND) :
+			  pread(f->s.b.fd, &cmd, 2, cfg + PCI_COMMAND);
 
 	if (n != 2)
 		test_fail("PCI_COMMAND %s through VFIO: %s",
@@ -327,16 +314,16 @@ static void check_decode_off(struct fixture *f, struct result *res)
 	fixture_setup(f, MAP_MT(MT_NORMAL));
 	cfg = vfio_region_offset(f, VFIO_PCI_CONFIG_REGION_INDEX);
 	/* Map the BAR at stage 2 first: the zap must undo a live mapping. */
-	obs = probe(f->vcpu, PROBE_STORE, f->gpa, GUEST_DATA);
+	obs = probe(f->vcpu, PROBE_STORE, f->s.gpa, GUEST_DATA);
 	if (obs.kind != OUT_COMPLETED)
 		test_fail("guest store to the BAR did not complete");
 	cmd = pci_command(f, cfg, 0, 0);
 	result_diag(res, "PCI_COMMAND 0x%04x, clearing MEMORY", cmd);
 	pci_command(f, cfg, 1, cmd & ~PCI_COMMAND_MEMORY);
-	obs = probe(f->vcpu, PROBE_LOAD, f->gpa, 0);
+	obs = probe(f->vcpu, PROBE_LOAD, f->s.gpa, 0);
 	pci_command(f, cfg, 1, cmd);
 	result_outcome(res, &obs, &e.out, e.reason);
-	obs = probe(f->vcpu, PROBE_LOAD, f->gpa, 0);
+	obs = probe(f->vcpu, PROBE_LOAD, f->s.gpa, 0);
 	result_outcome(res, &obs, &stored, "row 20: with decode back on the "
 		       "BAR refaults and still holds the guest's data");
 }
@@ -344,7 +331,7 @@ static void check_decode_off(struct fixture *f, struct result *res)
 static void run_check(const struct test_case *tc, struct result *res)
 {
 	const struct check *c = tc->arg2;
-	struct fixture f = { .ops = tc->arg };
+	struct fixture f = { .s.ops = tc->arg };
 
 	c->run(&f, res);
 }

@@ -17,6 +17,7 @@
 #include "backing.h"
 #include "expect.h"
 #include "probe.h"
+#include "slot.h"
 #include "test.h"
 #include "vm.h"
 
@@ -26,13 +27,8 @@
 #define HOST_DATA	0xfedcba9876543210ULL
 
 struct fixture {
-	const struct kernel_facts *kf;
-	const struct backing_ops *ops;
-	struct backing b;
-	struct vm *vm;
+	struct slot_fixture s;
 	struct vcpu *vcpu;
-	struct region *slot;
-	uint64_t gpa;
 };
 
 struct check {
@@ -81,21 +77,11 @@ static int fixture_setup(struct fixture *f, const struct backing_ops *ops,
 {
 	int ret;
 
-	memset(f, 0, sizeof(*f));
-	f->kf = kernel_facts();
-	f->ops = ops;
-	if (f->kf->kvm)
-		test_skip("/dev/kvm: %s", strerror(-f->kf->kvm));
-	backing_create_or_skip(ops, REGION_SIZE, &f->b);
-	f->vm = vm_create_default();
-	f->gpa = vm_alloc_gpa(f->vm, REGION_SIZE);
-	ret = vm_add_slot(f->vm, f->gpa, REGION_SIZE, f->b.hva, slot_flags,
-			  &f->slot);
-	if (!ret) {
-		vm_map(f->vm, f->gpa, f->gpa, REGION_SIZE,
-		       MAP_MT(MT_NORMAL) | MAP_BLOCK);
-		f->vcpu = vcpu_add_default(f->vm);
-	}
+	slot_fixture_init(&f->s, ops, REGION_SIZE);
+	ret = slot_fixture_add(&f->s, NULL, slot_flags,
+			       MAP_MT(MT_NORMAL) | MAP_BLOCK);
+	if (!ret)
+		f->vcpu = vcpu_add_default(f->s.vm);
 	return ret;
 }
 
@@ -111,9 +97,9 @@ static void fixture_setup_ok(struct fixture *f, const struct backing_ops *ops,
 
 static void check_create(struct fixture *f, struct result *res)
 {
-	int ret = fixture_setup(f, f->ops, 0);
+	int ret = fixture_setup(f, f->s.ops, 0);
 	struct outcome obs = out_ret(ret);
-	struct expect e = expect_slot_create(f->kf, f->ops->vma, false);
+	struct expect e = expect_slot_create(f->s.kf, f->s.ops->vma, false);
 
 	result_outcome(res, &obs, &e.out, e.reason);
 }
@@ -122,10 +108,10 @@ static void check_create(struct fixture *f, struct result *res)
 static void check_rw(struct fixture *f, struct result *res)
 {
 	uint64_t words = REGION_SIZE / 8, i, bad = words;
-	uint64_t *host = f->b.alias ? f->b.alias : f->b.hva;
+	uint64_t *host = f->s.b.alias ? f->s.b.alias : f->s.b.hva;
 	struct outcome obs, exp = out_value(words);
 
-	vcpu_call_ok(f->vcpu, guest_fill, f->gpa, REGION_SIZE, OLD_DATA);
+	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, REGION_SIZE, OLD_DATA);
 	for (i = 0; i < words && bad == words; i++)
 		if (host[i] != OLD_DATA)
 			bad = i;
@@ -134,7 +120,7 @@ static void check_rw(struct fixture *f, struct result *res)
 		       "(index of first mismatch)");
 	for (i = 0; i < words; i++)
 		host[i] = HOST_DATA;
-	obs = out_value(vcpu_call_ok(f->vcpu, guest_check, f->gpa,
+	obs = out_value(vcpu_call_ok(f->vcpu, guest_check, f->s.gpa,
 				     REGION_SIZE, HOST_DATA));
 	result_outcome(res, &obs, &exp, "row 2: guest sees every host store "
 		       "(index of first mismatch)");
@@ -143,25 +129,25 @@ static void check_rw(struct fixture *f, struct result *res)
 /* Rows 3 and 8. */
 static void check_exec(struct fixture *f, struct result *res)
 {
-	struct expect e = expect_backing_exec(f->kf, &f->b);
+	struct expect e = expect_backing_exec(f->s.kf, &f->s.b);
 	struct outcome obs;
 
-	exec_stub_write((char *)f->b.hva + EXEC_OFFSET);
-	obs = probe(f->vcpu, PROBE_EXEC, f->gpa + EXEC_OFFSET, 0);
+	exec_stub_write((char *)f->s.b.hva + EXEC_OFFSET);
+	obs = probe(f->vcpu, PROBE_EXEC, f->s.gpa + EXEC_OFFSET, 0);
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
 /* Rows 2, 5 and 8: no alignment faults, i.e. Normal at stage 2. */
 static void check_memtype(struct fixture *f, struct result *res)
 {
-	struct expect_attr a = expect_backing_attr(f->kf, &f->b);
+	struct expect_attr a = expect_backing_attr(f->s.kf, &f->s.b);
 	enum memtype want = a.attr == S2_ATTR_DEVICE ? MEMTYPE_DEVICE :
 			    MEMTYPE_NORMAL;
 	struct memtype_result m;
 
 	if (!a.known)
 		test_skip("%s", a.reason);
-	m = memtype_probe(f->vcpu, f->gpa, f->kf->tcg);
+	m = memtype_probe(f->vcpu, f->s.gpa, f->s.kf->tcg);
 	result_diag(res, "%s", m.detail);
 	result_check(res, m.type == want, memtype_name(m.type),
 		     memtype_name(want), a.reason);
@@ -184,18 +170,18 @@ static void check_block(struct fixture *f, struct result *res)
 	uint64_t before, delta;
 	const char *granule, *want;
 
-	if (f->ops->vma & (VMA_PFNMAP | VMA_DAX | VMA_DEVICE))
+	if (f->s.ops->vma & (VMA_PFNMAP | VMA_DAX | VMA_DEVICE))
 		test_skip("the host's mapping size of a device VMA is not "
 			  "visible to userspace; rows 5/8 are about RAM");
 	/* Fault in the guest's own code and stack before counting. */
-	vcpu_call_ok(f->vcpu, guest_touch, f->gpa, 0, SZ_4K, 1, OLD_DATA);
+	vcpu_call_ok(f->vcpu, guest_touch, f->s.gpa, 0, SZ_4K, 1, OLD_DATA);
 	before = exits(f);
-	vcpu_call_ok(f->vcpu, guest_touch, f->gpa, REGION_SIZE, SZ_4K, 1,
+	vcpu_call_ok(f->vcpu, guest_touch, f->s.gpa, REGION_SIZE, SZ_4K, 1,
 		     OLD_DATA);
 	delta = exits(f) - before;
 	granule = delta < pages / 8 ? "block" : delta >= pages ? "pages" :
 		  "mixed";
-	want = backing_host_huge(&f->b) ? "block" : "pages";
+	want = backing_host_huge(&f->s.b) ? "block" : "pages";
 	result_diag(res, "%llu exits while touching %llu pages",
 		    (unsigned long long)delta, (unsigned long long)pages);
 	result_check(res, !strcmp(granule, want), granule, want,
@@ -209,28 +195,28 @@ static void check_ro_load(struct fixture *f, struct result *res)
 {
 	struct outcome obs, exp = out_value(HOST_DATA);
 
-	*(volatile uint64_t *)f->b.hva = HOST_DATA;
-	obs = probe(f->vcpu, PROBE_LOAD, f->gpa, 0);
+	*(volatile uint64_t *)f->s.b.hva = HOST_DATA;
+	obs = probe(f->vcpu, PROBE_LOAD, f->s.gpa, 0);
 	result_outcome(res, &obs, &exp, "row 34: loads from a RO slot read "
 		       "the backing");
 }
 
 static void check_ro_store(struct fixture *f, struct result *res)
 {
-	struct expect e = expect_ro_slot_store(true, f->gpa);
-	struct outcome obs = probe(f->vcpu, PROBE_STORE, f->gpa, OLD_DATA);
+	struct expect e = expect_ro_slot_store(true, f->s.gpa);
+	struct outcome obs = probe(f->vcpu, PROBE_STORE, f->s.gpa, OLD_DATA);
 
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
 static void check_ro_store_nosyndrome(struct fixture *f, struct result *res)
 {
-	struct expect e = expect_ro_slot_store(false, f->gpa);
+	struct expect e = expect_ro_slot_store(false, f->s.gpa);
 	struct outcome stp, zva;
 
-	stp = probe(f->vcpu, PROBE_STORE_PAIR, f->gpa, OLD_DATA);
+	stp = probe(f->vcpu, PROBE_STORE_PAIR, f->s.gpa, OLD_DATA);
 	result_outcome(res, &stp, &e.out, e.reason);
-	zva = probe(f->vcpu, PROBE_DC_ZVA, f->gpa, 0);
+	zva = probe(f->vcpu, PROBE_DC_ZVA, f->s.gpa, 0);
 	result_outcome(res, &zva, &e.out, e.reason);
 }
 
@@ -240,17 +226,17 @@ static void check_mprotect_ro(struct fixture *f, struct result *res)
 	struct expect e = expect_mprotect_ro_store();
 	struct outcome obs, loaded = out_value(OLD_DATA), done = out_value(0);
 
-	vcpu_call_ok(f->vcpu, guest_fill, f->gpa, 4096, OLD_DATA);
-	if (mprotect(f->b.hva, REGION_SIZE, PROT_READ))
+	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, 4096, OLD_DATA);
+	if (mprotect(f->s.b.hva, REGION_SIZE, PROT_READ))
 		test_fail("mprotect(PROT_READ): %s", strerror(errno));
-	obs = probe(f->vcpu, PROBE_STORE, f->gpa, HOST_DATA);
+	obs = probe(f->vcpu, PROBE_STORE, f->s.gpa, HOST_DATA);
 	result_outcome(res, &obs, &e.out, e.reason);
-	obs = probe(f->vcpu, PROBE_LOAD, f->gpa, 0);
+	obs = probe(f->vcpu, PROBE_LOAD, f->s.gpa, 0);
 	result_outcome(res, &obs, &loaded, "row 33: loads still work");
-	if (mprotect(f->b.hva, REGION_SIZE, PROT_READ | PROT_WRITE))
+	if (mprotect(f->s.b.hva, REGION_SIZE, PROT_READ | PROT_WRITE))
 		test_fail("mprotect(PROT_READ|PROT_WRITE): %s",
 			  strerror(errno));
-	obs = probe(f->vcpu, PROBE_STORE, f->gpa, HOST_DATA);
+	obs = probe(f->vcpu, PROBE_STORE, f->s.gpa, HOST_DATA);
 	result_outcome(res, &obs, &done, "I2: stores work again once the "
 		       "VMA is writable");
 }
@@ -258,57 +244,57 @@ static void check_mprotect_ro(struct fixture *f, struct result *res)
 /* Rows 36/37 (I4). */
 static void check_dontneed(struct fixture *f, struct result *res)
 {
-	struct expect e = expect_dontneed_load(f->ops->vma, OLD_DATA,
-					       f->b.file_fill);
+	struct expect e = expect_dontneed_load(f->s.ops->vma, OLD_DATA,
+					       f->s.b.file_fill);
 	struct outcome obs;
 
-	vcpu_call_ok(f->vcpu, guest_fill, f->gpa, 4096, OLD_DATA);
-	if (f->ops->vma & VMA_PFNMAP) {
+	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, 4096, OLD_DATA);
+	if (f->s.ops->vma & VMA_PFNMAP) {
 		e = expect_pfnmap_dontneed();
-		obs = out_ret(madvise(f->b.hva, REGION_SIZE, MADV_DONTNEED) ?
+		obs = out_ret(madvise(f->s.b.hva, REGION_SIZE, MADV_DONTNEED) ?
 			      -errno : 0);
 		result_outcome(res, &obs, &e.out, e.reason);
 		return;
 	}
-	if (madvise(f->b.hva, REGION_SIZE, MADV_DONTNEED))
+	if (madvise(f->s.b.hva, REGION_SIZE, MADV_DONTNEED))
 		test_fail("MADV_DONTNEED: %s", strerror(errno));
-	obs = probe(f->vcpu, PROBE_LOAD, f->gpa, 0);
+	obs = probe(f->vcpu, PROBE_LOAD, f->s.gpa, 0);
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
 /* Row 38 (I5): the old data is unreachable once the delete returns. */
 static void check_delete_load(struct fixture *f, struct result *res)
 {
-	struct expect e = expect_deleted_load(f->gpa);
+	struct expect e = expect_deleted_load(f->s.gpa);
 	struct outcome obs;
 	int ret;
 
-	vcpu_call_ok(f->vcpu, guest_fill, f->gpa, 4096, OLD_DATA);
-	ret = vm_delete_slot(f->vm, f->slot);
+	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, 4096, OLD_DATA);
+	ret = vm_delete_slot(f->s.vm, f->s.slot);
 	if (ret)
 		test_fail("deleting the memslot: %s", strerror(-ret));
-	obs = probe(f->vcpu, PROBE_LOAD, f->gpa, 0);
+	obs = probe(f->vcpu, PROBE_LOAD, f->s.gpa, 0);
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
 static void check_delete_exec(struct fixture *f, struct result *res)
 {
 	struct expect e = expect_deleted_exec();
-	struct expect x = expect_backing_exec(f->kf, &f->b);
+	struct expect x = expect_backing_exec(f->s.kf, &f->s.b);
 	struct outcome obs, ran = out_value(GUEST_EXEC_MAGIC);
 	int ret;
 
 	if (!outcome_match(&ran, &x.out))
 		test_skip("nothing to delete: the kind does not execute (%s)",
 			  x.reason);
-	exec_stub_write((char *)f->b.hva + EXEC_OFFSET);
-	obs = probe(f->vcpu, PROBE_EXEC, f->gpa + EXEC_OFFSET, 0);
+	exec_stub_write((char *)f->s.b.hva + EXEC_OFFSET);
+	obs = probe(f->vcpu, PROBE_EXEC, f->s.gpa + EXEC_OFFSET, 0);
 	if (!outcome_match(&obs, &ran))
 		test_fail("exec before delete did not run the stub");
-	ret = vm_delete_slot(f->vm, f->slot);
+	ret = vm_delete_slot(f->s.vm, f->s.slot);
 	if (ret)
 		test_fail("deleting the memslot: %s", strerror(-ret));
-	obs = probe(f->vcpu, PROBE_EXEC, f->gpa + EXEC_OFFSET, 0);
+	obs = probe(f->vcpu, PROBE_EXEC, f->s.gpa + EXEC_OFFSET, 0);
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
@@ -316,7 +302,7 @@ static void run_check(const struct test_case *tc, struct result *res)
 {
 	const struct backing_ops *ops = tc->arg;
 	const struct check *c = tc->arg2;
-	struct fixture f = { .ops = ops };
+	struct fixture f = { .s.ops = ops };
 
 	if (c->past_first_page && pfnmap_tail_refused(kernel_facts(),
 						      ops->vma))

@@ -28,6 +28,7 @@
 #include "kvm_ioctl.h"
 #include "mte.h"
 #include "probe.h"
+#include "slot.h"
 #include "test.h"
 #include "vm.h"
 
@@ -36,12 +37,8 @@
 #define HOST_DATA	0x686f7374a55acd02ULL
 
 struct fixture {
-	const struct kernel_facts *kf;
-	const struct backing_ops *ops;
-	struct backing b;
-	struct vm *vm;
+	struct slot_fixture s;
 	struct vcpu *vcpu;
-	uint64_t gpa;
 	int cap;		/* KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED */
 };
 
@@ -105,17 +102,14 @@ static int cacheable_cap(struct vm *vm)
 
 static void fixture_backing(struct fixture *f)
 {
-	f->kf = kernel_facts();
-	if (f->kf->kvm)
-		test_skip("/dev/kvm: %s", strerror(-f->kf->kvm));
-	backing_create_or_skip(f->ops, REGION_SIZE, &f->b);
+	slot_fixture_init(&f->s, f->s.ops, REGION_SIZE);
 }
 
 static void note_cap(struct fixture *f, struct result *res, struct vm *vm)
 {
 	f->cap = cacheable_cap(vm);
 	result_diag(res, "KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED=%d fwb=%d "
-		    "dic=%d", f->cap, f->kf->fwb, f->kf->dic);
+		    "dic=%d", f->cap, f->s.kf->fwb, f->s.kf->dic);
 }
 
 /* A slot over the backing, Normal-WB at stage 1; must be accepted. */
@@ -124,21 +118,19 @@ static void fixture_setup(struct fixture *f, struct result *res)
 	int ret;
 
 	fixture_backing(f);
-	f->vm = vm_create_default();
-	note_cap(f, res, f->vm);
-	f->gpa = vm_alloc_gpa(f->vm, REGION_SIZE);
-	ret = vm_add_slot(f->vm, f->gpa, REGION_SIZE, f->b.hva, 0, NULL);
+	f->s.vm = vm_create_default();
+	note_cap(f, res, f->s.vm);
+	ret = slot_fixture_add(&f->s, f->s.vm, 0, MAP_MT(MT_NORMAL));
 	if (ret) {
-		struct expect e = expect_pfnmap_create(f->kf, f->ops->vma,
+		struct expect e = expect_pfnmap_create(f->s.kf, f->s.ops->vma,
 						       false, f->cap);
 
 		if (e.out.kind == OUT_ERRNO && e.out.err == -ret)
 			test_skip("the slot is refused as expected (%s)",
 				  e.reason);
-		test_fail("memslot on %s: %s", f->ops->name, strerror(-ret));
+		test_fail("memslot on %s: %s", f->s.ops->name, strerror(-ret));
 	}
-	vm_map(f->vm, f->gpa, f->gpa, REGION_SIZE, MAP_MT(MT_NORMAL));
-	f->vcpu = vcpu_add_default(f->vm);
+	f->vcpu = vcpu_add_default(f->s.vm);
 }
 
 /* Describe TTM page p (its block allocated on demand by a host read). */
@@ -146,7 +138,7 @@ static struct s2fx_page ttm_page(struct fixture *f, unsigned int p,
 				 uint32_t *gen)
 {
 	struct s2fx_page pg;
-	int ret = fixture_ttm_query(f->b.fd, (uint64_t)p * SZ_4K, &pg, 1,
+	int ret = fixture_ttm_query(f->s.b.fd, (uint64_t)p * SZ_4K, &pg, 1,
 				    gen);
 
 	if (ret)
@@ -176,9 +168,9 @@ static void check_create(struct fixture *f, struct result *res)
 	fixture_backing(f);
 	vm = vm_create_default();
 	note_cap(f, res, vm);
-	e = expect_pfnmap_create(f->kf, f->ops->vma, false, f->cap);
+	e = expect_pfnmap_create(f->s.kf, f->s.ops->vma, false, f->cap);
 	obs = out_ret(vm_add_slot(vm, vm_alloc_gpa(vm, REGION_SIZE),
-				  REGION_SIZE, f->b.hva, 0, NULL));
+				  REGION_SIZE, f->s.b.hva, 0, NULL));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
@@ -192,9 +184,9 @@ static void check_create_mte(struct fixture *f, struct result *res)
 	fixture_backing(f);
 	vm = mte_vm_create();
 	note_cap(f, res, vm);
-	e = expect_pfnmap_create(f->kf, f->ops->vma, true, f->cap);
+	e = expect_pfnmap_create(f->s.kf, f->s.ops->vma, true, f->cap);
 	obs = out_ret(vm_add_slot(vm, vm_alloc_gpa(vm, REGION_SIZE),
-				  REGION_SIZE, f->b.hva, 0, NULL));
+				  REGION_SIZE, f->s.b.hva, 0, NULL));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
@@ -208,22 +200,22 @@ static void check_mte_after_slot(struct fixture *f, struct result *res)
 
 	mte_require();
 	fixture_backing(f);
-	f->vm = vm_create_default();
-	note_cap(f, res, f->vm);
-	f->gpa = vm_alloc_gpa(f->vm, REGION_SIZE);
-	ret = vm_add_slot(f->vm, f->gpa, REGION_SIZE, f->b.hva, 0, NULL);
+	f->s.vm = vm_create_default();
+	note_cap(f, res, f->s.vm);
+	f->s.gpa = vm_alloc_gpa(f->s.vm, REGION_SIZE);
+	ret = vm_add_slot(f->s.vm, f->s.gpa, REGION_SIZE, f->s.b.hva, 0, NULL);
 	if (ret)
 		test_skip("no slot before MTE either: %s", strerror(-ret));
-	ret = vm_enable_mte(f->vm);
+	ret = vm_enable_mte(f->s.vm);
 	if (ret)
 		test_fail("enabling MTE with a slot present: %s",
 			  strerror(-ret));
-	mte_map_tagged(f->vm, f->gpa, REGION_SIZE);
-	f->vcpu = vcpu_add_default(f->vm);
-	host = f->b.hva;
+	mte_map_tagged(f->s.vm, f->s.gpa, REGION_SIZE);
+	f->vcpu = vcpu_add_default(f->s.vm);
+	host = f->s.b.hva;
 	host[0] = HOST_DATA;
-	e = expect_pfnmap_mte_after(f->kf, f->ops->vma, f->cap);
-	obs = probe(f->vcpu, PROBE_LDG, f->gpa, 0);
+	e = expect_pfnmap_mte_after(f->s.kf, f->s.ops->vma, f->cap);
+	obs = probe(f->vcpu, PROBE_LDG, f->s.gpa, 0);
 	if (obs.kind == OUT_COMPLETED)
 		obs = out_value((obs.value >> 56) & 0xf);
 	result_outcome(res, &obs, &e.out, e.reason);
@@ -237,14 +229,14 @@ static void check_rw(struct fixture *f, struct result *res)
 	struct expect e;
 
 	fixture_setup(f, res);
-	host = f->b.hva;
+	host = f->s.b.hva;
 	host[0] = HOST_DATA;
-	e = expect_pfnmap_access(f->kf, f->ops->vma, false, f->cap, HOST_DATA);
-	obs = probe(f->vcpu, PROBE_LOAD, f->gpa, 0);
+	e = expect_pfnmap_access(f->s.kf, f->s.ops->vma, false, f->cap, HOST_DATA);
+	obs = probe(f->vcpu, PROBE_LOAD, f->s.gpa, 0);
 	result_outcome(res, &obs, &e.out, e.reason);
 	if (obs.kind != OUT_COMPLETED)
 		return;
-	obs = probe(f->vcpu, PROBE_STORE, f->gpa + 8, GUEST_DATA);
+	obs = probe(f->vcpu, PROBE_STORE, f->s.gpa + 8, GUEST_DATA);
 	e = make_expect(out_completed(), "rows 21-29: the guest may store");
 	result_outcome(res, &obs, &e.out, e.reason);
 	obs = out_value(host[1]);
@@ -261,12 +253,12 @@ static void check_memtype(struct fixture *f, struct result *res)
 	const char *want;
 
 	fixture_setup(f, res);
-	a = expect_pfnmap_attr(f->kf, f->ops->vma, f->cap);
+	a = expect_pfnmap_attr(f->s.kf, f->s.ops->vma, f->cap);
 	if (!a.known)
 		test_skip("%s", a.reason);
 	want = a.attr == S2_ATTR_DEVICE ? memtype_name(MEMTYPE_DEVICE) :
 	       memtype_name(MEMTYPE_NORMAL);
-	m = memtype_probe(f->vcpu, f->gpa, f->kf->tcg);
+	m = memtype_probe(f->vcpu, f->s.gpa, f->s.kf->tcg);
 	result_diag(res, "%s", m.detail);
 	result_diag(res, "expected stage-2 type: %s", s2_attr_name(a.attr));
 	result_check(res, !strcmp(memtype_name(m.type), want),
@@ -280,9 +272,9 @@ static void exec_at(struct fixture *f, struct result *res, uint64_t off,
 	struct expect e;
 
 	fixture_setup(f, res);
-	exec_stub_write((char *)f->b.hva + off);
-	e = expect_pfnmap_exec(f->kf, f->ops->vma, tail, f->cap);
-	obs = probe(f->vcpu, PROBE_EXEC, f->gpa + off, 0);
+	exec_stub_write((char *)f->s.b.hva + off);
+	e = expect_pfnmap_exec(f->s.kf, f->s.ops->vma, tail, f->cap);
+	obs = probe(f->vcpu, PROBE_EXEC, f->s.gpa + off, 0);
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
@@ -299,9 +291,9 @@ static void check_dontneed(struct fixture *f, struct result *res)
 	struct outcome obs;
 
 	fixture_setup(f, res);
-	vcpu_call_ok(f->vcpu, guest_touch, f->gpa, SZ_4K, SZ_4K, 1,
+	vcpu_call_ok(f->vcpu, guest_touch, f->s.gpa, SZ_4K, SZ_4K, 1,
 		     GUEST_DATA);
-	obs = out_ret(madvise(f->b.hva, REGION_SIZE, MADV_DONTNEED) ?
+	obs = out_ret(madvise(f->s.b.hva, REGION_SIZE, MADV_DONTNEED) ?
 		      -errno : 0);
 	result_outcome(res, &obs, &e.out, e.reason);
 }
@@ -316,7 +308,7 @@ static void check_ttm_refcount(struct fixture *f, struct result *res)
 	uint32_t gen;
 
 	fixture_setup(f, res);
-	(void)*(volatile uint64_t *)f->b.hva;	/* allocates the block */
+	(void)*(volatile uint64_t *)f->s.b.hva;	/* allocates the block */
 	head = ttm_page(f, 0, &gen);
 	tail = ttm_page(f, 1, NULL);
 	diag_page(res, "before the guest", 0, &head);
@@ -326,7 +318,7 @@ static void check_ttm_refcount(struct fixture *f, struct result *res)
 	obs = out_value(tail.refcount);
 	result_outcome(res, &obs, &et.out, et.reason);
 	/* 6.x drops the reference it took once stage 2 is mapped. */
-	vcpu_call_ok(f->vcpu, guest_touch, f->gpa, SZ_4K, SZ_4K, 0, 0);
+	vcpu_call_ok(f->vcpu, guest_touch, f->s.gpa, SZ_4K, SZ_4K, 0, 0);
 	head = ttm_page(f, 0, NULL);
 	diag_page(res, "after a guest load", 0, &head);
 	obs = out_value(head.refcount);
@@ -346,9 +338,9 @@ static void check_ttm_tail(struct fixture *f, struct result *res)
 	fixture_setup(f, res);
 	pg = ttm_page(f, 1, &gen);
 	diag_page(res, "before the guest", 1, &pg);
-	e = expect_pfnmap_access(f->kf, f->ops->vma, true, f->cap,
+	e = expect_pfnmap_access(f->s.kf, f->s.ops->vma, true, f->cap,
 				 S2FX_TTM_FILL(gen, 1));
-	obs = probe(f->vcpu, PROBE_LOAD, f->gpa + SZ_4K, 0);
+	obs = probe(f->vcpu, PROBE_LOAD, f->s.gpa + SZ_4K, 0);
 	pg = ttm_page(f, 1, NULL);
 	diag_page(res, "after the guest load", 1, &pg);
 	result_outcome(res, &obs, &e.out, e.reason);
@@ -375,23 +367,23 @@ static void evict_and_retouch(struct fixture *f, struct result *res,
 	int ret;
 
 	fixture_setup(f, res);
-	gpa = f->gpa + (uint64_t)p * SZ_4K;
+	gpa = f->s.gpa + (uint64_t)p * SZ_4K;
 	/* Map the head page in stage 2 (the tail too where KVM can). */
-	vcpu_call_ok(f->vcpu, guest_touch, f->gpa, SZ_4K, SZ_4K, 1,
+	vcpu_call_ok(f->vcpu, guest_touch, f->s.gpa, SZ_4K, SZ_4K, 1,
 		     GUEST_DATA);
-	if (!pfnmap_tail_refused(f->kf, f->ops->vma))
+	if (!pfnmap_tail_refused(f->s.kf, f->s.ops->vma))
 		vcpu_call_ok(f->vcpu, guest_touch, gpa, SZ_4K, SZ_4K, 1,
 			     GUEST_DATA);
 	before = ttm_page(f, p, &gen);
 	diag_page(res, "before eviction", p, &before);
-	ret = fixture_ttm_evict(f->b.fd, flags, &ev);
+	ret = fixture_ttm_evict(f->s.b.fd, flags, &ev);
 	if (ret)
 		test_fail("S2FX_IOC_TTM_EVICT: %s", strerror(-ret));
 	result_diag(res, "evicted %llu blocks%s; generation %u -> %u",
 		    (unsigned long long)ev.blocks,
 		    flags & S2FX_EVICT_QUARANTINE ? " into quarantine" : "",
 		    gen, ev.gen);
-	e = expect_pfnmap_refault(f->kf, f->ops->vma, p != 0,
+	e = expect_pfnmap_refault(f->s.kf, f->s.ops->vma, p != 0,
 				  S2FX_TTM_FILL(ev.gen, p));
 	obs = probe(f->vcpu, PROBE_LOAD, gpa, 0);
 	if (obs.kind == OUT_COMPLETED && obs.value == S2FX_POISON)
@@ -440,32 +432,32 @@ static void replace_vma(struct fixture *f, struct result *res)
 	void *hva;
 	int ret;
 
-	f->kf = kernel_facts();
-	if (f->kf->kvm)
-		test_skip("/dev/kvm: %s", strerror(-f->kf->kvm));
+	f->s.kf = kernel_facts();
+	if (f->s.kf->kvm)
+		test_skip("/dev/kvm: %s", strerror(-f->s.kf->kvm));
 	/* Open the device first: SKIP before anything when it is absent. */
-	backing_create_or_skip(f->ops, REGION_SIZE, &f->b);
-	hva = f->b.hva;
+	backing_create_or_skip(f->s.ops, REGION_SIZE, &f->s.b);
+	hva = f->s.b.hva;
 	if (munmap(hva, REGION_SIZE) ||
 	    mmap(hva, REGION_SIZE, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != hva)
 		test_fail("anonymous memory at %p: %s", hva, strerror(errno));
-	f->vm = vm_create_default();
-	note_cap(f, res, f->vm);
-	f->gpa = vm_alloc_gpa(f->vm, REGION_SIZE);
-	ret = vm_add_slot(f->vm, f->gpa, REGION_SIZE, hva, 0, NULL);
+	f->s.vm = vm_create_default();
+	note_cap(f, res, f->s.vm);
+	f->s.gpa = vm_alloc_gpa(f->s.vm, REGION_SIZE);
+	ret = vm_add_slot(f->s.vm, f->s.gpa, REGION_SIZE, hva, 0, NULL);
 	if (ret)
 		test_fail("slot over anonymous memory: %s", strerror(-ret));
-	vm_map(f->vm, f->gpa, f->gpa, REGION_SIZE, MAP_MT(MT_NORMAL));
-	f->vcpu = vcpu_add_default(f->vm);
-	vcpu_call_ok(f->vcpu, guest_fill, f->gpa, SZ_4K, GUEST_DATA);
-	if (!fixture_map(&f->b, REGION_SIZE, S2FX_CACHEABLE, hva))
+	vm_map(f->s.vm, f->s.gpa, f->s.gpa, REGION_SIZE, MAP_MT(MT_NORMAL));
+	f->vcpu = vcpu_add_default(f->s.vm);
+	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, SZ_4K, GUEST_DATA);
+	if (!fixture_map(&f->s.b, REGION_SIZE, S2FX_CACHEABLE, hva))
 		test_fail("mapping the cacheable kind over the slot: %s",
 			  strerror(errno));
 	host = hva;
 	host[0] = HOST_DATA;
-	e = expect_pfnmap_replace(f->kf, f->ops->vma, f->cap, HOST_DATA);
-	obs = probe(f->vcpu, PROBE_LOAD, f->gpa, 0);
+	e = expect_pfnmap_replace(f->s.kf, f->s.ops->vma, f->cap, HOST_DATA);
+	obs = probe(f->vcpu, PROBE_LOAD, f->s.gpa, 0);
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
@@ -500,9 +492,9 @@ static void check_replace_vma_no_fwb(struct fixture *f, struct result *res)
 static void run_check(const struct test_case *tc, struct result *res)
 {
 	const struct check *c = tc->arg2;
-	struct fixture f = { .ops = tc->arg, .cap = -1 };
+	struct fixture f = { .s.ops = tc->arg, .cap = -1 };
 
-	if (!f.ops)
+	if (!f.s.ops)
 		test_skip("backing not built in");
 	c->run(&f, res);
 }

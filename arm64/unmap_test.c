@@ -38,6 +38,7 @@
 #include "expect.h"
 #include "page_view.h"
 #include "probe.h"
+#include "slot.h"
 #include "test.h"
 #include "vcpu_workers.h"
 #include "vm.h"
@@ -133,12 +134,7 @@ static const enum unmap_access kind_access[K_NR] = {
 static const char *const kind_name[K_NR] = { "store", "load", "marker" };
 
 struct fixture {
-	const struct kernel_facts *kf;
-	const struct backing_ops *ops;
-	struct backing b;
-	struct vm *vm;
-	struct region *slot;
-	uint64_t gpa;
+	struct slot_fixture s;
 	/* How the host still sees the page the slot had before the op. */
 	struct page_view view;
 	struct vcpu *vcpu[NR_WORKERS];
@@ -163,10 +159,10 @@ static void worker_call(void *ctx, struct vcpu *vcpu, int id, uint64_t n,
 	struct fixture *f = ctx;
 
 	if (n % K_NR == K_STORE)
-		vcpu_call(vcpu, c, guest_store_pass, f->gpa, id,
+		vcpu_call(vcpu, c, guest_store_pass, f->s.gpa, id,
 			  seq_val(id, seq));
 	else
-		vcpu_call(vcpu, c, guest_sum_pass, f->gpa,
+		vcpu_call(vcpu, c, guest_sum_pass, f->s.gpa,
 			  n % K_NR == K_LOAD_OWN ? id : MARK_WORD);
 }
 
@@ -193,47 +189,37 @@ static void workers_start(struct fixture *f)
 
 static void view_setup(struct fixture *f, enum unmap_op op)
 {
-	unsigned int vma = f->ops->vma;
+	unsigned int vma = f->s.ops->vma;
 
 	f->view.kind = VIEW_NONE;
 	if (!unmap_op_freezes_old_page(op, vma))
 		return;
 	if (op == UNMAP_DELETE_SLOT || op == UNMAP_MPROTECT_RO ||
-	    (op == UNMAP_MUNMAP && f->b.alias)) {
+	    (op == UNMAP_MUNMAP && f->s.b.alias)) {
 		if (op == UNMAP_MUNMAP)
-			page_view_map(&f->view, f->b.alias, REGION_SIZE, PAGE,
+			page_view_map(&f->view, f->s.b.alias, REGION_SIZE, PAGE,
 				      "the whole slot through the memfd alias");
 		else
-			page_view_map(&f->view, f->b.hva, REGION_SIZE, PAGE,
+			page_view_map(&f->view, f->s.b.hva, REGION_SIZE, PAGE,
 				      "the whole slot through its own mapping");
 		return;
 	}
-	page_view_pin(&f->view, f->b.hva, NPIN, PAGE, PIN_STRIDE * PAGE,
+	page_view_pin(&f->view, f->s.b.hva, NPIN, PAGE, PIN_STRIDE * PAGE,
 		      PIN_WORD);
 }
 
 static void setup(struct fixture *f, const struct backing_ops *ops)
 {
 	uint64_t i;
-	int id, ret;
+	int id;
 
-	f->kf = kernel_facts();
-	f->ops = ops;
-	if (f->kf->kvm)
-		test_skip("/dev/kvm: %s", strerror(-f->kf->kvm));
-	backing_create_or_skip(ops, REGION_SIZE, &f->b);
-	f->vm = vm_create_default();
-	f->gpa = vm_alloc_gpa(f->vm, REGION_SIZE);
-	ret = vm_add_slot(f->vm, f->gpa, REGION_SIZE, f->b.hva, 0, &f->slot);
-	if (ret)
-		test_fail("memslot on %s: %s", ops->name, strerror(-ret));
-	vm_map(f->vm, f->gpa, f->gpa, REGION_SIZE,
-	       MAP_MT(MT_NORMAL) | MAP_BLOCK);
+	slot_fixture_init(&f->s, ops, REGION_SIZE);
+	slot_fixture_add_ok(&f->s, NULL, 0, MAP_MT(MT_NORMAL) | MAP_BLOCK);
 	for (id = 0; id < NR_WORKERS; id++)
-		f->vcpu[id] = vcpu_add_default(f->vm);
+		f->vcpu[id] = vcpu_add_default(f->s.vm);
 	/* Also populates the host's pages before anything watches them. */
 	for (i = 0; i < NPAGES; i++)
-		((volatile uint64_t *)((uint8_t *)f->b.hva + i * PAGE))
+		((volatile uint64_t *)((uint8_t *)f->s.b.hva + i * PAGE))
 			[MARK_WORD] = MARK_VAL;
 }
 
@@ -241,18 +227,18 @@ static int do_op(struct fixture *f, enum unmap_op op)
 {
 	switch (op) {
 	case UNMAP_MUNMAP:
-		return munmap(f->b.hva, REGION_SIZE) ? -errno : 0;
+		return munmap(f->s.b.hva, REGION_SIZE) ? -errno : 0;
 	case UNMAP_DONTNEED:
-		return madvise(f->b.hva, REGION_SIZE, MADV_DONTNEED) ?
+		return madvise(f->s.b.hva, REGION_SIZE, MADV_DONTNEED) ?
 		       -errno : 0;
 	case UNMAP_PUNCH_HOLE:
-		return fallocate(f->b.fd, FALLOC_FL_PUNCH_HOLE |
+		return fallocate(f->s.b.fd, FALLOC_FL_PUNCH_HOLE |
 				 FALLOC_FL_KEEP_SIZE, 0, REGION_SIZE) ?
 		       -errno : 0;
 	case UNMAP_MPROTECT_RO:
-		return mprotect(f->b.hva, REGION_SIZE, PROT_READ) ? -errno : 0;
+		return mprotect(f->s.b.hva, REGION_SIZE, PROT_READ) ? -errno : 0;
 	case UNMAP_DELETE_SLOT:
-		return vm_delete_slot(f->vm, f->slot);
+		return vm_delete_slot(f->s.vm, f->s.slot);
 	case UNMAP_OP_NR:
 		break;
 	}
@@ -333,7 +319,7 @@ static void check_new_page(struct fixture *f, struct result *res,
 
 	for (i = 0; i < NPAGES; i++) {
 		volatile uint64_t *p = (volatile uint64_t *)
-				       ((uint8_t *)f->b.hva + i * PAGE);
+				       ((uint8_t *)f->s.b.hva + i * PAGE);
 
 		for (id = 0; id < NR_WORKERS; id++)
 			missing += p[id] >> 48 != (uint64_t)id + 1 ||
@@ -356,7 +342,7 @@ static struct expect window_expect(struct fixture *f, enum unmap_op op,
 				   const uint64_t *frozen)
 {
 	int k = n % K_NR;
-	uint64_t addr = f->gpa + (k == K_LOAD_MARK ? MARK_WORD : id) * 8;
+	uint64_t addr = f->s.gpa + (k == K_LOAD_MARK ? MARK_WORD : id) * 8;
 	uint64_t own = NPAGES * seq_val(id, r->tag);
 	uint64_t mark = NPAGES * MARK_VAL;
 
@@ -364,7 +350,7 @@ static struct expect window_expect(struct fixture *f, enum unmap_op op,
 		return expect_unmap_restored(kind_access[k], own, mark);
 	if (op == UNMAP_MPROTECT_RO)
 		own = frozen[id];
-	return expect_unmap_access(op, f->ops->vma, kind_access[k], addr, own,
+	return expect_unmap_access(op, f->s.ops->vma, kind_access[k], addr, own,
 				   mark);
 }
 
@@ -452,7 +438,7 @@ static void case_op(const struct test_case *tc, struct result *res)
 
 	setup(f, ops);
 	result_diag(res, "%s: host maps the slot with %s pages", ops->name,
-		    backing_host_huge(&f->b) ? "2M" : "4K");
+		    backing_host_huge(&f->s.b) ? "2M" : "4K");
 	view_setup(f, op);
 	if (f->view.kind != VIEW_NONE) {
 		s1 = malloc(f->view.len);
@@ -472,7 +458,7 @@ static void case_op(const struct test_case *tc, struct result *res)
 	call_window_close(&f->ws, &win);
 	if (op == UNMAP_MPROTECT_RO) {
 		frozen_sums(f, s1, frozen);
-		if (mprotect(f->b.hva, REGION_SIZE, PROT_READ | PROT_WRITE))
+		if (mprotect(f->s.b.hva, REGION_SIZE, PROT_READ | PROT_WRITE))
 			test_fail("mprotect(PROT_READ|PROT_WRITE): %s",
 				  strerror(errno));
 		call_window_open(&f->ws, &rw);

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * slot.h - where most per-backing cases start: the kernel facts, a fresh
+ * backing of one kind, and a test memslot over it, mapped at stage 1.
+ * Tests embed struct slot_fixture in their own fixture and add vCPUs,
+ * workers or MTE state around it.
+ */
+#ifndef S2_SLOT_H
+#define S2_SLOT_H
+
+#include <stdint.h>
+
+#include "backing.h"
+#include "expect.h"
+#include "vm.h"
+
+struct slot_fixture {
+	const struct kernel_facts *kf;
+	const struct backing_ops *ops;
+	struct backing b;
+	uint64_t size;
+	struct vm *vm;
+	struct region *slot;
+	uint64_t gpa;
+};
+
+/* Facts and a backing of ops: SKIP without /dev/kvm or the kind. */
+void slot_fixture_init(struct slot_fixture *s, const struct backing_ops *ops,
+		       uint64_t size);
+
+/*
+ * A memslot over the backing in vm (a new default VM when NULL) at a fresh
+ * GPA, identity-mapped at stage 1 with attrs once KVM accepts it. Returns
+ * the ioctl's 0 or -errno: some cases expect a refusal.
+ */
+int slot_fixture_add(struct slot_fixture *s, struct vm *vm, uint32_t flags,
+		     unsigned int attrs);
+
+/* slot_fixture_add() that must succeed. */
+void slot_fixture_add_ok(struct slot_fixture *s, struct vm *vm,
+			 uint32_t flags, unsigned int attrs);
+
+#endif

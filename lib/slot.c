@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * slot.c - the common start of a per-backing case (see slot.h).
+ */
+#include <string.h>
+
+#include "slot.h"
+#include "test.h"
+
+void slot_fixture_init(struct slot_fixture *s, const struct backing_ops *ops,
+		       uint64_t size)
+{
+	s->kf = kernel_facts();
+	s->ops = ops;
+	s->size = size;
+	if (s->kf->kvm)
+		test_skip("/dev/kvm: %s", strerror(-s->kf->kvm));
+	backing_create_or_skip(ops, size, &s->b);
+}
+
+int slot_fixture_add(struct slot_fixture *s, struct vm *vm, uint32_t flags,
+		     unsigned int attrs)
+{
+	int ret;
+
+	s->vm = vm ? vm : vm_create_default();
+	s->gpa = vm_alloc_gpa(s->vm, s->size);
+	ret = vm_add_slot(s->vm, s->gpa, s->size, s->b.hva, flags, &s->slot);
+	if (!ret)
+		vm_map(s->vm, s->gpa, s->gpa, s->size, attrs);
+	return ret;
+}
+
+void slot_fixture_add_ok(struct slot_fixture *s, struct vm *vm,
+			 uint32_t flags, unsigned int attrs)
+{
+	int ret = slot_fixture_add(s, vm, flags, attrs);
+
+	if (ret)
+		test_fail("memslot on %s (flags 0x%x): %s", s->ops->name, flags,
+			  strerror(-ret));
+}
