@@ -51,6 +51,22 @@ static int read_dic(void)
 #endif
 }
 
+/* The runner's copy of the boot log's feature lines, if it made one. */
+static char *read_saved_boot_log(void)
+{
+	const char *path = getenv("S2_BOOT_LOG");
+	static char buf[16384];
+	size_t n;
+	FILE *f;
+
+	if (!path || !(f = fopen(path, "r")))
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return buf;
+}
+
 static void read_cpu_features(struct kernel_facts *kf)
 {
 	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
@@ -61,6 +77,8 @@ static void read_cpu_features(struct kernel_facts *kf)
 		buf[len > 0 ? len : 0] = 0;
 	}
 	facts_parse_cpu_features(kf, buf);
+	if (kf->fwb < 0)
+		facts_parse_cpu_features(kf, read_saved_boot_log());
 	free(buf);
 }
 

@@ -186,6 +186,17 @@ if [ "$list" -eq 1 ]; then
 	exit $failed
 fi
 
+# FWB and TLBIRANGE are kernel facts only the boot log states; test noise
+# can wrap the log buffer before the last binary runs, so keep those lines.
+boot_log=${TMPDIR:-/tmp}/s2conform-boot.$$
+if [ -z "${S2_BOOT_LOG:-}" ] &&
+   dmesg 2>/dev/null | grep 'CPU features: detected:' >"$boot_log"; then
+	export S2_BOOT_LOG="$boot_log"
+	trap 'rm -f "$boot_log"' EXIT
+else
+	rm -f "$boot_log"
+fi
+
 echo "TAP version 13"
 echo "1..$#"
 [ $# -gt 0 ] || echo "# no test binaries${filter:+ with cases matching $filter} in $testdir"
