@@ -158,36 +158,32 @@ static void diag_page(struct result *res, const char *when, unsigned int p,
 		    pg->flags & S2FX_PAGE_HEAD ? "head" : "tail");
 }
 
-/* Rows 22/28 (acceptance) and 21/27 (any other PFNMAP is accepted). */
-static void check_create(struct fixture *f, struct result *res)
+/* Memslot acceptance with MTE off or on: one VM, one slot attempt. */
+static void create_slot(struct fixture *f, struct result *res, bool mte)
 {
 	struct outcome obs;
 	struct expect e;
 	struct vm *vm;
 
 	fixture_backing(f);
-	vm = vm_create_default();
+	vm = mte ? mte_vm_create() : vm_create_default();
 	note_cap(f, res, vm);
-	e = expect_pfnmap_create(f->s.kf, f->s.ops->vma, false, f->cap);
+	e = expect_pfnmap_create(f->s.kf, f->s.ops->vma, mte, f->cap);
 	obs = out_ret(vm_add_slot(vm, vm_alloc_gpa(vm, REGION_SIZE),
 				  REGION_SIZE, f->s.b.hva, 0, NULL));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
+/* Rows 22/28 (acceptance) and 21/27 (any other PFNMAP is accepted). */
+static void check_create(struct fixture *f, struct result *res)
+{
+	create_slot(f, res, false);
+}
+
 /* Row 26, MTE on at creation. */
 static void check_create_mte(struct fixture *f, struct result *res)
 {
-	struct outcome obs;
-	struct expect e;
-	struct vm *vm;
-
-	fixture_backing(f);
-	vm = mte_vm_create();
-	note_cap(f, res, vm);
-	e = expect_pfnmap_create(f->s.kf, f->s.ops->vma, true, f->cap);
-	obs = out_ret(vm_add_slot(vm, vm_alloc_gpa(vm, REGION_SIZE),
-				  REGION_SIZE, f->s.b.hva, 0, NULL));
-	result_outcome(res, &obs, &e.out, e.reason);
+	create_slot(f, res, true);
 }
 
 /* Row 26, MTE enabled after the slot: the first fault decides. */

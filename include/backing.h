@@ -94,6 +94,7 @@ int backing_memfd(struct backing *b, uint64_t size, unsigned int flags);
 int backing_unavailable(struct backing *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int backing_need_hugepages(struct backing *b, uint64_t size);
+int backing_tmpfile(struct backing *b, const char *dir);
 int backing_fill_file(struct backing *b, uint64_t size, uint64_t pattern);
 void backing_generic_destroy(struct backing *b);
 

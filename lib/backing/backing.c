@@ -3,6 +3,8 @@
  * backing.c - registry and helpers shared by the backing kinds.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -150,6 +152,20 @@ int backing_need_hugepages(struct backing *b, uint64_t size)
 					   "(reserve with hugepages=N)",
 					   free_pages,
 					   (unsigned long long)(size / SZ_2M));
+	return 0;
+}
+
+/* An unnamed file in dir (created, then unlinked) as b->fd. */
+int backing_tmpfile(struct backing *b, const char *dir)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/s2conform-XXXXXX", dir);
+	b->fd = mkostemp(path, O_CLOEXEC);
+	if (b->fd < 0)
+		return backing_unavailable(b, "cannot create a file in %s: %s",
+					   dir, strerror(errno));
+	unlink(path);
 	return 0;
 }
 

@@ -19,7 +19,6 @@ int file_private_create(struct backing *b, uint64_t size, const char *dir,
 			bool want_tmpfs)
 {
 	struct statfs st;
-	char path[256];
 	int ret;
 
 	if (statfs(dir, &st))
@@ -28,12 +27,9 @@ int file_private_create(struct backing *b, uint64_t size, const char *dir,
 		return backing_unavailable(b, "%s is %sa tmpfs (f_type 0x%lx)",
 					   dir, want_tmpfs ? "not " : "",
 					   (unsigned long)st.f_type);
-	snprintf(path, sizeof(path), "%s/s2conform-XXXXXX", dir);
-	b->fd = mkostemp(path, O_CLOEXEC);
-	if (b->fd < 0)
-		return backing_unavailable(b, "cannot create a file in %s: %m",
-					   dir);
-	unlink(path);
+	ret = backing_tmpfile(b, dir);
+	if (ret)
+		return ret;
 	ret = backing_fill_file(b, size, FILE_PATTERN);
 	if (ret)
 		return ret;

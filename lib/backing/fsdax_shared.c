@@ -75,7 +75,6 @@ static int fsdax_map(struct backing *b, uint64_t size)
 static int fsdax_shared_create(struct backing *b, uint64_t size)
 {
 	const char *dir = getenv("S2_FSDAX_DIR");
-	char path[256];
 	int ret;
 
 	if (!dir || !*dir)
@@ -84,12 +83,9 @@ static int fsdax_shared_create(struct backing *b, uint64_t size)
 						      "set S2_FSDAX_DIR to a "
 						      "directory on a -o dax "
 						      "mount"));
-	snprintf(path, sizeof(path), "%s/s2conform-XXXXXX", dir);
-	b->fd = mkostemp(path, O_CLOEXEC);
-	if (b->fd < 0)
-		return backing_unavailable(b, "cannot create a file in %s: %m",
-					   dir);
-	unlink(path);
+	ret = backing_tmpfile(b, dir);
+	if (ret)
+		return ret;
 	/* Real blocks, not holes: the guest then faults on pmem pages. */
 	ret = backing_fill_file(b, size, FILE_PATTERN);
 	if (ret == -ENOSPC)
