@@ -36,9 +36,15 @@ expect_eq "every binary is an executable aarch64 ELF in s2conform/" "$missing" "
 extra=
 for f in "$inst"/s2conform/*; do
 	f=${f##*/}
-	[ "$f" = settings ] || [[ " ${bins[*]} " == *" $f "* ]] || extra+=" $f"
+	case $f in settings | config | fixture) continue ;; esac
+	[[ " ${bins[*]} " == *" $f "* ]] || extra+=" $f"
 done
 expect_eq "no build leftovers in the collection" "$extra" ""
+expect_eq "config: kselftest's kernel options file" \
+	"$(grep -c '^CONFIG_KVM=y' "$inst/s2conform/config" 2>/dev/null)" 1
+expect_eq "fixture/: the fixture module's source and Kbuild" \
+	"$(ls "$inst/s2conform/fixture" 2>/dev/null | tr '\n' ' ')" \
+	"Kbuild s2fixture.c s2fixture.h "
 expect_eq "settings: the per-binary timeout (KSFT_TIMEOUT)" \
 	"$(cat "$inst/s2conform/settings")" "timeout=150"
 check "run_kselftest.sh and its runner are installed executable" \
