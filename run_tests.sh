@@ -30,7 +30,7 @@ usage: run_tests.sh [options]
                         each, in columns labelled KERNEL/CPU (VM mode only;
                         default: the profile's CPU, columns labelled KERNEL)
   -j N                  run N columns (kernel x CPU) at once (default: one
-                        per two host cores, at least 1)
+                        per host core)
   --filter GLOB         run only cases whose name matches GLOB ('anon_4k/*')
   --list                list binary:case for every (matching) case
   --timeout SECS        per test binary (default 120)
@@ -166,9 +166,9 @@ resolve_cpus() {
 	esac
 }
 
-# Columns at once: each TCG guest runs -smp 2 but keeps about one host core
-# busy (its vCPUs mostly wait on each other), so one column per two cores
-# leaves half the host idle; see the measurements in docs/columns.md.
+# Columns at once: one per host core. Each TCG guest runs -smp 2 but keeps
+# about one host core busy (its vCPUs mostly wait on each other); see the
+# measurements in docs/columns.md.
 default_jobs() {
 	local n
 	n=$(nproc 2>/dev/null) || n=1
