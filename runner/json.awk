@@ -32,6 +32,10 @@ function jstr(s,    out, i, c, n) {
 	return "\"" out "\""
 }
 
+function jopt(s) {
+	return s == "" ? "null" : jstr(s)
+}
+
 function jnum(s) {
 	if (s ~ /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/)
 		return s
@@ -71,14 +75,20 @@ function list(key, a, n,    i) {
 
 END {
 	for (k = 1; k <= nker; k++) {
-		a = info[k, "alias"]
-		ker[k] = sprintf("{\"alias\":%s,\"release\":%s," \
+		# The column label is what the records carry.
+		a = info[k, "column"]
+		if (a == "")
+			a = info[k, "alias"]
+		ker[k] = sprintf("{\"alias\":%s,\"column\":%s,\"cpu\":%s," \
+			"\"release\":%s," \
 			"\"started\":%s,\"boot_seconds\":%s," \
+			"\"test_seconds\":%s," \
 			"\"wall_seconds\":%s,\"passed\":%d,\"failed\":%d," \
 			"\"skipped\":%d}",
-			jstr(a), jstr(info[k, "release"]),
+			jstr(info[k, "alias"]), jstr(a), jopt(info[k, "cpu"]),
+			jstr(info[k, "release"]),
 			(info[k, "started"] == "" ? "null" : jstr(info[k, "started"])),
-			jnum(info[k, "boot_seconds"]),
+			jnum(info[k, "boot_seconds"]), jnum(info[k, "test_seconds"]),
 			jnum(info[k, "wall_seconds"]), count[a, "PASS"],
 			count[a, "FAIL"], count[a, "SKIP"])
 	}

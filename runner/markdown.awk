@@ -63,7 +63,7 @@ FNR == 1 {
 	release[k] = boot[k] = wall[k] = ""
 	pass[k] = fail[k] = skip[k] = 0
 	if (pending_info) {
-		label[k] = pinfo["alias"]
+		label[k] = pinfo["column"] != "" ? pinfo["column"] : pinfo["alias"]
 		release[k] = pinfo["release"]
 		boot[k] = pinfo["boot_seconds"]
 		wall[k] = pinfo["wall_seconds"]

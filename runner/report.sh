@@ -39,7 +39,8 @@ info_line() {
 }
 
 summary() {
-	label=$(info_get "$1" alias)
+	label=$(info_get "$1" column)
+	[ -n "$label" ] || label=$(info_get "$1" alias)
 	[ -n "$label" ] || label=$(basename "$1")
 	awk -v label="$label" -v info="$(info_line "$1")" \
 		-f "$here/lib.awk" -f "$here/summary.awk" "$1/records.tsv"
