@@ -47,29 +47,9 @@ if ! out=$(cd "$tmp" && make -j2 -C "$tree/tools/testing/selftests" \
 fi
 ok "kselftest's make TARGETS=s2conform install (${ksrc##*/}, $((SECONDS - t0))s)"
 
-bins=()
-for f in "$top"/arm64/*_test.c; do
-	f=${f##*/}
-	bins+=("${f%.c}")
-done
-expect_eq "kselftest-list.txt (emit_tests) names every test binary" \
-	"$(cat "$inst/kselftest-list.txt")" "$(printf 's2conform:%s\n' "${bins[@]}")"
-missing=
-for b in "${bins[@]}"; do
-	hdr=$(od -An -tx1 -N20 "$inst/s2conform/$b" 2>/dev/null | tr -d ' \n')
-	[ -x "$inst/s2conform/$b" ] && [ "${hdr:36:4}" = b700 ] || missing+=" $b"
-done
-expect_eq "every TEST_GEN_PROGS binary is an aarch64 executable" "$missing" ""
+expect_collection "$inst"
 expect_match "settings: the per-binary timeout" \
 	"$(cat "$inst/s2conform/settings" 2>/dev/null)" '^timeout=[0-9]+$'
-expect_eq "config: the project's kernel options" \
-	"$(grep -c '^CONFIG_KVM=y' "$inst/s2conform/config" 2>/dev/null)" 1
-expect_eq "fixture/: the module's source and Kbuild" \
-	"$(ls "$inst/s2conform/fixture" 2>/dev/null | tr '\n' ' ')" \
-	"Kbuild s2fixture.c s2fixture.h "
-extra=$(cd "$inst/s2conform" && ls | grep -vxE "settings|config|fixture|$(
-	IFS='|'; echo "${bins[*]}")")
-expect_eq "nothing else in the collection" "$extra" ""
 expect_eq "the kernel's own runner was installed" \
 	"$(cmp -s "$sel/run_kselftest.sh" "$inst/run_kselftest.sh" && echo same)" same
 expect_eq "with O=, nothing is written into the project tree" \
