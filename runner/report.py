@@ -67,7 +67,8 @@ class Column:
     """One kernel (or kernel/cpu) column of a run."""
 
     def __init__(self, label, info=None, run=""):
-        self.label = label
+        self.label = label      # as shown; may get its run's name
+        self.name = label       # as recorded; what baselines match on
         self.info = info or {}
         self.run = run
         self.cases = {}         # (binary, case) -> Record, in record order
@@ -806,19 +807,19 @@ class Comparison:
     """This run's columns against a baseline's, matched by label; one
     column on each side is matched whatever the labels."""
 
-    def __init__(self, base, cur, title, source, base_name="baseline"):
-        self.title = title
+    def __init__(self, base, cur, source, base_name="the baseline",
+                 cur_name="this run", prefix="baseline "):
         self.source = source
+        self.prefix = prefix
         self.base_name = base_name
+        self.cur_name = cur_name
         self.pairs = []         # (base column or None, column, how)
-        self.unmatched = []     # baseline columns not in this run
-        by_label = {c.label: c for c in base}
-        if (len(base) == 1 and len(cur) == 1 and
-                base[0].label != cur[0].label):
+        by_name = {c.name: c for c in base}
+        if len(base) == 1 and len(cur) == 1 and base[0].name != cur[0].name:
             self.pairs.append((base[0], cur[0], "single"))
         else:
             for c in cur:
-                b = by_label.get(c.label)
+                b = by_name.get(c.name)
                 self.pairs.append((b, c, "label" if b else "none"))
         used = {id(b) for b, _, _ in self.pairs if b is not None}
         self.unmatched = [b for b in base if id(b) not in used]
@@ -846,22 +847,23 @@ class Comparison:
         return self.count(NEW_FAIL) + self.count(NEW_ERROR) + len(self.boot)
 
     def report(self, out):
-        bn = self.base_name
-        out.append(self.title)
+        bn, cn = self.base_name, self.cur_name
+        out.append("%s compared with %s (%s)" % (cn[0].upper() + cn[1:], bn,
+                                                 self.source))
         for b, c, how in self.pairs:
             if how == "single":
-                out.append("  %s %s -> %s: matched as the only column on "
-                           "each side (labels differ)" % (bn, b.label,
-                                                          c.label))
+                out.append("  %s%s -> %s: matched as the only column on "
+                           "each side (labels differ)" % (self.prefix,
+                                                          b.label, c.label))
             elif how == "none":
-                out.append("  %s: no %s column of that label; every case "
-                           "counts as new" % (c.label, bn))
+                out.append("  %s: no column of that label in %s; every "
+                           "case counts as new" % (c.label, bn))
         for b in self.unmatched:
-            out.append("  %s %s: not in this run, not compared" % (bn,
-                                                                   b.label))
+            out.append("  %s%s: not in %s, not compared" % (self.prefix,
+                                                            b.label, cn))
         for c, bb, cb in self.boot:
-            out.append("  boot %s: %s (%s: %s)" % (c.label, cb, bn,
-                                                  bb or "unknown"))
+            out.append("  boot %s: %s (in %s: %s)" % (c.label, cb, bn,
+                                                     bb or "unknown"))
         for b, c, kind, br, cr in self.changes:
             r = cr or br
             col = c.label if b is None or b.label == c.label else \
@@ -876,19 +878,16 @@ class Comparison:
                     cr.reason
                 line += " (%s)" % why
             out.append(line)
-        n = len(self.changes)
         cases = sum(len(c.cases) for _, c, _ in self.pairs)
         out.append("%d of %d cases changed: %s" % (
-            n, cases, ", ".join("%d %s" % (self.count(k), k)
-                                for k in ORDER)))
-        reg = self.regressions()
-        if reg:
-            out.append("REGRESSED: %d new FAIL, %d new ERROR%s against the "
-                       "%s" % (self.count(NEW_FAIL), self.count(NEW_ERROR),
-                               ", %d boot" % len(self.boot)
-                               if self.boot else "", bn))
+            len(self.changes), cases,
+            ", ".join("%d %s" % (self.count(k), k) for k in ORDER)))
+        if self.regressions():
+            out.append("REGRESSED against %s: %d new FAIL, %d new ERROR%s" % (
+                bn, self.count(NEW_FAIL), self.count(NEW_ERROR),
+                ", %d boot" % len(self.boot) if self.boot else ""))
         else:
-            out.append("nothing regressed against the %s" % bn)
+            out.append("nothing regressed against %s" % bn)
 
     def to_json(self):
         return {
@@ -966,8 +965,7 @@ def main(argv):
             matrix(base + cur, out)
             out.append("")
         out.append("A = %s; B = %s" % tuple(a.runs))
-        cmp_ = Comparison(base, cur, "changes from A to B",
-                          a.runs[0], base_name="A")
+        cmp_ = Comparison(base, cur, a.runs[0], "A", "B", prefix="")
         cmp_.report(out)
         print("\n".join(out))
         return 1 if cmp_.regressions() else 0
@@ -979,7 +977,6 @@ def main(argv):
     comparison = None
     if a.baseline:
         comparison = Comparison(load_run(a.baseline, "baseline"), cols,
-                                "compared with the baseline %s" % a.baseline,
                                 a.baseline)
     do_summary, do_matrix = a.summary, a.matrix
     if not do_summary and not do_matrix:
