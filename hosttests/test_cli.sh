@@ -5,20 +5,7 @@
 # shellcheck source=hosttests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-export S2CONFORM_VM=$fixtures/vm-stub
-export S2CONFORM_RESULTS=$tmp/results
-export S2_STUB_DIR=$tmp/stub
-export O=$tmp/build
-unset S2_FAKE_KERNEL S2_STUB_FAIL
-make_fake_suite "$O/arm64"
-
-# run ARGS...: sets rc, out (stdout) and err (stderr).
-run() {
-	"$top/run_tests.sh" "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	out=$(cat "$tmp/out")
-	err=$(cat "$tmp/err")
-}
+use_vm_stub
 
 # usage_case DESC MESSAGE_RE ARGS...: exit 2 with the message and usage.
 usage_case() {
