@@ -107,7 +107,7 @@ static void setup(struct mte_fixture *f, const struct backing_ops *ops,
 	f->vm = mte_vm_create();
 	backing_create_or_skip(ops, REGION_SIZE, &f->b);
 	f->gpa = vm_alloc_gpa(f->vm, REGION_SIZE);
-	ret = vm_add_slot(f->vm, f->gpa, REGION_SIZE, f->b.hva, flags, NULL);
+	ret = backing_add_slot(&f->b, f->vm, f->gpa, flags, NULL);
 	if (ret == -EINVAL)
 		test_skip("%s slot refused with MTE on this kernel (EINVAL; "
 			  "see mte_slot_test)", ops->name);
