@@ -204,6 +204,9 @@ struct expect expect_slot_create(const struct kernel_facts *kf,
 	if (vma & VMA_PFNMAP)
 		return expect_pfnmap_create(kf, vma, mte,
 					    kf->cap_cacheable_pfnmap);
+	if (!mte && (vma & VMA_SECRETMEM))
+		return make_expect(out_ret(0), "row 32: the slot is made; GUP "
+				   "meets secretmem only at fault time");
 	if (!mte)
 		return make_expect(out_ret(0), "rows 1/9: any VMA makes a slot "
 			      "without MTE");
