@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "backing.h"
-#include "expect.h"
+#include "model/expect_device.h"
 #include "host_mem.h"
 #include "mte.h"
 #include "probe.h"

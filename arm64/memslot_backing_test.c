@@ -15,7 +15,10 @@
 #include <sys/mman.h>
 
 #include "backing.h"
-#include "expect.h"
+#include "expect_backing.h"
+#include "facts.h"
+#include "model/expect_memslot.h"
+#include "model/expect_pfnmap.h"
 #include "probe.h"
 #include "slot.h"
 #include "test.h"

@@ -20,7 +20,8 @@
 #include <unistd.h>
 
 #include "backing.h"
-#include "expect.h"
+#include "facts.h"
+#include "model/expect_mte.h"
 #include "host_mem.h"
 #include "mte.h"
 #include "probe.h"

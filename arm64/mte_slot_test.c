@@ -12,7 +12,10 @@
 #include <string.h>
 
 #include "backing.h"
-#include "expect.h"
+#include "expect_backing.h"
+#include "facts.h"
+#include "model/expect_memslot.h"
+#include "model/expect_mte.h"
 #include "mte.h"
 #include "probe.h"
 #include "test.h"

@@ -15,7 +15,8 @@
 #include <sys/mman.h>
 
 #include "backing.h"
-#include "expect.h"
+#include "facts.h"
+#include "model/expect_mte.h"
 #include "kvm_ioctl.h"
 #include "mte.h"
 #include "probe.h"

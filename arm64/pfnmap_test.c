@@ -24,7 +24,8 @@
 #include <unistd.h>
 
 #include "../lib/backing/fixture.h"
-#include "expect.h"
+#include "facts.h"
+#include "model/expect_pfnmap.h"
 #include "kvm_ioctl.h"
 #include "mte.h"
 #include "probe.h"

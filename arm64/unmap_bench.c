@@ -33,8 +33,9 @@
 #include <unistd.h>
 
 #include "backing.h"
-#include "bench_stats.h"
-#include "expect.h"
+#include "model/bench_stats.h"
+#include "facts.h"
+#include "model/expect_unmap.h"
 #include "probe.h"
 #include "test.h"
 #include "vm.h"

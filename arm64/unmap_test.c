@@ -35,7 +35,7 @@
 #include <sys/mman.h>
 
 #include "backing.h"
-#include "expect.h"
+#include "model/expect_unmap.h"
 #include "page_view.h"
 #include "probe.h"
 #include "slot.h"

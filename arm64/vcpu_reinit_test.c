@@ -17,7 +17,8 @@
 #include <sys/mman.h>
 
 #include "backing.h"
-#include "expect.h"
+#include "facts.h"
+#include "model/expect_unmap.h"
 #include "probe.h"
 #include "test.h"
 #include "vcpu_reinit.h"

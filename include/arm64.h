@@ -6,6 +6,8 @@
 #ifndef S2_ARM64_H
 #define S2_ARM64_H
 
+#include "model/abi.h"	/* ESR_ELx fields */
+
 /* MAIR_EL1 slots the guest runtime programs (one byte each). */
 enum mt_index {
 	MT_DEVICE_nGnRnE = 0,
@@ -58,24 +60,6 @@ enum mt_index {
 #define SCTLR_ATA	(1ULL << 43)
 
 #define CPACR_FPEN	(3ULL << 20)
-
-/* ESR_ELx */
-#define ESR_EC_SHIFT	26
-#define ESR_EC(esr)	(((esr) >> ESR_EC_SHIFT) & 0x3f)
-#define ESR_FSC(esr)	((esr) & 0x3f)
-#define EC_UNKNOWN	0x00
-#define EC_IABT_LOW	0x20
-#define EC_IABT_CUR	0x21
-#define EC_DABT_LOW	0x24
-#define EC_DABT_CUR	0x25
-#define EC_SERROR	0x2f
-
-#define FSC_ALIGNMENT	0x21
-#define FSC_SEA		0x10
-#define FSC_TAG_CHECK	0x11
-#define FSC_EXCL_ATOMIC	0x35
-#define FSC_IS_TRANSLATION(fsc)	(((fsc) & 0x3c) == 0x04)
-#define FSC_IS_PERMISSION(fsc)	(((fsc) & 0x3c) == 0x0c)
 
 /* Exception vector slots: current EL with SP_ELx, sync = 4. */
 #define VECTOR_SYNC_CUR_SPX	4

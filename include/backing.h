@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "expect.h"
+#include "model/vma.h"
 
 #define SZ_4K	0x1000ULL
 #define SZ_2M	0x200000ULL
@@ -66,14 +66,6 @@ void backing_create_or_skip(const struct backing_ops *ops, uint64_t size,
 			    struct backing *b);
 void backing_destroy(struct backing *b);
 bool backing_host_huge(struct backing *b);
-
-/* Expectations that need the backing itself (lib/expect_backing.c). */
-struct expect_attr expect_backing_attr(const struct kernel_facts *kf,
-				       struct backing *b);
-struct expect expect_backing_exec(const struct kernel_facts *kf,
-				  struct backing *b);
-struct expect expect_backing_mte_after(const struct kernel_facts *kf,
-				       struct backing *b);
 
 /*
  * 1 GiB hugetlb pages (lib/backing/hugetlb_1g.c), not registered: only

@@ -51,7 +51,8 @@ uint64_t guest_touch(uint64_t addr, uint64_t len, uint64_t stride,
 		     uint64_t write, uint64_t val);
 #endif
 
-#include "outcome.h"
+#include "model/memtype.h"
+#include "model/outcome.h"
 
 struct vcpu;
 
@@ -64,23 +65,8 @@ struct outcome probe(struct vcpu *vcpu, enum probe_kind kind, uint64_t gva,
 /* Write an exec stub (returns GUEST_EXEC_MAGIC) at hva. */
 void exec_stub_write(void *hva);
 
-enum memtype {
-	MEMTYPE_UNKNOWN,
-	MEMTYPE_NORMAL,		/* no alignment faults: Normal-WB or -NC */
-	MEMTYPE_DEVICE,
-};
-
-struct memtype_result {
-	enum memtype type;
-	char detail[320];	/* each probe's outcome, for the report */
-};
-
 /* Classify the memory at gva (mapped Normal-WB at stage 1) from probes. */
 struct memtype_result memtype_probe(struct vcpu *vcpu, uint64_t gva,
 				    bool tcg);
-const char *memtype_name(enum memtype type);
-enum memtype memtype_classify(const struct outcome *unaligned_load,
-			      const struct outcome *unaligned_store,
-			      const struct outcome *dc_zva, bool tcg);
 
 #endif

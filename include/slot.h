@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "backing.h"
-#include "expect.h"
+#include "facts.h"
 #include "vm.h"
 
 struct slot_fixture {

@@ -16,8 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "expect.h"
-#include "outcome.h"
+#include "model/expect.h"
+#include "model/outcome.h"
 
 /* V_XFAIL: the kernel showed a known, named defect (kselftest XFAIL). */
 enum verdict { V_PASS, V_FAIL, V_SKIP, V_XFAIL, V_NR };

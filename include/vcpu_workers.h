@@ -35,7 +35,7 @@
 #include <stdint.h>
 
 #include "guest.h"
-#include "outcome.h"
+#include "model/outcome.h"
 #include "vm.h"
 
 #define VCPU_WORKERS_MAX	GUEST_MAX_VCPUS

@@ -18,7 +18,7 @@
 
 #include "arm64.h"
 #include "guest.h"
-#include "outcome.h"
+#include "model/outcome.h"
 #include "uapi_compat.h"
 
 #define VM_MAX_SLOTS	32

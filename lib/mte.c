@@ -7,7 +7,7 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 
-#include "expect.h"
+#include "facts.h"
 #include "kvm_ioctl.h"
 #include "mte.h"
 #include "test.h"

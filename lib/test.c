@@ -14,7 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "expect.h"
+#include "facts.h"
+#include "model/expect.h"
 #include "test.h"
 
 #define DEFAULT_CASE_TIMEOUT_S	60

@@ -5,8 +5,7 @@
  */
 #include <errno.h>
 
-#include "arm64.h"
-#include "probe.h"
+#include "memtype.h"
 
 const char *memtype_name(enum memtype type)
 {

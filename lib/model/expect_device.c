@@ -6,75 +6,10 @@
  * memblock) come in as arguments, so host unit tests cover every kernel.
  */
 #include <errno.h>
-#include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <string.h>
 
-#include "arm64.h"
-#include "expect.h"
-#include "guest.h"
-
-const char *s2_attr_name(enum s2_attr attr)
-{
-	switch (attr) {
-	case S2_ATTR_NORMAL:
-		return "Normal";
-	case S2_ATTR_NORMAL_NC:
-		return "Normal-NC";
-	case S2_ATTR_DEVICE:
-		return "Device";
-	}
-	return "?";
-}
-
-/*
- * pfn_is_map_memory() is memblock_is_map_memory(): inside a memblock
- * "memory" range and not NOMAP. The debugfs dump has one range per line,
- * "   0: 0x40000000..0xbfffffff" (end inclusive), from 6.10 followed by
- * the node and the flags ("NONE", "NOMAP" ...).
- */
-int memblock_text_is_map_memory(const char *dump, uint64_t phys)
-{
-	const char *line = dump;
-	bool any = false;
-
-	while (line && *line) {
-		uint64_t start, end;
-		const char *eol = strchr(line, '\n');
-		size_t len = eol ? (size_t)(eol - line) : strlen(line);
-		char buf[160];
-
-		if (len >= sizeof(buf))
-			len = sizeof(buf) - 1;
-		memcpy(buf, line, len);
-		buf[len] = 0;
-		line = eol ? eol + 1 : NULL;
-		if (sscanf(buf, "%*d: %" SCNx64 "..%" SCNx64, &start,
-			   &end) != 2)
-			continue;
-		any = true;
-		if (phys >= start && phys <= end)
-			return !strstr(buf, "NOMAP");
-	}
-	return any ? 0 : -EINVAL;
-}
-
-static struct expect_attr make_attr(enum s2_attr attr, bool known,
-				    const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static struct expect_attr make_attr(enum s2_attr attr, bool known,
-				    const char *fmt, ...)
-{
-	struct expect_attr e = { .attr = attr, .known = known };
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(e.reason, sizeof(e.reason), fmt, ap);
-	va_end(ap);
-	return e;
-}
+#include "expect_device.h"
+#include "expect_memslot.h"
 
 /*
  * A vfio-pci BAR: VM_PFNMAP, pgprot_noncached, pfns outside memblock; from

@@ -8,9 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "arm64.h"
-#include "expect.h"
-#include "guest.h"
+#include "expect_pfnmap.h"
 
 /* kvm_supports_cacheable_pfnmap(): FWB && DIC, which the VM cap reports. */
 int pfnmap_cacheable_supported(const struct kernel_facts *kf, int cap)
@@ -64,10 +62,7 @@ bool pfnmap_fault_refused(const struct kernel_facts *kf, unsigned int vma,
 static struct expect_attr attr(enum s2_attr a, bool known, const char *why,
 			       const char *src)
 {
-	struct expect_attr e = { .attr = a, .known = known };
-
-	snprintf(e.reason, sizeof(e.reason), "%s (%s)", why, src);
-	return e;
+	return make_attr(a, known, "%s (%s)", why, src);
 }
 
 /* The stage-2 type of a page KVM does map (rows 21, 23, 27, 29). */

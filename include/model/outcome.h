@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "abi.h"
+
 enum outcome_kind {
 	OUT_COMPLETED,		/* the access completed in the guest */
 	OUT_GUEST_FAULT,	/* the guest took a synchronous exception */

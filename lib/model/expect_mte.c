@@ -4,7 +4,9 @@
  */
 #include <errno.h>
 
-#include "expect.h"
+#include "expect_memslot.h"
+#include "expect_mte.h"
+#include "expect_pfnmap.h"
 
 /* kvm_vm_ioctl_check_extension(): KVM_CAP_ARM_MTE = system_supports_mte(). */
 struct expect expect_mte_cap(bool cpu_mte)

@@ -8,9 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "arm64.h"
 #include "outcome.h"
-#include "uapi_compat.h"
 
 struct outcome out_completed(void)
 {

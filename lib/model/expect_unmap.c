@@ -5,8 +5,9 @@
  * logic, no KVM: host unit tests link it on x86.
  */
 #include <errno.h>
-#include "expect.h"
-#include "uapi_compat.h"
+
+#include "expect_memslot.h"
+#include "expect_unmap.h"
 
 const char *unmap_op_name(enum unmap_op op)
 {

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * facts.h - the kernel facts of this machine, gathered once: /dev/kvm and
+ * its caps, the boot log's CPU features, TCG, CTR_EL0.DIC, profiles.
+ */
+#ifndef S2_FACTS_H
+#define S2_FACTS_H
+
+#include "model/facts.h"
+
+const struct kernel_facts *kernel_facts(void);
+
+#endif
