@@ -16,20 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "model/expect.h"
-#include "model/outcome.h"
-
-/* V_XFAIL: the kernel showed a known, named defect (kselftest XFAIL). */
-enum verdict { V_PASS, V_FAIL, V_SKIP, V_XFAIL, V_NR };
-
-struct result {
-	enum verdict verdict;
-	bool decided;
-	char observed[160];
-	char expected[160];
-	char reason[320];
-	char diag[2048];	/* '\n'-separated lines printed as "# …" */
-};
+#include "verdict.h"
 
 struct test_case {
 	char name[96];
@@ -45,7 +32,6 @@ struct case_def {
 	void (*fn)(const struct test_case *tc, struct result *res);
 };
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 struct test_suite {
 	const char *name;
@@ -64,25 +50,5 @@ struct test_case *suite_add(struct test_suite *suite,
 			    const void *arg, const void *arg2,
 			    const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
-
-/* In a case: end it now. Also usable from library code run by a case. */
-void test_fail(const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 1, 2)));
-void test_skip(const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 1, 2)));
-
-void result_diag(struct result *res, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* Decide the case from one comparison; later calls only add failures. */
-void result_outcome(struct result *res, const struct outcome *obs,
-		    const struct outcome *exp, const char *reason);
-/* result_outcome() against an expectation; a matched defect is XFAIL. */
-void result_expect(struct result *res, const struct outcome *obs,
-		   const struct expect *e);
-void result_check(struct result *res, bool ok, const char *observed,
-		  const char *expected, const char *reason);
-
-/* The current case's result (valid inside a case's child). */
-struct result *test_result(void);
 
 #endif

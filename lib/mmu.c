@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "arm64.h"
-#include "test.h"
+#include "verdict.h"
 #include "vm.h"
 
 #define DESC_BLOCK	(PTE_VALID)

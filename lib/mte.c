@@ -10,7 +10,7 @@
 #include "facts.h"
 #include "kvm_ioctl.h"
 #include "mte.h"
-#include "test.h"
+#include "verdict.h"
 #include "vm.h"
 
 #define HWCAP2_MTE_BIT	(1UL << 18)

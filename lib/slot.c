@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "slot.h"
-#include "test.h"
+#include "verdict.h"
 
 void slot_fixture_init(struct slot_fixture *s, const struct backing_ops *ops,
 		       uint64_t size)

@@ -20,120 +20,6 @@
 
 #define DEFAULT_CASE_TIMEOUT_S	60
 
-static struct result *cur_result;
-static int result_fd = -1;
-
-struct result *test_result(void)
-{
-	return cur_result;
-}
-
-static void vfmt(char *buf, size_t n, const char *fmt, va_list ap)
-{
-	vsnprintf(buf, n, fmt, ap);
-}
-
-static void __attribute__((noreturn)) finish_child(void)
-{
-	ssize_t off = 0, len = sizeof(*cur_result);
-
-	while (off < len) {
-		ssize_t w = write(result_fd, (char *)cur_result + off,
-				  len - off);
-
-		if (w <= 0)
-			break;
-		off += w;
-	}
-	_exit(0);
-}
-
-static void end_case(enum verdict v, const char *fmt, va_list ap)
-{
-	char msg[sizeof(cur_result->reason)];
-
-	vfmt(msg, sizeof(msg), fmt, ap);
-	if (!cur_result) {
-		/* Outside a case (e.g. --list setup): a plain error. */
-		fprintf(stderr, "%s\n", msg);
-		exit(v == V_SKIP ? 4 : 1);
-	}
-	cur_result->verdict = v;
-	cur_result->decided = true;
-	snprintf(cur_result->reason, sizeof(cur_result->reason), "%s", msg);
-	finish_child();
-}
-
-void test_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	end_case(V_FAIL, fmt, ap);
-	va_end(ap);
-	_exit(1);
-}
-
-void test_skip(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	end_case(V_SKIP, fmt, ap);
-	va_end(ap);
-	_exit(4);
-}
-
-void result_diag(struct result *res, const char *fmt, ...)
-{
-	size_t used = strlen(res->diag);
-	va_list ap;
-
-	if (used + 2 >= sizeof(res->diag))
-		return;
-	va_start(ap, fmt);
-	vfmt(res->diag + used, sizeof(res->diag) - used - 1, fmt, ap);
-	va_end(ap);
-	strcat(res->diag, "\n");
-}
-
-void result_check(struct result *res, bool ok, const char *observed,
-		  const char *expected, const char *reason)
-{
-	/* A failure sticks; the first comparison sets the headline. */
-	if (res->decided && (res->verdict == V_FAIL || ok)) {
-		if (!ok)
-			result_diag(res, "also: observed=%s expected=%s (%s)",
-				    observed, expected, reason);
-		return;
-	}
-	res->verdict = ok ? V_PASS : V_FAIL;
-	res->decided = true;
-	snprintf(res->observed, sizeof(res->observed), "%s", observed);
-	snprintf(res->expected, sizeof(res->expected), "%s", expected);
-	snprintf(res->reason, sizeof(res->reason), "%s", reason);
-}
-
-void result_outcome(struct result *res, const struct outcome *obs,
-		    const struct outcome *exp, const char *reason)
-{
-	char o[160], e[160];
-
-	outcome_format(obs, o, sizeof(o));
-	outcome_format(exp, e, sizeof(e));
-	result_check(res, outcome_match(obs, exp), o, e, reason);
-}
-
-void result_expect(struct result *res, const struct outcome *obs,
-		   const struct expect *e)
-{
-	bool was_decided = res->decided;
-
-	result_outcome(res, obs, &e->out, e->reason);
-	if (e->defect && res->verdict == V_PASS && !was_decided)
-		res->verdict = V_XFAIL;
-}
-
 struct test_case *suite_add(struct test_suite *suite,
 			    void (*fn)(const struct test_case *,
 				       struct result *),
@@ -155,7 +41,7 @@ struct test_case *suite_add(struct test_suite *suite,
 	tc->arg = arg;
 	tc->arg2 = arg2;
 	va_start(ap, fmt);
-	vfmt(tc->name, sizeof(tc->name), fmt, ap);
+	vsnprintf(tc->name, sizeof(tc->name), fmt, ap);
 	va_end(ap);
 	return tc;
 }
@@ -193,12 +79,11 @@ static void run_child(const struct test_case *tc, int fd)
 {
 	static struct result res;
 
-	cur_result = &res;
-	result_fd = fd;
+	verdict_begin(&res, fd);
 	tc->fn(tc, &res);
 	if (!res.decided)
 		test_fail("case made no comparison (harness bug)");
-	finish_child();
+	verdict_finish();
 }
 
 static void run_case(const struct test_case *tc, struct result *res)
@@ -234,6 +119,14 @@ static void run_case(const struct test_case *tc, struct result *res)
 	}
 	close(fds[0]);
 	waitpid(pid, &status, 0);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
 static void print_diag(const char *diag)
@@ -282,6 +175,7 @@ int test_main(int argc, char **argv, const struct test_suite *s)
 	int i, n = 0, counts[V_NR] = { 0 };
 	char facts[320];
 	struct result res;
+	long long t0;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--list")) {
@@ -311,8 +205,11 @@ int test_main(int argc, char **argv, const struct test_suite *s)
 	for (i = 0, n = 0; i < s->nr_cases; i++) {
 		if (!selected(&s->cases[i], filter))
 			continue;
+		t0 = now_ms();
 		run_case(&s->cases[i], &res);
 		print_result(++n, &s->cases[i], &res);
+		/* Nested under the result line: tap_parse folds it in. */
+		printf("# duration_ms=%lld\n", now_ms() - t0);
 		counts[res.verdict]++;
 	}
 	printf("# Totals: pass:%d fail:%d xfail:%d xpass:0 skip:%d error:0\n",

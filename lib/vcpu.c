@@ -19,7 +19,7 @@
 
 #include "arm64.h"
 #include "kvm_ioctl.h"
-#include "test.h"
+#include "verdict.h"
 #include "vm.h"
 
 #define CORE_REG(field) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | \

@@ -11,7 +11,7 @@
 
 #include "arm64.h"
 #include "kvm_ioctl.h"
-#include "test.h"
+#include "verdict.h"
 #include "vcpu_reinit.h"
 #include "vm.h"
 

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "kvm_ioctl.h"
-#include "test.h"
+#include "verdict.h"
 #include "vm.h"
 
 /*

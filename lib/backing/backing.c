@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "backing.h"
-#include "test.h"
+#include "verdict.h"
 
 const struct backing_ops *backing_find(const char *name)
 {

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * verdict.h - the bottom of the framework: one case's result and the calls
+ * that decide it. Any layer may call these (a VM that cannot be set up
+ * ends its case with test_fail()); the runner (test.h) is the only caller
+ * of verdict_begin() and verdict_finish().
+ */
+#ifndef S2_VERDICT_H
+#define S2_VERDICT_H
+
+#include <stdbool.h>
+
+#include "model/compiler.h"
+#include "model/expect.h"
+#include "model/outcome.h"
+
+/* V_XFAIL: the kernel showed a known, named defect (kselftest XFAIL). */
+enum verdict { V_PASS, V_FAIL, V_SKIP, V_XFAIL, V_NR };
+
+struct result {
+	enum verdict verdict;
+	bool decided;
+	char observed[160];
+	char expected[160];
+	char reason[320];
+	char diag[2048];	/* '\n'-separated lines printed as "# …" */
+};
+
+/* In a case: end it now. Also usable from library code run by a case. */
+void test_fail(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+void test_skip(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+
+void result_diag(struct result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Decide the case from one comparison; later calls only add failures. */
+void result_outcome(struct result *res, const struct outcome *obs,
+		    const struct outcome *exp, const char *reason);
+/* result_outcome() against an expectation; a matched defect is XFAIL. */
+void result_expect(struct result *res, const struct outcome *obs,
+		   const struct expect *e);
+void result_check(struct result *res, bool ok, const char *observed,
+		  const char *expected, const char *reason);
+
+/* The current case's result (valid inside a case's child). */
+struct result *test_result(void);
+
+/* Runner only: the case's result goes to fd when it ends. */
+void verdict_begin(struct result *res, int fd);
+void verdict_finish(void) __attribute__((noreturn));
+
+#endif
