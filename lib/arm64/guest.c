@@ -130,34 +130,17 @@ void guest_exception(struct ex_regs *regs, uint64_t vector)
 		guest_ucall(UCALL_UNHANDLED);
 }
 
-static uint64_t do_probe(uint64_t kind, uint64_t addr, uint64_t val)
+/* -Wswitch: a probe kind without a stub does not build. */
+static uint64_t do_probe(enum probe_kind kind, uint64_t addr, uint64_t val)
 {
 	switch (kind) {
-	case PROBE_LOAD:
-	case PROBE_LOAD_UNALIGNED:
-		return probe_ldr(addr);
-	case PROBE_STORE:
-	case PROBE_STORE_UNALIGNED:
-		return probe_str(addr, val);
-	case PROBE_LOAD_PAIR:
-		return probe_ldp(addr);
-	case PROBE_STORE_PAIR:
-		return probe_stp(addr, val);
-	case PROBE_DC_ZVA:
-		return probe_dc_zva(addr);
-	case PROBE_EXCLUSIVE:
-		return probe_excl(addr, val);
-	case PROBE_CAS:
-		return probe_cas(addr, val);
-	case PROBE_EXEC:
-		guest_sync_icache();
-		return probe_exec(addr);
-	case PROBE_STG:
-		return probe_stg(addr);
-	case PROBE_LDG:
-		return probe_ldg(addr);
-	case PROBE_LOAD_BYTE:
-		return probe_ldrb(addr);
+#define PROBE_CASE(k, name, stub, ...)	\
+	case PROBE_##k:			\
+		return stub(addr, val);
+	PROBE_TABLE(PROBE_CASE)
+#undef PROBE_CASE
+	case PROBE_NR:
+		break;
 	}
 	guest_assert_fail(__FILE__, __LINE__, "known probe kind", kind, 0);
 }

@@ -58,6 +58,10 @@ probe	probe_cas
  * address recorded in x30 by this blr (see guest_exception()).
  */
 probe	probe_exec
+	dsb	ish		/* the stub may have been written just now */
+	ic	iallu
+	dsb	ish
+	isb
 	stp	x29, x30, [sp, #-16]!
 	blr	x0
 	ldp	x29, x30, [sp], #16
