@@ -35,6 +35,7 @@
 	PROBE(DC_ZVA, "dc-zva", probe_dc_zva, RECOVER_SKIP, 0)		\
 	PROBE(EXCLUSIVE, "exclusive", probe_excl, RECOVER_SKIP, 0)	\
 	PROBE(CAS, "cas", probe_cas, RECOVER_SKIP, 0)			\
+	PROBE(LDADD, "ldadd", probe_ldadd, RECOVER_SKIP, 0)		\
 	PROBE(EXEC, "exec", probe_exec, RECOVER_RETURN, 0)		\
 	PROBE(STG, "stg", probe_stg, RECOVER_SKIP, 0)			\
 	PROBE(LDG, "ldg", probe_ldg, RECOVER_SKIP, 0)			\

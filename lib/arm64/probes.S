@@ -54,6 +54,15 @@ probe	probe_cas
 	ret
 
 /*
+ * A far atomic (LSE): unlike CAS it never compares, so a CPU may perform
+ * it in the memory system, which device and non-cacheable memory need
+ * not support (row 49, FSC 0x35). Returns the old value.
+ */
+probe	probe_ldadd
+	ldadd	x1, x0, [x0]
+	ret
+
+/*
  * Call into the region. An instruction abort there resumes at the return
  * address recorded in x30 by this blr (see guest_exception()).
  */
