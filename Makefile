@@ -30,17 +30,19 @@ WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 BASE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE \
 	  -fno-stack-protector -fno-PIE -fno-strict-aliasing \
 	  -fno-tree-loop-distribute-patterns -MMD -MP
-CFLAGS := $(BASE_CFLAGS) -Iinclude
+CFLAGS := $(BASE_CFLAGS) -Iinclude -Iinclude/arm64
 # The model sees its own headers and libc, nothing else.
 MODEL_CFLAGS := $(BASE_CFLAGS) -Iinclude/model
 # The guest runtime runs without libc or FP context assumptions.
-GUEST_CFLAGS := -ffreestanding -fno-builtin -mgeneral-regs-only
+GUEST_CFLAGS := -ffreestanding -fno-builtin -mgeneral-regs-only -DS2_GUEST
 LDFLAGS := -static -no-pie
 LDLIBS := -lpthread -lrt
 
-LIB_SRCS := $(wildcard lib/*.c lib/model/*.c lib/backing/*.c)
-GUEST_SRCS := $(wildcard lib/arm64/*.c)
-ASM_SRCS := $(wildcard lib/arm64/*.S)
+LIB_SRCS := $(wildcard lib/*.c lib/model/*.c lib/arm64/*.c lib/backing/*.c)
+# lib/arm64/guest/ runs inside the VM: freestanding, built with the guest
+# flags; lib/arm64/ beside it is the host side of the arch.
+GUEST_SRCS := $(wildcard lib/arm64/guest/*.c)
+ASM_SRCS := $(wildcard lib/arm64/guest/*.S)
 TEST_SRCS := $(wildcard arm64/*_test.c)
 # Benchmarks print numbers, never verdicts: kept apart from the tests.
 BENCH_SRCS := $(wildcard arm64/*_bench.c)
@@ -61,7 +63,7 @@ UNIT_BIN := $(O)/host/unit_tests
 .PHONY: all unit check clean install
 all: $(TESTS) $(CASE_LISTS) $(PROFILES) $(BENCHES)
 
-$(O)/lib/arm64/%.o: lib/arm64/%.c
+$(O)/lib/arm64/guest/%.o: lib/arm64/guest/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(GUEST_CFLAGS) -c -o $@ $<
 

@@ -72,7 +72,7 @@ static const struct check checks[] = {
 	{ "decode_off", check_decode_off, true },
 };
 
-/* Guest code: probes and fills are in lib/arm64/guest.c. */
+/* Guest code: probes and fills are in lib/arm64/guest/guest.c. */
 
 /* Host code */
 

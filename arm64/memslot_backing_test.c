@@ -71,7 +71,7 @@ static const struct check checks[] = {
 	{ "delete_exec", check_delete_exec, 0, true },
 };
 
-/* Guest code: everything the guest does here is in lib/arm64/guest.c. */
+/* Guest code: everything the guest does here is in lib/arm64/guest/guest.c. */
 
 /* Host code */
 

@@ -58,7 +58,7 @@ static const struct {
 	{ "ksm_control_no_mte", "anon_4k", case_ksm, false },
 };
 
-/* Guest code: lib/arm64/mte.S and guest.c (guest_fill, guest_check). */
+/* Guest code: lib/arm64/guest/mte.S and guest.c (guest_fill, guest_check). */
 
 /* Host code */
 

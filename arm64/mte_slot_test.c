@@ -43,7 +43,7 @@ static const struct case_def backing_cases[] = {
 	{ "enable_after_slot", case_enable_after_slot },
 };
 
-/* Guest code: lib/arm64/mte.S (tag reads) and guest.c (probes). */
+/* Guest code: lib/arm64/guest/mte.S (tag reads) and guest.c (probes). */
 
 /* Host code */
 

@@ -88,7 +88,7 @@ static const struct check checks[] = {
 	{ "fixture_cacheable", "replace_vma_no_fwb", check_replace_vma_no_fwb },
 };
 
-/* Guest code: probes and fills are in lib/arm64/guest.c. */
+/* Guest code: probes and fills are in lib/arm64/guest/guest.c. */
 
 /* Host code */
 

@@ -16,7 +16,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "arm64.h"
+#include "processor.h"
 #include "guest.h"
 #include "model/outcome.h"
 #include "uapi_compat.h"
@@ -158,8 +158,11 @@ uint64_t __vcpu_call_ok(struct vcpu *vcpu, void *fn, const uint64_t *args,
 	__vcpu_call_ok(vcpu, (void *)(fn), __CALL_ARGS(__VA_ARGS__),	\
 		       __CALL_NARGS(__VA_ARGS__))
 
-int vcpu_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val);
-int vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val);
+/* KVM_{GET,SET}_ONE_REG: __ return 0 or -errno, the others must work. */
+int __vcpu_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val);
+int __vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val);
+uint64_t vcpu_get_reg(struct vcpu *vcpu, uint64_t id);
+void vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val);
 
 const char *call_status_name(enum call_status s);
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "arm64.h"
+#include "processor.h"
 #include "probe.h"
 #include "vm.h"
 

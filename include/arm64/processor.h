@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * arm64.h - architectural constants shared by host harness and guest code.
+ * processor.h - arm64 architectural constants shared by the host harness
+ * and the guest code, and the host side of a vCPU's set-up.
  * Values come from the Arm ARM; names follow the kernel's where one exists.
  */
-#ifndef S2_ARM64_H
-#define S2_ARM64_H
+#ifndef S2_ARM64_PROCESSOR_H
+#define S2_ARM64_PROCESSOR_H
 
 #include "model/abi.h"	/* ESR_ELx fields */
 
@@ -67,5 +68,33 @@ enum mt_index {
 
 /* PSTATE for a guest entering at EL1h with DAIF masked. */
 #define PSTATE_EL1H_DAIF	0x3c5ULL
+
+#ifndef __ASSEMBLER__
+#ifndef S2_GUEST
+/* KVM_{GET,SET}_ONE_REG ids (host side only: -DS2_GUEST is the guest). */
+#include <stddef.h>
+#include <linux/kvm.h>
+
+#define CORE_REG(field) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | \
+			 KVM_REG_ARM_CORE | \
+			 (offsetof(struct kvm_regs, field) / sizeof(uint32_t)))
+#define REG_PC		CORE_REG(regs.pc)
+#define REG_PSTATE	CORE_REG(regs.pstate)
+#define REG_SP_EL1	CORE_REG(sp_el1)
+#define REG_X(n)	CORE_REG(regs.regs[n])
+
+#define SYS_SCTLR_EL1	ARM64_SYS_REG(3, 0, 1, 0, 0)
+#define SYS_CPACR_EL1	ARM64_SYS_REG(3, 0, 1, 0, 2)
+#define SYS_TTBR0_EL1	ARM64_SYS_REG(3, 0, 2, 0, 0)
+#define SYS_TCR_EL1	ARM64_SYS_REG(3, 0, 2, 0, 2)
+#define SYS_MAIR_EL1	ARM64_SYS_REG(3, 0, 10, 2, 0)
+#define SYS_VBAR_EL1	ARM64_SYS_REG(3, 0, 12, 0, 0)
+#define SYS_TPIDR_EL1	ARM64_SYS_REG(3, 0, 13, 0, 4)
+
+struct vcpu;
+/* MMU, vectors, stack and pc of a new vCPU (lib/arm64/processor.c). */
+void vcpu_arch_setup(struct vcpu *vcpu);
+#endif
+#endif
 
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mmu.c - stage-1 page tables for the guest, built by the host.
+ * processor.c - the host side of the arm64 guest: its stage-1 page
+ * tables and the system registers a vCPU starts with.
  *
  * 4K granule, 39-bit VA, three levels (L1 1 GiB, L2 2 MiB, L3 4 KiB).
  * Every mapping names its memory type, permission and XN explicitly,
@@ -8,7 +9,7 @@
  */
 #include <string.h>
 
-#include "arm64.h"
+#include "processor.h"
 #include "verdict.h"
 #include "vm.h"
 
@@ -83,4 +84,29 @@ void vm_map(struct vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
 		gpa += 4096;
 	}
 	vm->s1_gen++;
+}
+
+extern char guest_vectors[];
+
+/* What the guest runtime expects at its first instruction: MMU on. */
+void vcpu_arch_setup(struct vcpu *vcpu)
+{
+	uint64_t cpu_gva = GUEST_CPU_BASE + vcpu->id * GUEST_CPU_STRIDE;
+	uint64_t sctlr = SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_I;
+	uint64_t tcr = TCR_T0SZ(GUEST_VA_BITS) | TCR_IRGN0_WBWA |
+		       TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_EPD1 |
+		       TCR_IPS_40BIT | TCR_TBI0;
+
+	if (vcpu->vm->mte)
+		sctlr |= SCTLR_ATA | SCTLR_TCF_SYNC;
+	vcpu_set_reg(vcpu, SYS_MAIR_EL1, MAIR_VALUE);
+	vcpu_set_reg(vcpu, SYS_TCR_EL1, tcr);
+	vcpu_set_reg(vcpu, SYS_TTBR0_EL1, vcpu->vm->pgd);
+	vcpu_set_reg(vcpu, SYS_CPACR_EL1, CPACR_FPEN);
+	vcpu_set_reg(vcpu, SYS_VBAR_EL1, (uint64_t)(uintptr_t)guest_vectors);
+	vcpu_set_reg(vcpu, SYS_TPIDR_EL1, cpu_gva);
+	vcpu_set_reg(vcpu, SYS_SCTLR_EL1, sctlr);
+	vcpu_set_reg(vcpu, REG_SP_EL1, cpu_gva + GUEST_CPU_STRIDE);
+	vcpu_set_reg(vcpu, REG_PSTATE, PSTATE_EL1H_DAIF);
+	vcpu_set_reg(vcpu, REG_PC, (uint64_t)(uintptr_t)guest_main);
 }

@@ -5,7 +5,7 @@
  * Runs at EL1 inside the test VM. Built freestanding: nothing here may call
  * libc, because only this ELF's bytes exist in the guest, not a kernel.
  */
-#include "arm64.h"
+#include "processor.h"
 #include "guest.h"
 #include "probe.h"
 

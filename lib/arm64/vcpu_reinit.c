@@ -9,7 +9,7 @@
  */
 #include <stddef.h>
 
-#include "arm64.h"
+#include "processor.h"
 #include "kvm_ioctl.h"
 #include "verdict.h"
 #include "vcpu_reinit.h"
@@ -52,7 +52,7 @@ static int save(struct vcpu *vcpu, uint64_t *val)
 	int ret = 0;
 
 	for (i = 0; i < NR_GPR + NR_SYS && !ret; i++)
-		ret = vcpu_get_reg(vcpu, reg_id(i), &val[i]);
+		ret = __vcpu_get_reg(vcpu, reg_id(i), &val[i]);
 	return ret;
 }
 
@@ -62,7 +62,7 @@ static int restore(struct vcpu *vcpu, const uint64_t *val)
 	int ret = 0;
 
 	for (i = 0; i < NR_GPR + NR_SYS && !ret; i++)
-		ret = vcpu_set_reg(vcpu, reg_id(i), val[i]);
+		ret = __vcpu_set_reg(vcpu, reg_id(i), val[i]);
 	return ret;
 }
 

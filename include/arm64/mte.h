@@ -3,7 +3,7 @@
  * mte.h - MTE helpers for host harnesses and guest code.
  *
  * The guest maps tagged memory with MT_NORMAL_TAGGED at stage 1 and uses
- * the stubs in lib/arm64/mte.S; the host talks tags through
+ * the stubs in lib/arm64/guest/mte.S; the host talks tags through
  * KVM_ARM_MTE_COPY_TAGS (one tag per byte, one byte per 16-byte granule).
  */
 #ifndef S2_MTE_H
