@@ -40,26 +40,26 @@
 
 static const char *const kinds[] = { "vfio_bar", "fsdax_shared", "devdax" };
 
-struct fixture {
-	struct slot_fixture s;
+struct ctx {
+	struct backed_slot s;
 	struct vcpu *vcpu;
 	int map_memory;		/* pfns in memblock: 1, 0, -1 unknown */
 };
 
 struct check {
 	const char *name;
-	void (*run)(struct fixture *f, struct result *res);
+	void (*run)(struct ctx *f, struct result *res);
 	bool bar_only;		/* needs a PCI BAR (VMA_DEVICE) */
 };
 
-static void check_create(struct fixture *f, struct result *res);
-static void check_create_mte(struct fixture *f, struct result *res);
-static void check_dirty_log(struct fixture *f, struct result *res);
-static void check_memtype(struct fixture *f, struct result *res);
-static void check_exec(struct fixture *f, struct result *res);
-static void check_s1_device(struct fixture *f, struct result *res);
-static void check_host_sees(struct fixture *f, struct result *res);
-static void check_decode_off(struct fixture *f, struct result *res);
+static void check_create(struct ctx *f, struct result *res);
+static void check_create_mte(struct ctx *f, struct result *res);
+static void check_dirty_log(struct ctx *f, struct result *res);
+static void check_memtype(struct ctx *f, struct result *res);
+static void check_exec(struct ctx *f, struct result *res);
+static void check_s1_device(struct ctx *f, struct result *res);
+static void check_host_sees(struct ctx *f, struct result *res);
+static void check_decode_off(struct ctx *f, struct result *res);
 
 static const struct check checks[] = {
 	{ "create", check_create },
@@ -76,24 +76,24 @@ static const struct check checks[] = {
 
 /* Host code */
 
-static void fixture_backing(struct fixture *f)
+static void ctx_backing(struct ctx *f)
 {
-	slot_fixture_init(&f->s, f->s.ops, REGION_SIZE);
+	backed_slot_init(&f->s, f->s.ops, REGION_SIZE);
 }
 
 /* A slot over the backing, mapped at stage 1 with attrs; must work. */
-static void fixture_setup(struct fixture *f, unsigned int attrs)
+static void ctx_setup(struct ctx *f, unsigned int attrs)
 {
-	fixture_backing(f);
-	slot_fixture_add_ok(&f->s, NULL, 0, attrs);
-	f->vcpu = vcpu_add_default(f->s.vm);
+	ctx_backing(f);
+	backed_slot_add(&f->s, NULL, 0, attrs);
+	f->vcpu = vcpu_add(f->s.vm);
 }
 
 /*
  * Whether the backing's first page is map-memory (in memblock, not
  * NOMAP): 1, 0, or -1 if pagemap or the memblock dump is unavailable.
  */
-static int map_memory(struct fixture *f, struct result *res)
+static int map_memory(struct ctx *f, struct result *res)
 {
 	uint64_t phys = hva_to_phys(f->s.b.hva);
 	int ret;
@@ -113,7 +113,7 @@ static int map_memory(struct fixture *f, struct result *res)
 }
 
 /* The expected S2 type; SKIP if the kernel's rule needs unknown facts. */
-static struct expect_attr device_attr(struct fixture *f, struct result *res,
+static struct expect_attr device_attr(struct ctx *f, struct result *res,
 				      bool s1_device)
 {
 	struct expect_attr a;
@@ -129,31 +129,31 @@ static struct expect_attr device_attr(struct fixture *f, struct result *res,
 	return a;
 }
 
-static int add_slot(struct fixture *f, struct vm *vm, uint32_t flags)
+static int add_slot(struct ctx *f, struct vm *vm, uint32_t flags)
 {
 	return vm_add_slot(vm, vm_alloc_gpa(vm, REGION_SIZE), REGION_SIZE,
 			   f->s.b.hva, flags, NULL);
 }
 
 /* Rows 13/16. */
-static void check_create(struct fixture *f, struct result *res)
+static void check_create(struct ctx *f, struct result *res)
 {
 	struct expect e;
 	struct outcome obs;
 
-	fixture_backing(f);
+	ctx_backing(f);
 	e = expect_device_create(f->s.kf, f->s.ops->vma, false);
-	obs = out_ret(add_slot(f, vm_create_default(), 0));
+	obs = out_ret(add_slot(f, vm_create(NULL), 0));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
-static void check_create_mte(struct fixture *f, struct result *res)
+static void check_create_mte(struct ctx *f, struct result *res)
 {
 	struct expect e;
 	struct outcome obs;
 	struct vm *vm;
 
-	fixture_backing(f);
+	ctx_backing(f);
 	vm = mte_vm_create();
 	e = expect_device_create(f->s.kf, f->s.ops->vma, true);
 	obs = out_ret(add_slot(f, vm, 0));
@@ -161,18 +161,18 @@ static void check_create_mte(struct fixture *f, struct result *res)
 }
 
 /* Row 19. */
-static void check_dirty_log(struct fixture *f, struct result *res)
+static void check_dirty_log(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_device_dirty_log(f->s.ops->vma);
 	struct outcome obs;
 
-	fixture_backing(f);
-	obs = out_ret(add_slot(f, vm_create_default(),
+	ctx_backing(f);
+	obs = out_ret(add_slot(f, vm_create(NULL),
 			       KVM_MEM_LOG_DIRTY_PAGES));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
-static void compare_memtype(struct fixture *f, struct result *res,
+static void compare_memtype(struct ctx *f, struct result *res,
 			    const struct expect_attr *a)
 {
 	struct memtype_result m = memtype_probe(f->vcpu, f->s.gpa, f->s.kf->tcg);
@@ -187,22 +187,22 @@ static void compare_memtype(struct fixture *f, struct result *res,
 }
 
 /* Rows 14/17: the guest maps Normal-WB at stage 1, stage 2 decides. */
-static void check_memtype(struct fixture *f, struct result *res)
+static void check_memtype(struct ctx *f, struct result *res)
 {
 	struct expect_attr a;
 
-	fixture_setup(f, MAP_MT(MT_NORMAL));
+	ctx_setup(f, MAP_MT(MT_NORMAL));
 	a = device_attr(f, res, false);
 	compare_memtype(f, res, &a);
 }
 
 /* Rows 15/18: only Normal-WB is executable at stage 2. */
-static void check_exec(struct fixture *f, struct result *res)
+static void check_exec(struct ctx *f, struct result *res)
 {
 	struct expect e;
 	struct outcome obs;
 
-	fixture_setup(f, MAP_MT(MT_NORMAL));
+	ctx_setup(f, MAP_MT(MT_NORMAL));
 	device_attr(f, res, false);	/* SKIPs if the type is unknown */
 	e = expect_device_exec(f->s.kf, f->s.ops->vma, f->map_memory);
 	exec_stub_write((char *)f->s.b.hva + EXEC_OFFSET);
@@ -211,11 +211,11 @@ static void check_exec(struct fixture *f, struct result *res)
 }
 
 /* §2: the guest may pick Device at stage 1 over the BAR. */
-static void check_s1_device(struct fixture *f, struct result *res)
+static void check_s1_device(struct ctx *f, struct result *res)
 {
 	struct expect_attr a;
 
-	fixture_setup(f, MAP_MT(MT_DEVICE_nGnRE));
+	ctx_setup(f, MAP_MT(MT_DEVICE_nGnRE));
 	a = device_attr(f, res, true);
 	compare_memtype(f, res, &a);
 }
@@ -233,7 +233,7 @@ static uint64_t host_check(const void *p, uint64_t len, uint64_t val)
 }
 
 /* BAR index and region offset of b's device, for pread/pwrite. */
-static uint64_t vfio_region_offset(struct fixture *f, unsigned int index)
+static uint64_t vfio_region_offset(struct ctx *f, unsigned int index)
 {
 	struct vfio_region_info info = { .argsz = sizeof(info),
 					 .index = index };
@@ -244,7 +244,7 @@ static uint64_t vfio_region_offset(struct fixture *f, unsigned int index)
 }
 
 /* The other way in: read() of the file, or of the VFIO region. */
-static void check_read_path(struct fixture *f, struct result *res,
+static void check_read_path(struct ctx *f, struct result *res,
 			    uint64_t val)
 {
 	static uint64_t buf[REGION_SIZE / 8];
@@ -269,28 +269,28 @@ static void check_read_path(struct fixture *f, struct result *res,
 }
 
 /* Guest stores show in the host mapping and the read path, and back. */
-static void check_host_sees(struct fixture *f, struct result *res)
+static void check_host_sees(struct ctx *f, struct result *res)
 {
 	uint64_t words = REGION_SIZE / 8, i;
 	volatile uint64_t *host;
 	struct outcome obs, exp = out_value(words);
 
-	fixture_setup(f, MAP_MT(MT_NORMAL));
+	ctx_setup(f, MAP_MT(MT_NORMAL));
 	host = f->s.b.hva;
-	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, REGION_SIZE, GUEST_DATA);
+	vcpu_call(f->vcpu, guest_fill, f->s.gpa, REGION_SIZE, GUEST_DATA);
 	obs = out_value(host_check(f->s.b.hva, REGION_SIZE, GUEST_DATA));
 	result_outcome(res, &obs, &exp, "rows 13/16: the host mapping sees "
 		       "every guest store (index of first mismatch)");
 	check_read_path(f, res, GUEST_DATA);
 	for (i = 0; i < words; i++)
 		host[i] = HOST_DATA;
-	obs = out_value(vcpu_call_ok(f->vcpu, guest_check, f->s.gpa,
+	obs = out_value(vcpu_call(f->vcpu, guest_check, f->s.gpa,
 				     REGION_SIZE, HOST_DATA));
 	result_outcome(res, &obs, &exp, "rows 13/16: the guest sees every "
 		       "host store (index of first mismatch)");
 }
 
-static uint16_t pci_command(struct fixture *f, uint64_t cfg, int set,
+static uint16_t pci_command(struct ctx *f, uint64_t cfg, int set,
 			    uint16_t val)
 {
 	uint16_t cmd = val;
@@ -304,14 +304,14 @@ static uint16_t pci_command(struct fixture *f, uint64_t cfg, int set,
 }
 
 /* Row 20: memory decode off under a mapped BAR, then back on. */
-static void check_decode_off(struct fixture *f, struct result *res)
+static void check_decode_off(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_device_decode_off();
 	struct outcome obs, stored = out_value(GUEST_DATA);
 	uint64_t cfg;
 	uint16_t cmd;
 
-	fixture_setup(f, MAP_MT(MT_NORMAL));
+	ctx_setup(f, MAP_MT(MT_NORMAL));
 	cfg = vfio_region_offset(f, VFIO_PCI_CONFIG_REGION_INDEX);
 	/* Map the BAR at stage 2 first: the zap must undo a live mapping. */
 	obs = probe(f->vcpu, PROBE_STORE, f->s.gpa, GUEST_DATA);
@@ -331,7 +331,7 @@ static void check_decode_off(struct fixture *f, struct result *res)
 static void run_check(const struct test_case *tc, struct result *res)
 {
 	const struct check *c = tc->arg2;
-	struct fixture f = { .s.ops = tc->arg };
+	struct ctx f = { .s.ops = tc->arg };
 
 	c->run(&f, res);
 }

@@ -29,31 +29,31 @@
 #define OLD_DATA	0x0123456789abcdefULL
 #define HOST_DATA	0xfedcba9876543210ULL
 
-struct fixture {
-	struct slot_fixture s;
+struct ctx {
+	struct backed_slot s;
 	struct vcpu *vcpu;
 };
 
 struct check {
 	const char *name;
-	void (*run)(struct fixture *f, struct result *res);
+	void (*run)(struct ctx *f, struct result *res);
 	uint32_t slot_flags;
 	bool past_first_page;	/* touches pages beyond the first */
 };
 
-static void check_create(struct fixture *f, struct result *res);
-static void check_rw(struct fixture *f, struct result *res);
-static void check_exec(struct fixture *f, struct result *res);
-static void check_memtype(struct fixture *f, struct result *res);
-static void check_block(struct fixture *f, struct result *res);
-static void check_ro_load(struct fixture *f, struct result *res);
-static void check_ro_store(struct fixture *f, struct result *res);
-static void check_ro_store_nosyndrome(struct fixture *f,
+static void check_create(struct ctx *f, struct result *res);
+static void check_rw(struct ctx *f, struct result *res);
+static void check_exec(struct ctx *f, struct result *res);
+static void check_memtype(struct ctx *f, struct result *res);
+static void check_block(struct ctx *f, struct result *res);
+static void check_ro_load(struct ctx *f, struct result *res);
+static void check_ro_store(struct ctx *f, struct result *res);
+static void check_ro_store_nosyndrome(struct ctx *f,
 				      struct result *res);
-static void check_mprotect_ro(struct fixture *f, struct result *res);
-static void check_dontneed(struct fixture *f, struct result *res);
-static void check_delete_load(struct fixture *f, struct result *res);
-static void check_delete_exec(struct fixture *f, struct result *res);
+static void check_mprotect_ro(struct ctx *f, struct result *res);
+static void check_dontneed(struct ctx *f, struct result *res);
+static void check_delete_load(struct ctx *f, struct result *res);
+static void check_delete_exec(struct ctx *f, struct result *res);
 
 static const struct check checks[] = {
 	{ "create", check_create },
@@ -75,32 +75,32 @@ static const struct check checks[] = {
 
 /* Host code */
 
-static int fixture_setup(struct fixture *f, const struct backing_ops *ops,
+static int __ctx_setup(struct ctx *f, const struct backing_ops *ops,
 			 uint32_t slot_flags)
 {
 	int ret;
 
-	slot_fixture_init(&f->s, ops, REGION_SIZE);
-	ret = slot_fixture_add(&f->s, NULL, slot_flags,
+	backed_slot_init(&f->s, ops, REGION_SIZE);
+	ret = __backed_slot_add(&f->s, NULL, slot_flags,
 			       MAP_MT(MT_NORMAL) | MAP_BLOCK);
 	if (!ret)
-		f->vcpu = vcpu_add_default(f->s.vm);
+		f->vcpu = vcpu_add(f->s.vm);
 	return ret;
 }
 
-static void fixture_setup_ok(struct fixture *f, const struct backing_ops *ops,
+static void ctx_setup(struct ctx *f, const struct backing_ops *ops,
 			     uint32_t slot_flags)
 {
-	int ret = fixture_setup(f, ops, slot_flags);
+	int ret = __ctx_setup(f, ops, slot_flags);
 
 	if (ret)
 		test_fail("memslot on %s (flags 0x%x): %s", ops->name,
 			  slot_flags, strerror(-ret));
 }
 
-static void check_create(struct fixture *f, struct result *res)
+static void check_create(struct ctx *f, struct result *res)
 {
-	int ret = fixture_setup(f, f->s.ops, 0);
+	int ret = __ctx_setup(f, f->s.ops, 0);
 	struct outcome obs = out_ret(ret);
 	struct expect e = expect_slot_create(f->s.kf, f->s.ops->vma, false);
 
@@ -108,13 +108,13 @@ static void check_create(struct fixture *f, struct result *res)
 }
 
 /* Row 2: the guest and the host see each other's writes. */
-static void check_rw(struct fixture *f, struct result *res)
+static void check_rw(struct ctx *f, struct result *res)
 {
 	uint64_t words = REGION_SIZE / 8, i, bad = words;
 	uint64_t *host = f->s.b.alias ? f->s.b.alias : f->s.b.hva;
 	struct outcome obs, exp = out_value(words);
 
-	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, REGION_SIZE, OLD_DATA);
+	vcpu_call(f->vcpu, guest_fill, f->s.gpa, REGION_SIZE, OLD_DATA);
 	for (i = 0; i < words && bad == words; i++)
 		if (host[i] != OLD_DATA)
 			bad = i;
@@ -123,14 +123,14 @@ static void check_rw(struct fixture *f, struct result *res)
 		       "(index of first mismatch)");
 	for (i = 0; i < words; i++)
 		host[i] = HOST_DATA;
-	obs = out_value(vcpu_call_ok(f->vcpu, guest_check, f->s.gpa,
+	obs = out_value(vcpu_call(f->vcpu, guest_check, f->s.gpa,
 				     REGION_SIZE, HOST_DATA));
 	result_outcome(res, &obs, &exp, "row 2: guest sees every host store "
 		       "(index of first mismatch)");
 }
 
 /* Rows 3 and 8. */
-static void check_exec(struct fixture *f, struct result *res)
+static void check_exec(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_backing_exec(f->s.kf, &f->s.b);
 	struct outcome obs;
@@ -141,7 +141,7 @@ static void check_exec(struct fixture *f, struct result *res)
 }
 
 /* Rows 2, 5 and 8: no alignment faults, i.e. Normal at stage 2. */
-static void check_memtype(struct fixture *f, struct result *res)
+static void check_memtype(struct ctx *f, struct result *res)
 {
 	struct expect_attr a = expect_backing_attr(f->s.kf, &f->s.b);
 	enum memtype want = a.attr == S2_ATTR_DEVICE ? MEMTYPE_DEVICE :
@@ -156,7 +156,7 @@ static void check_memtype(struct fixture *f, struct result *res)
 		     memtype_name(want), a.reason);
 }
 
-static uint64_t exits(struct fixture *f)
+static uint64_t exits(struct ctx *f)
 {
 	uint64_t val;
 	int ret = vcpu_stat(f->vcpu, "exits", &val);
@@ -167,7 +167,7 @@ static uint64_t exits(struct fixture *f)
 }
 
 /* Rows 5/8: KVM maps a block exactly when the host maps the range huge. */
-static void check_block(struct fixture *f, struct result *res)
+static void check_block(struct ctx *f, struct result *res)
 {
 	const uint64_t pages = REGION_SIZE / SZ_4K;
 	uint64_t before, delta;
@@ -177,9 +177,9 @@ static void check_block(struct fixture *f, struct result *res)
 		test_skip("the host's mapping size of a device VMA is not "
 			  "visible to userspace; rows 5/8 are about RAM");
 	/* Fault in the guest's own code and stack before counting. */
-	vcpu_call_ok(f->vcpu, guest_touch, f->s.gpa, 0, SZ_4K, 1, OLD_DATA);
+	vcpu_call(f->vcpu, guest_touch, f->s.gpa, 0, SZ_4K, 1, OLD_DATA);
 	before = exits(f);
-	vcpu_call_ok(f->vcpu, guest_touch, f->s.gpa, REGION_SIZE, SZ_4K, 1,
+	vcpu_call(f->vcpu, guest_touch, f->s.gpa, REGION_SIZE, SZ_4K, 1,
 		     OLD_DATA);
 	delta = exits(f) - before;
 	granule = delta < pages / 8 ? "block" : delta >= pages ? "pages" :
@@ -194,7 +194,7 @@ static void check_block(struct fixture *f, struct result *res)
 		     "rows 2/5: 4K host pages are mapped page by page");
 }
 
-static void check_ro_load(struct fixture *f, struct result *res)
+static void check_ro_load(struct ctx *f, struct result *res)
 {
 	struct outcome obs, exp = out_value(HOST_DATA);
 
@@ -204,7 +204,7 @@ static void check_ro_load(struct fixture *f, struct result *res)
 		       "the backing");
 }
 
-static void check_ro_store(struct fixture *f, struct result *res)
+static void check_ro_store(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_ro_slot_store(true, f->s.gpa);
 	struct outcome obs = probe(f->vcpu, PROBE_STORE, f->s.gpa, OLD_DATA);
@@ -212,7 +212,7 @@ static void check_ro_store(struct fixture *f, struct result *res)
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
-static void check_ro_store_nosyndrome(struct fixture *f, struct result *res)
+static void check_ro_store_nosyndrome(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_ro_slot_store(false, f->s.gpa);
 	struct outcome stp, zva;
@@ -224,12 +224,12 @@ static void check_ro_store_nosyndrome(struct fixture *f, struct result *res)
 }
 
 /* Rows 33/35 (I2): RO VMA under a RW slot; stores fail until restored. */
-static void check_mprotect_ro(struct fixture *f, struct result *res)
+static void check_mprotect_ro(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_mprotect_ro_store();
 	struct outcome obs, loaded = out_value(OLD_DATA), done = out_value(0);
 
-	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, 4096, OLD_DATA);
+	vcpu_call(f->vcpu, guest_fill, f->s.gpa, 4096, OLD_DATA);
 	if (mprotect(f->s.b.hva, REGION_SIZE, PROT_READ))
 		test_fail("mprotect(PROT_READ): %s", strerror(errno));
 	obs = probe(f->vcpu, PROBE_STORE, f->s.gpa, HOST_DATA);
@@ -245,13 +245,13 @@ static void check_mprotect_ro(struct fixture *f, struct result *res)
 }
 
 /* Rows 36/37 (I4). */
-static void check_dontneed(struct fixture *f, struct result *res)
+static void check_dontneed(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_dontneed_load(f->s.ops->vma, OLD_DATA,
 					       f->s.b.file_fill);
 	struct outcome obs;
 
-	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, 4096, OLD_DATA);
+	vcpu_call(f->vcpu, guest_fill, f->s.gpa, 4096, OLD_DATA);
 	if (f->s.ops->vma & VMA_PFNMAP) {
 		e = expect_pfnmap_dontneed();
 		obs = out_ret(madvise(f->s.b.hva, REGION_SIZE, MADV_DONTNEED) ?
@@ -266,13 +266,13 @@ static void check_dontneed(struct fixture *f, struct result *res)
 }
 
 /* Row 38 (I5): the old data is unreachable once the delete returns. */
-static void check_delete_load(struct fixture *f, struct result *res)
+static void check_delete_load(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_deleted_load(f->s.gpa);
 	struct outcome obs;
 	int ret;
 
-	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, 4096, OLD_DATA);
+	vcpu_call(f->vcpu, guest_fill, f->s.gpa, 4096, OLD_DATA);
 	ret = vm_delete_slot(f->s.vm, f->s.slot);
 	if (ret)
 		test_fail("deleting the memslot: %s", strerror(-ret));
@@ -280,7 +280,7 @@ static void check_delete_load(struct fixture *f, struct result *res)
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
-static void check_delete_exec(struct fixture *f, struct result *res)
+static void check_delete_exec(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_deleted_exec();
 	struct expect x = expect_backing_exec(f->s.kf, &f->s.b);
@@ -305,7 +305,7 @@ static void run_check(const struct test_case *tc, struct result *res)
 {
 	const struct backing_ops *ops = tc->arg;
 	const struct check *c = tc->arg2;
-	struct fixture f = { .s.ops = ops };
+	struct ctx f = { .s.ops = ops };
 
 	if (c->past_first_page && pfnmap_tail_refused(kernel_facts(),
 						      ops->vma))
@@ -313,7 +313,7 @@ static void run_check(const struct test_case *tc, struct result *res)
 			  "refuses (%s); pfnmap_test covers it", ops->name,
 			  kernel_facts()->feat_src[FEAT_PFNMAP_NO_REFCOUNT]);
 	if (c->run != check_create)
-		fixture_setup_ok(&f, ops, c->slot_flags);
+		ctx_setup(&f, ops, c->slot_flags);
 	c->run(&f, res);
 }
 

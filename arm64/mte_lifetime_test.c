@@ -62,19 +62,19 @@ static const struct {
 
 /* Host code */
 
-struct fixture {
+struct ctx {
 	struct backing b;
 	struct vm *vm;
 	struct vcpu *vcpu;
 	uint64_t gpa;
 };
 
-static void setup(struct fixture *f, const char *backing, bool mte)
+static void setup(struct ctx *f, const char *backing, bool mte)
 {
 	int ret;
 
-	f->vm = mte ? mte_vm_create() : vm_create_default();
-	backing_create_or_skip(backing_find(backing), REGION_SIZE, &f->b);
+	f->vm = mte ? mte_vm_create() : vm_create(NULL);
+	backing_create(backing_find(backing), REGION_SIZE, &f->b);
 	f->gpa = vm_alloc_gpa(f->vm, REGION_SIZE);
 	ret = vm_add_slot(f->vm, f->gpa, REGION_SIZE, f->b.hva, 0, NULL);
 	if (ret == -EINVAL && mte)
@@ -86,35 +86,35 @@ static void setup(struct fixture *f, const char *backing, bool mte)
 		mte_map_tagged(f->vm, f->gpa, REGION_SIZE);
 	else
 		vm_map(f->vm, f->gpa, f->gpa, REGION_SIZE, MAP_MT(MT_NORMAL));
-	f->vcpu = vcpu_add_default(f->vm);
+	f->vcpu = vcpu_add(f->vm);
 }
 
 /* Tag the first page and fill it through a matching pointer. */
-static void tag_page(struct fixture *f)
+static void tag_page(struct ctx *f)
 {
-	vcpu_call_ok(f->vcpu, guest_mte_set, tag_ptr(f->gpa, TAG), PAGE);
-	vcpu_call_ok(f->vcpu, guest_fill, tag_ptr(f->gpa, TAG), PAGE, DATA);
+	vcpu_call(f->vcpu, guest_mte_set, tag_ptr(f->gpa, TAG), PAGE);
+	vcpu_call(f->vcpu, guest_fill, tag_ptr(f->gpa, TAG), PAGE, DATA);
 }
 
 /*
  * Put the first page's tags back to 0: a huge page returns to the pool
  * with its tags, and some kernels hand them to the next user.
  */
-static void untag_page(struct fixture *f)
+static void untag_page(struct ctx *f)
 {
-	vcpu_call_ok(f->vcpu, guest_mte_set, tag_ptr(f->gpa, 0), PAGE);
+	vcpu_call(f->vcpu, guest_mte_set, tag_ptr(f->gpa, 0), PAGE);
 }
 
 /* Tags and data of the first page, as the guest sees them now. */
-static void check_page(struct fixture *f, struct result *res,
+static void check_page(struct ctx *f, struct result *res,
 		       const char *why)
 {
 	struct outcome obs, exp = out_value(0), all = out_value(PAGE / 8);
 
-	obs = out_value(vcpu_call_ok(f->vcpu, guest_mte_count, f->gpa, PAGE,
+	obs = out_value(vcpu_call(f->vcpu, guest_mte_count, f->gpa, PAGE,
 				     TAG));
 	result_outcome(res, &obs, &exp, why);
-	obs = out_value(vcpu_call_ok(f->vcpu, guest_check,
+	obs = out_value(vcpu_call(f->vcpu, guest_check,
 				     tag_ptr(f->gpa, TAG), PAGE, DATA));
 	result_outcome(res, &obs, &all, "the data survives too (words that "
 		       "match)");
@@ -134,7 +134,7 @@ static uint64_t pagemap(void *hva)
 static void case_cow(const struct test_case *tc, struct result *res)
 {
 	struct outcome obs, exp = out_completed();
-	struct fixture f;
+	struct ctx f;
 	uint64_t before;
 	pid_t child;
 
@@ -176,7 +176,7 @@ static bool have_swap(void)
 /* Row 41: mteswap saves tags on swap-out and restores them on swap-in. */
 static void case_pageout(const struct test_case *tc, struct result *res)
 {
-	struct fixture f;
+	struct ctx f;
 	int tries;
 
 	if (!have_swap())
@@ -212,7 +212,7 @@ static int page_node(void *hva)
 static void case_migrate(const struct test_case *tc, struct result *res)
 {
 	void *pages[1];
-	struct fixture f;
+	struct ctx f;
 	int from, to, status = -1;
 
 	if (access("/sys/devices/system/node/node1", F_OK))
@@ -243,7 +243,7 @@ static void case_migrate(const struct test_case *tc, struct result *res)
 static void case_pool_reuse(const struct test_case *tc, struct result *res)
 {
 	struct expect e = expect_mte_reused_hugetlb(kernel_facts());
-	struct fixture a, b;
+	struct ctx a, b;
 	struct outcome obs;
 	uint64_t pfn, stale;
 
@@ -255,7 +255,7 @@ static void case_pool_reuse(const struct test_case *tc, struct result *res)
 	setup(&b, tc->arg, true);
 	/* LDG is the first touch: a plain load would tag-check stale tags. */
 	stale = PAGE / MTE_GRANULE -
-		vcpu_call_ok(b.vcpu, guest_mte_count, b.gpa, PAGE, TAG);
+		vcpu_call(b.vcpu, guest_mte_count, b.gpa, PAGE, TAG);
 	if (PM_PFN(pagemap(b.b.hva)) != pfn)
 		test_skip("the hugetlb pool handed out another page");
 	result_diag(res, "huge page pfn 0x%llx reused: %llu of %llu granules "
@@ -336,7 +336,7 @@ static void case_ksm(const struct test_case *tc, struct result *res)
 				"maps (pages merged)" :
 				"control: KSM merges the same untagged pages "
 				"(so the MTE case is meaningful)";
-	struct fixture f;
+	struct ctx f;
 	long merged;
 
 	if (access(KSM "run", F_OK))
@@ -344,7 +344,7 @@ static void case_ksm(const struct test_case *tc, struct result *res)
 	if (read_long("/proc/self/ksm_merging_pages") < 0)
 		test_skip("no /proc/self/ksm_merging_pages");
 	setup(&f, tc->arg, mte);
-	vcpu_call_ok(f.vcpu, guest_fill, f.gpa, KSM_PAGES * PAGE, DATA);
+	vcpu_call(f.vcpu, guest_fill, f.gpa, KSM_PAGES * PAGE, DATA);
 	if (madvise(f.b.hva, REGION_SIZE, MADV_MERGEABLE))
 		test_skip("MADV_MERGEABLE: %s", strerror(errno));
 	ksm_scan();

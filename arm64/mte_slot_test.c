@@ -67,7 +67,7 @@ static void case_enable_before_vcpu(const struct test_case *tc,
 	int ret;
 
 	mte_require();
-	ret = vm_create(&vm, NULL);
+	ret = __vm_create(&vm, NULL);
 	if (ret)
 		test_fail("KVM_CREATE_VM: %s", strerror(-ret));
 	obs = out_ret(vm_enable_mte(vm));
@@ -83,8 +83,8 @@ static void case_enable_after_vcpu(const struct test_case *tc,
 	struct outcome obs;
 
 	mte_require();
-	vm = vm_create_default();
-	vcpu_add_default(vm);
+	vm = vm_create(NULL);
+	vcpu_add(vm);
 	obs = out_ret(vm_enable_mte(vm));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
@@ -100,7 +100,7 @@ static void case_create(const struct test_case *tc, struct result *res)
 	struct backing b;
 	struct vm *vm = mte_vm_create();
 
-	backing_create_or_skip(ops, REGION_SIZE, &b);
+	backing_create(ops, REGION_SIZE, &b);
 	obs = out_ret(vm_add_slot(vm, vm_alloc_gpa(vm, REGION_SIZE),
 				  REGION_SIZE, b.hva, 0, NULL));
 	result_outcome(res, &obs, &e.out, e.reason);
@@ -125,8 +125,8 @@ static void case_enable_after_slot(const struct test_case *tc,
 	int ret;
 
 	mte_require();
-	backing_create_or_skip(ops, REGION_SIZE, &b);
-	vm = vm_create_default();
+	backing_create(ops, REGION_SIZE, &b);
+	vm = vm_create(NULL);
 	gpa = vm_alloc_gpa(vm, REGION_SIZE);
 	ret = vm_add_slot(vm, gpa, REGION_SIZE, b.hva, 0, NULL);
 	if (ret)
@@ -136,7 +136,7 @@ static void case_enable_after_slot(const struct test_case *tc,
 		test_fail("enabling MTE with a slot present: %s",
 			  strerror(-ret));
 	mte_map_tagged(vm, gpa, REGION_SIZE);
-	vcpu = vcpu_add_default(vm);
+	vcpu = vcpu_add(vm);
 	/* Host data first, so the page has content but no tags yet. */
 	memset(b.hva, 0xa5, 4096);
 	e = expect_backing_mte_after(kernel_facts(), &b);

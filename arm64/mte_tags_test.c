@@ -92,7 +92,7 @@ static uint64_t guest_read_pages(uint64_t base, uint64_t pages)
 
 /* Host code */
 
-struct mte_fixture {
+struct ctx {
 	struct backing b;
 	struct vm *vm;
 	struct vcpu *vcpu;
@@ -100,13 +100,13 @@ struct mte_fixture {
 };
 
 /* An MTE VM with the backing as a Tagged slot; SKIP if refused. */
-static void setup(struct mte_fixture *f, const struct backing_ops *ops,
+static void setup(struct ctx *f, const struct backing_ops *ops,
 		  uint32_t flags)
 {
 	int ret;
 
 	f->vm = mte_vm_create();
-	backing_create_or_skip(ops, REGION_SIZE, &f->b);
+	backing_create(ops, REGION_SIZE, &f->b);
 	f->gpa = vm_alloc_gpa(f->vm, REGION_SIZE);
 	ret = vm_add_slot(f->vm, f->gpa, REGION_SIZE, f->b.hva, flags, NULL);
 	if (ret == -EINVAL)
@@ -115,25 +115,25 @@ static void setup(struct mte_fixture *f, const struct backing_ops *ops,
 	if (ret)
 		test_fail("MTE slot: %s", strerror(-ret));
 	mte_map_tagged(f->vm, f->gpa, REGION_SIZE);
-	f->vcpu = vcpu_add_default(f->vm);
+	f->vcpu = vcpu_add(f->vm);
 }
 
 /* Huge pages go back to a pool with their tags: leave none behind. */
-static void untag(struct mte_fixture *f)
+static void untag(struct ctx *f)
 {
-	vcpu_call_ok(f->vcpu, guest_mte_set, tag_ptr(f->gpa, 0), PAGE);
+	vcpu_call(f->vcpu, guest_mte_set, tag_ptr(f->gpa, 0), PAGE);
 }
 
-static uint64_t count_not(struct mte_fixture *f, uint64_t gpa, uint64_t len,
+static uint64_t count_not(struct ctx *f, uint64_t gpa, uint64_t len,
 			  unsigned int tag)
 {
-	return vcpu_call_ok(f->vcpu, guest_mte_count, gpa, len, tag);
+	return vcpu_call(f->vcpu, guest_mte_count, gpa, len, tag);
 }
 
 /* Row 4 / §4.3: the first stage-2 fault clears stale tags. */
 static void case_fresh_zero(const struct test_case *tc, struct result *res)
 {
-	struct mte_fixture f;
+	struct ctx f;
 	struct outcome obs, exp = out_value(0);
 
 	setup(&f, tc->arg, 0);
@@ -146,11 +146,11 @@ static void case_fresh_zero(const struct test_case *tc, struct result *res)
 
 static void case_stg_ldg(const struct test_case *tc, struct result *res)
 {
-	struct mte_fixture f;
+	struct ctx f;
 	struct outcome obs, exp = out_value(0);
 
 	setup(&f, tc->arg, 0);
-	vcpu_call_ok(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
+	vcpu_call(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
 	obs = out_value(count_not(&f, f.gpa, PAGE, TAG_A));
 	result_outcome(res, &obs, &exp, "row 4: STG then LDG round-trips "
 		       "(granules with another tag)");
@@ -161,10 +161,10 @@ static void case_tag_check(const struct test_case *tc, struct result *res)
 {
 	struct outcome bad, good, exp_good = out_completed();
 	struct outcome exp_bad = out_fault(EC_DABT_CUR, FSC_TAG_CHECK);
-	struct mte_fixture f;
+	struct ctx f;
 
 	setup(&f, tc->arg, 0);
-	vcpu_call_ok(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
+	vcpu_call(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
 	bad = probe(f.vcpu, PROBE_LOAD, tag_ptr(f.gpa, TAG_B), 0);
 	result_outcome(res, &bad, &exp_bad, "row 4: a pointer tag that "
 		       "differs from the allocation tag faults (TCF=sync)");
@@ -187,11 +187,11 @@ static void case_copy_from(const struct test_case *tc, struct result *res)
 {
 	uint8_t tags[PAGE / MTE_GRANULE];
 	struct outcome obs, exp = out_value(0);
-	struct mte_fixture f;
+	struct ctx f;
 	long ret;
 
 	setup(&f, backing_find("anon_4k"), 0);
-	vcpu_call_ok(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
+	vcpu_call(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
 	ret = mte_tags_from_guest(f.vm, f.gpa, PAGE, tags);
 	if (ret != PAGE)
 		test_fail("COPY_TAGS FROM_GUEST returned %ld", ret);
@@ -204,7 +204,7 @@ static void case_copy_to(const struct test_case *tc, struct result *res)
 {
 	uint8_t tags[PAGE / MTE_GRANULE];
 	struct outcome obs, exp = out_value(0);
-	struct mte_fixture f;
+	struct ctx f;
 	long ret;
 
 	setup(&f, backing_find("anon_4k"), 0);
@@ -230,7 +230,7 @@ static void case_copy_invalid(const struct test_case *tc, struct result *res)
 		{ "reserved != 0", 0, PAGE, KVM_ARM_TAGS_FROM_GUEST, 1 },
 	};
 	uint8_t tags[2 * PAGE / MTE_GRANULE];
-	struct mte_fixture f;
+	struct ctx f;
 	struct outcome obs;
 	struct expect e;
 	struct vm *plain;
@@ -246,7 +246,7 @@ static void case_copy_invalid(const struct test_case *tc, struct result *res)
 		result_diag(res, "%s: %s", bad[i].what, errno_name(obs.err));
 		result_outcome(res, &obs, &e.out, e.reason);
 	}
-	plain = vm_create_default();
+	plain = vm_create(NULL);
 	e = expect_copy_tags_invalid("a VM without MTE");
 	obs = out_ret(mte_tags_from_guest(plain, GUEST_REGION_BASE, PAGE,
 					  tags));
@@ -258,7 +258,7 @@ static void case_copy_huge_len(const struct test_case *tc,
 {
 	const struct kernel_facts *kf = kernel_facts();
 	struct expect e = expect_copy_tags_huge_len(kf);
-	struct mte_fixture f;
+	struct ctx f;
 	struct outcome obs;
 	uint8_t tags[16];
 
@@ -275,7 +275,7 @@ static void case_copy_dirty(const struct test_case *tc, struct result *res)
 	struct expect e = expect_copy_tags_to_guest_dirty(kernel_facts(),
 							  PAGE);
 	uint8_t tags[PAGE / MTE_GRANULE];
-	struct mte_fixture f;
+	struct ctx f;
 	struct outcome obs;
 
 	setup(&f, backing_find("anon_4k"), KVM_MEM_LOG_DIRTY_PAGES);
@@ -285,7 +285,7 @@ static void case_copy_dirty(const struct test_case *tc, struct result *res)
 }
 
 /* A second MTE VM over the same memfd pages. */
-static struct vcpu *second_vm(struct mte_fixture *f)
+static struct vcpu *second_vm(struct ctx *f)
 {
 	struct vm *vm = mte_vm_create();
 	uint64_t gpa = vm_alloc_gpa(vm, REGION_SIZE);
@@ -302,20 +302,20 @@ static struct vcpu *second_vm(struct mte_fixture *f)
 	if (gpa != f->gpa)
 		test_fail("the two VMs lay out slots differently");
 	mte_map_tagged(vm, gpa, REGION_SIZE);
-	return vcpu_add_default(vm);
+	return vcpu_add(vm);
 }
 
 /* Row 11: tags belong to the physical page, not to a VM. */
 static void case_two_vms(const struct test_case *tc, struct result *res)
 {
 	struct outcome obs, exp = out_value(0);
-	struct mte_fixture f;
+	struct ctx f;
 	struct vcpu *other;
 
 	setup(&f, backing_find("memfd_shared"), 0);
 	other = second_vm(&f);
-	vcpu_call_ok(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
-	obs = out_value(vcpu_call_ok(other, guest_mte_count, f.gpa, PAGE,
+	vcpu_call(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
+	obs = out_value(vcpu_call(other, guest_mte_count, f.gpa, PAGE,
 				     TAG_A));
 	result_outcome(res, &obs, &exp, "row 11: VM B reads the tags VM A "
 		       "stored in shared memory (granules that differ)");
@@ -325,7 +325,7 @@ static void case_two_vms(const struct test_case *tc, struct result *res)
 static void case_vmm_alias(const struct test_case *tc, struct result *res)
 {
 	struct outcome obs, exp = out_value(0);
-	struct mte_fixture f;
+	struct ctx f;
 	uint8_t *alias;
 
 	setup(&f, backing_find("memfd_shared"), 0);
@@ -333,7 +333,7 @@ static void case_vmm_alias(const struct test_case *tc, struct result *res)
 		     MAP_SHARED, f.b.fd, 0);
 	if (alias == MAP_FAILED)
 		test_fail("PROT_MTE mapping of the memfd: %s", strerror(errno));
-	vcpu_call_ok(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
+	vcpu_call(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
 	obs = out_value(guest_mte_count((uint64_t)(uintptr_t)alias, PAGE,
 					TAG_A));
 	result_outcome(res, &obs, &exp, "row 11: the VMM's PROT_MTE view "
@@ -356,7 +356,7 @@ static void *race_vcpu(void *arg)
 {
 	struct racer *r = arg;
 
-	vcpu_call_ok(r->vcpu, r->fn, r->base, RACE_PAGES);
+	vcpu_call(r->vcpu, r->fn, r->base, RACE_PAGES);
 	return NULL;
 }
 
@@ -378,7 +378,7 @@ static void case_race(const struct test_case *tc, struct result *res)
 {
 	uint8_t tags[RACE_PAGES * PAGE / MTE_GRANULE];
 	struct racer r[3];
-	struct mte_fixture f;
+	struct ctx f;
 	struct outcome obs, exp = out_value(0);
 	pthread_t th[3];
 	uint64_t i, lost = 0, stale = 0;
@@ -386,7 +386,7 @@ static void case_race(const struct test_case *tc, struct result *res)
 
 	setup(&f, backing_find("memfd_shared"), 0);
 	r[0] = (struct racer){ f.vcpu, guest_tag_pages, f.gpa, NULL };
-	r[1] = (struct racer){ vcpu_add_default(f.vm), guest_read_pages,
+	r[1] = (struct racer){ vcpu_add(f.vm), guest_read_pages,
 			       f.gpa, NULL };
 	r[2].alias = mmap(NULL, REGION_SIZE,
 			  PROT_READ | PROT_WRITE | PROT_MTE_FLAG, MAP_SHARED,

@@ -143,7 +143,7 @@ static uint64_t populate(struct rig *r, int rep, uint64_t *ns)
 
 	vcpu_stat(r->vcpu, "exits", &before);
 	t0 = now_ns();
-	vcpu_call(r->vcpu, &c, guest_touch, r->gpa, r->size, SZ_4K, 1,
+	__vcpu_call(r->vcpu, &c, guest_touch, r->gpa, r->size, SZ_4K, 1,
 		  rep + 1);
 	*ns = now_ns() - t0;
 	if (c.status != CALL_OK) {
@@ -195,7 +195,7 @@ static int restore(struct rig *r, enum unmap_op op)
 		if (ret)
 			return ret;
 		backing_destroy(&r->b);	/* the padding around hva */
-		ret = backing_create(r->ops, r->size, &r->b);
+		ret = __backing_create(r->ops, r->size, &r->b);
 		return ret ? ret : rig_slot(r);
 	case UNMAP_MPROTECT_RO:
 		return mprotect(r->b.hva, r->size, PROT_READ | PROT_WRITE) ?
@@ -220,15 +220,15 @@ static void child(const struct bench *bn, unsigned int mib, int repeats,
 		child_end(s, fd, 4, "no /dev/kvm");
 	if (!r.ops)
 		child_end(s, fd, 4, "backing kind not built in");
-	ret = backing_create(r.ops, r.size, &r.b);
+	ret = __backing_create(r.ops, r.size, &r.b);
 	if (ret) {
 		snprintf(why, sizeof(why), "%s: %s", bn->backing,
 			 r.b.why[0] ? r.b.why : strerror(-ret));
 		child_end(s, fd, ret == -EOPNOTSUPP || ret == -ENOMEM ? 4 : 1,
 			  why);
 	}
-	r.vm = vm_create_default();
-	r.vcpu = vcpu_add_default(r.vm);
+	r.vm = vm_create(NULL);
+	r.vcpu = vcpu_add(r.vm);
 	r.gpa = vm_alloc_gpa(r.vm, r.size);
 	ret = rig_slot(&r);
 	if (ret)

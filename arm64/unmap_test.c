@@ -133,8 +133,8 @@ static const enum unmap_access kind_access[K_NR] = {
 };
 static const char *const kind_name[K_NR] = { "store", "load", "marker" };
 
-struct fixture {
-	struct slot_fixture s;
+struct ctx {
+	struct backed_slot s;
 	/* How the host still sees the page the slot had before the op. */
 	struct page_view view;
 	struct vcpu *vcpu[NR_WORKERS];
@@ -156,17 +156,17 @@ static uint64_t worker_tag(void *ctx, int id, uint64_t n, uint64_t seq)
 static void worker_call(void *ctx, struct vcpu *vcpu, int id, uint64_t n,
 			uint64_t seq, struct call *c)
 {
-	struct fixture *f = ctx;
+	struct ctx *f = ctx;
 
 	if (n % K_NR == K_STORE)
-		vcpu_call(vcpu, c, guest_store_pass, f->s.gpa, id,
+		__vcpu_call(vcpu, c, guest_store_pass, f->s.gpa, id,
 			  seq_val(id, seq));
 	else
-		vcpu_call(vcpu, c, guest_sum_pass, f->s.gpa,
+		__vcpu_call(vcpu, c, guest_sum_pass, f->s.gpa,
 			  n % K_NR == K_LOAD_OWN ? id : MARK_WORD);
 }
 
-static void workers_start(struct fixture *f)
+static void workers_start(struct ctx *f)
 {
 	struct vcpu_workers_cfg cfg = {
 		.nr = NR_WORKERS,
@@ -187,7 +187,7 @@ static void workers_start(struct fixture *f)
 	vcpu_workers_wait(&f->ws, WARM_ITERS * K_NR, "before the op");
 }
 
-static void view_setup(struct fixture *f, enum unmap_op op)
+static void view_setup(struct ctx *f, enum unmap_op op)
 {
 	unsigned int vma = f->s.ops->vma;
 
@@ -208,22 +208,22 @@ static void view_setup(struct fixture *f, enum unmap_op op)
 		      PIN_WORD);
 }
 
-static void setup(struct fixture *f, const struct backing_ops *ops)
+static void setup(struct ctx *f, const struct backing_ops *ops)
 {
 	uint64_t i;
 	int id;
 
-	slot_fixture_init(&f->s, ops, REGION_SIZE);
-	slot_fixture_add_ok(&f->s, NULL, 0, MAP_MT(MT_NORMAL) | MAP_BLOCK);
+	backed_slot_init(&f->s, ops, REGION_SIZE);
+	backed_slot_add(&f->s, NULL, 0, MAP_MT(MT_NORMAL) | MAP_BLOCK);
 	for (id = 0; id < NR_WORKERS; id++)
-		f->vcpu[id] = vcpu_add_default(f->s.vm);
+		f->vcpu[id] = vcpu_add(f->s.vm);
 	/* Also populates the host's pages before anything watches them. */
 	for (i = 0; i < NPAGES; i++)
 		((volatile uint64_t *)((uint8_t *)f->s.b.hva + i * PAGE))
 			[MARK_WORD] = MARK_VAL;
 }
 
-static int do_op(struct fixture *f, enum unmap_op op)
+static int do_op(struct ctx *f, enum unmap_op op)
 {
 	switch (op) {
 	case UNMAP_MUNMAP:
@@ -246,7 +246,7 @@ static int do_op(struct fixture *f, enum unmap_op op)
 }
 
 /* Before the op every call must have worked: else the setup is wrong. */
-static void check_warm(struct fixture *f, const uint64_t *hi)
+static void check_warm(struct ctx *f, const uint64_t *hi)
 {
 	uint64_t sum, n;
 	int id;
@@ -271,7 +271,7 @@ static void check_warm(struct fixture *f, const uint64_t *hi)
 }
 
 /* Words the guest wrote after the op: changed between, or too new. */
-static uint64_t old_page_writes(struct fixture *f, uint8_t *s1, uint8_t *s2,
+static uint64_t old_page_writes(struct ctx *f, uint8_t *s1, uint8_t *s2,
 				const struct call_window *win, uint64_t *late)
 {
 	uint64_t i, w, changed = 0;
@@ -291,7 +291,7 @@ static uint64_t old_page_writes(struct fixture *f, uint8_t *s1, uint8_t *s2,
 	return changed;
 }
 
-static void check_old_page(struct fixture *f, struct result *res,
+static void check_old_page(struct ctx *f, struct result *res,
 			   enum unmap_op op, uint8_t *s1, uint8_t *s2,
 			   const struct call_window *win)
 {
@@ -309,7 +309,7 @@ static void check_old_page(struct fixture *f, struct result *res,
 }
 
 /* Every page of the current mapping holds a store newer than the op. */
-static void check_new_page(struct fixture *f, struct result *res,
+static void check_new_page(struct ctx *f, struct result *res,
 			   enum unmap_op op, const struct call_window *win)
 {
 	struct expect e = expect_unmap_new_page(op);
@@ -336,7 +336,7 @@ static void check_new_page(struct fixture *f, struct result *res,
 }
 
 /* What call n (record r) of vCPU id should have done in a window. */
-static struct expect window_expect(struct fixture *f, enum unmap_op op,
+static struct expect window_expect(struct ctx *f, enum unmap_op op,
 				   bool restored, int id, uint64_t n,
 				   const struct vcpu_worker_rec *r,
 				   const uint64_t *frozen)
@@ -358,7 +358,7 @@ static struct expect window_expect(struct fixture *f, enum unmap_op op,
  * One comparison per vCPU and access kind: the first call that did not
  * do what the window expects, or else the last one that did.
  */
-static void check_window(struct fixture *f, struct result *res,
+static void check_window(struct ctx *f, struct result *res,
 			 enum unmap_op op, bool restored,
 			 const struct call_window *win, const uint64_t *frozen)
 {
@@ -414,7 +414,7 @@ static void check_window(struct fixture *f, struct result *res,
 }
 
 /* Under PROT_READ the loads must see exactly the data frozen at return. */
-static void frozen_sums(struct fixture *f, uint8_t *snap, uint64_t *sum)
+static void frozen_sums(struct ctx *f, uint8_t *snap, uint64_t *sum)
 {
 	uint64_t i;
 	int id;
@@ -430,7 +430,7 @@ static void case_op(const struct test_case *tc, struct result *res)
 {
 	const struct backing_ops *ops = tc->arg;
 	enum unmap_op op = *(const enum unmap_op *)tc->arg2;
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct ctx *f = calloc(1, sizeof(*f));
 	struct call_window pre = { 0 }, win, rw;
 	uint64_t frozen[NR_WORKERS] = { 0 };
 	uint8_t *s1 = NULL, *s2 = NULL;

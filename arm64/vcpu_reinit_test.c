@@ -44,7 +44,7 @@ static uint64_t touch_exits(struct vcpu *vcpu, uint64_t gpa)
 
 	if (ret)
 		test_skip("no \"exits\" vCPU statistic: %s", strerror(-ret));
-	vcpu_call_ok(vcpu, guest_touch, gpa, REGION_SIZE, PAGE, 1, TOUCH_VAL);
+	vcpu_call(vcpu, guest_touch, gpa, REGION_SIZE, PAGE, 1, TOUCH_VAL);
 	vcpu_stat(vcpu, "exits", &after);
 	return after - before;
 }
@@ -82,9 +82,9 @@ static void case_reinit(const struct test_case *tc, struct result *res)
 	if (e.out.kind == OUT_ERROR)
 		test_skip("FWB unknown: no \"CPU features: detected:\" lines "
 			  "in the kernel log (%s)", e.reason);
-	vm = vm_create_default();
+	vm = vm_create(NULL);
 	for (i = 0; i < NR_VCPUS; i++) {
-		backing_create_or_skip(backing_find(kinds[i]), REGION_SIZE,
+		backing_create(backing_find(kinds[i]), REGION_SIZE,
 				       &b[i]);
 		gpa[i] = vm_alloc_gpa(vm, REGION_SIZE);
 		ret = vm_add_slot(vm, gpa[i], REGION_SIZE, b[i].hva, 0, NULL);
@@ -95,7 +95,7 @@ static void case_reinit(const struct test_case *tc, struct result *res)
 		       MAP_MT(MT_NORMAL) | MAP_BLOCK);
 	}
 	for (i = 0; i < NR_VCPUS; i++) {
-		vcpu[i] = vcpu_add_default(vm);
+		vcpu[i] = vcpu_add(vm);
 		base[i] = after[i] = UINT64_MAX;
 	}
 	/* Both vCPUs run and map both slots before the first re-init. */

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# lib.sh - TAP helpers and fixtures for the shell tests in hosttests/.
+# lib.sh - TAP helpers and test data for the shell tests in hosttests/.
 #
 # Source it from a test_*.sh; call ok/fail/check/expect_*, then done_testing
 # which prints the plan and sets the exit code.  $tmp is a scratch directory
@@ -7,7 +7,7 @@
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck disable=SC2034 # used by the tests that source this
-fixtures=$top/hosttests/fixtures
+data=$top/hosttests/data
 tests_run=0
 tests_failed=0
 tmp=$(mktemp -d) || exit 1

@@ -1,11 +1,11 @@
 #!/bin/bash
 # test_cli.sh - run_tests.sh: options, exit codes, and whole runs in VM
-# mode against a stub harness (hosttests/fixtures/vm-stub) and in direct
+# mode against a stub harness (hosttests/data/vm-stub) and in direct
 # mode, both on fake test binaries.
 # shellcheck source=hosttests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-export S2CONFORM_VM=$fixtures/vm-stub
+export S2CONFORM_VM=$data/vm-stub
 export S2CONFORM_RESULTS=$tmp/results
 export S2_STUB_DIR=$tmp/stub
 export O=$tmp/build

@@ -59,10 +59,10 @@ extern const struct backing_ops *const __stop_s2_backings[];
 	for (p = __start_s2_backings; p < __stop_s2_backings; p++)
 
 const struct backing_ops *backing_find(const char *name);
-int backing_create(const struct backing_ops *ops, uint64_t size,
+int __backing_create(const struct backing_ops *ops, uint64_t size,
 		   struct backing *b);
-/* backing_create() for a case: SKIP when unavailable, FAIL on error. */
-void backing_create_or_skip(const struct backing_ops *ops, uint64_t size,
+/* __backing_create() for a case: SKIP when unavailable, FAIL on error. */
+void backing_create(const struct backing_ops *ops, uint64_t size,
 			    struct backing *b);
 void backing_destroy(struct backing *b);
 bool backing_host_huge(struct backing *b);

@@ -57,7 +57,7 @@ struct outcome probe(struct vcpu *vcpu, enum probe_kind kind, uint64_t gva,
 		.mmio_read_value = MMIO_POISON,
 	};
 
-	vcpu_call(vcpu, &c, guest_probe, kind, gva + probes[kind].offset, val);
+	__vcpu_call(vcpu, &c, guest_probe, kind, gva + probes[kind].offset, val);
 	return classify(vcpu, &c);
 }
 

@@ -2,7 +2,7 @@
 /*
  * vcpu.c - layer 2: vCPU setup and the call loop (see guest.h).
  *
- * vcpu_call() runs the vCPU until the guest function returns and keeps a
+ * __vcpu_call() runs the vCPU until the guest function returns and keeps a
  * list of everything KVM_RUN reported on the way (errno, MMIO exits). A
  * probe that expects KVM_RUN -EFAULT therefore still gets control back:
  * the recovery policy steps the guest past the access.
@@ -79,7 +79,7 @@ static void setup_timer(struct vcpu *vcpu)
 	vcpu->has_timer = !timer_create(CLOCK_MONOTONIC, &sev, &vcpu->timer);
 }
 
-int vcpu_add(struct vm *vm, struct vcpu **out)
+int __vcpu_add(struct vm *vm, struct vcpu **out)
 {
 	struct kvm_vcpu_init init;
 	struct vcpu *vcpu;
@@ -118,10 +118,10 @@ int vcpu_add(struct vm *vm, struct vcpu **out)
 	return 0;
 }
 
-struct vcpu *vcpu_add_default(struct vm *vm)
+struct vcpu *vcpu_add(struct vm *vm)
 {
 	struct vcpu *vcpu;
-	int ret = vcpu_add(vm, &vcpu);
+	int ret = __vcpu_add(vm, &vcpu);
 
 	if (ret)
 		test_fail("KVM_CREATE_VCPU: %s", strerror(-ret));
@@ -305,8 +305,8 @@ static void run_until(struct vcpu *vcpu, struct call *c, uint64_t want,
 	arm_timer(vcpu, &(struct timespec){ 0 });
 }
 
-void __vcpu_call(struct vcpu *vcpu, struct call *c, void *fn,
-		 const uint64_t *args, int nargs)
+enum call_status __vcpu_call_argv(struct vcpu *vcpu, struct call *c,
+				  void *fn, const uint64_t *args, int nargs)
 {
 	struct ucall *uc = &vcpu->cpu->uc;
 	struct timespec deadline;
@@ -319,7 +319,7 @@ void __vcpu_call(struct vcpu *vcpu, struct call *c, void *fn,
 		c->status = CALL_ERROR;
 		snprintf(c->msg, sizeof(c->msg),
 			 "vCPU unusable after an earlier failed call");
-		return;
+		return c->status;
 	}
 	setup_timer(vcpu);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
@@ -333,7 +333,7 @@ void __vcpu_call(struct vcpu *vcpu, struct call *c, void *fn,
 		run_until(vcpu, c, UCALL_IDLE, &deadline);
 	if (c->status != CALL_OK) {
 		vcpu->broken = true;
-		return;
+		return c->status;
 	}
 	uc->fn = (uint64_t)(uintptr_t)fn;
 	for (i = 0; i < 6; i++)
@@ -346,15 +346,16 @@ void __vcpu_call(struct vcpu *vcpu, struct call *c, void *fn,
 		c->ret = uc->ret;
 	else
 		vcpu->broken = true;
+	return c->status;
 }
 
-uint64_t __vcpu_call_ok(struct vcpu *vcpu, void *fn, const uint64_t *args,
+uint64_t vcpu_call_argv(struct vcpu *vcpu, void *fn, const uint64_t *args,
 			int nargs)
 {
 	struct call c = { .recover = RECOVER_NONE };
 	char ev[64];
 
-	__vcpu_call(vcpu, &c, fn, args, nargs);
+	__vcpu_call_argv(vcpu, &c, fn, args, nargs);
 	if (c.status == CALL_STOPPED) {
 		outcome_format(&c.events[0].what, ev, sizeof(ev));
 		test_fail("guest call stopped by %s at pc 0x%llx", ev,

@@ -6,7 +6,7 @@
  * drop (no FWB) or keep (FWB) stage 2 (spec §3.2 path 3, row 39). The
  * ioctl resets the vCPU's registers, so the harness state the guest
  * runtime lives on (MMU, vectors, stack, the pc parked in the call loop)
- * is saved before and written back after: the next vcpu_call() continues
+ * is saved before and written back after: the next __vcpu_call() continues
  * as if nothing happened.
  */
 #ifndef S2_VCPU_REINIT_H

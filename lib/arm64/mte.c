@@ -37,7 +37,7 @@ struct vm *mte_vm_create(void)
 	int ret;
 
 	mte_require();
-	ret = vm_create(&vm, &opts);
+	ret = __vm_create(&vm, &opts);
 	if (ret)
 		test_fail("VM with MTE: %s", strerror(-ret));
 	return vm;

@@ -34,7 +34,7 @@ int backing_unavailable(struct backing *b, const char *fmt, ...)
 	return -EOPNOTSUPP;
 }
 
-int backing_create(const struct backing_ops *ops, uint64_t size,
+int __backing_create(const struct backing_ops *ops, uint64_t size,
 		   struct backing *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -44,10 +44,10 @@ int backing_create(const struct backing_ops *ops, uint64_t size,
 	return ops->create(b, size);
 }
 
-void backing_create_or_skip(const struct backing_ops *ops, uint64_t size,
+void backing_create(const struct backing_ops *ops, uint64_t size,
 			    struct backing *b)
 {
-	int ret = backing_create(ops, size, b);
+	int ret = __backing_create(ops, size, b);
 
 	if (ret == -EOPNOTSUPP)
 		test_skip("%s unavailable: %s", ops->name, b->why);

@@ -251,7 +251,10 @@ struct expect expect_pfnmap_refault(const struct kernel_facts *kf,
 			   "through .fault and reads the new block");
 }
 
-/* Rows 29/30: what the fixture's blocks look like (ttm_pool_alloc_page). */
+/*
+ * Rows 29/30: what the fixture module's blocks look like
+ * (ttm_pool_alloc_page).
+ */
 struct expect expect_ttm_refcount(bool tail)
 {
 	return make_expect(out_value(tail ? 0 : 1), "rows 29/30: alloc_pages() "

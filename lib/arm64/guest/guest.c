@@ -145,7 +145,7 @@ static uint64_t do_probe(enum probe_kind kind, uint64_t addr, uint64_t val)
 	guest_assert_fail(__FILE__, __LINE__, "known probe kind", kind, 0);
 }
 
-/* Called by the host through vcpu_call(); the fault record stays in cpu. */
+/* Called by the host through __vcpu_call(); the fault record stays in cpu. */
 uint64_t guest_probe(uint64_t kind, uint64_t addr, uint64_t val)
 {
 	uint64_t ret;

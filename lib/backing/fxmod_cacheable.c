@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* fixture_cacheable.c - cacheable PFNMAP of RAM hidden by mem= (rows 22-26). */
-#include "fixture.h"
+/*
+ * fxmod_cacheable.c - the fixture module's fixture_cacheable kind:
+ * cacheable PFNMAP of RAM hidden by mem= (rows 22-26).
+ */
+#include "fxmod.h"
 
 static int fixture_cacheable_create(struct backing *b, uint64_t size)
 {
-	return fixture_create(b, size, S2FX_CACHEABLE);
+	return fxmod_create(b, size, S2FX_CACHEABLE);
 }
 
 static const struct backing_ops fixture_cacheable = {

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* fixture_ttm.c - TTM-style PFNMAP of RAM (rows 28-31). */
-#include "fixture.h"
+/*
+ * fxmod_ttm.c - the fixture module's fixture_ttm kind: TTM-style PFNMAP
+ * of RAM (rows 28-31).
+ */
+#include "fxmod.h"
 
 static int fixture_ttm_create(struct backing *b, uint64_t size)
 {
-	return fixture_create(b, size, S2FX_TTM);
+	return fxmod_create(b, size, S2FX_TTM);
 }
 
 static const struct backing_ops fixture_ttm = {

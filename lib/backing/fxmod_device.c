@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* fixture_device.c - Device PFNMAP of RAM hidden by mem= (row 27). */
-#include "fixture.h"
+/*
+ * fxmod_device.c - the fixture module's fixture_device kind: Device
+ * PFNMAP of RAM hidden by mem= (row 27).
+ */
+#include "fxmod.h"
 
 static int fixture_device_create(struct backing *b, uint64_t size)
 {
-	return fixture_create(b, size, S2FX_DEVICE);
+	return fxmod_create(b, size, S2FX_DEVICE);
 }
 
 static const struct backing_ops fixture_device = {

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* fixture_wc.c - write-combine PFNMAP with VM_ALLOW_ANY_UNCACHED (row 21). */
-#include "fixture.h"
+/*
+ * fxmod_wc.c - the fixture module's fixture_wc kind: write-combine
+ * PFNMAP with VM_ALLOW_ANY_UNCACHED (row 21).
+ */
+#include "fxmod.h"
 
 static int fixture_wc_create(struct backing *b, uint64_t size)
 {
-	return fixture_create(b, size, S2FX_WC);
+	return fxmod_create(b, size, S2FX_WC);
 }
 
 static const struct backing_ops fixture_wc = {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fixture.c - shared code of the fixture_* backings (/dev/s2fixture).
+ * fxmod.c - the fixture module's client: shared code of the fixture_*
+ * backings (/dev/s2fixture).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "fixture.h"
+#include "fxmod.h"
 
 static const char *const kind_names[S2FX_NR_KINDS] = {
 	[S2FX_TTM] = "TTM",
@@ -18,12 +19,12 @@ static const char *const kind_names[S2FX_NR_KINDS] = {
 	[S2FX_DEVICE] = "Device",
 };
 
-int fixture_info(int fd, struct s2fx_info *info)
+int fxmod_info(int fd, struct s2fx_info *info)
 {
 	return ioctl(fd, S2FX_IOC_INFO, info) ? -errno : 0;
 }
 
-int fixture_ttm_query(int fd, uint64_t offset, struct s2fx_page *pages,
+int fxmod_ttm_query(int fd, uint64_t offset, struct s2fx_page *pages,
 		      uint32_t count, uint32_t *gen)
 {
 	struct s2fx_ttm_query q = {
@@ -39,13 +40,13 @@ int fixture_ttm_query(int fd, uint64_t offset, struct s2fx_page *pages,
 	return 0;
 }
 
-int fixture_ttm_evict(int fd, uint32_t flags, struct s2fx_evict *ev)
+int fxmod_ttm_evict(int fd, uint32_t flags, struct s2fx_evict *ev)
 {
 	ev->flags = flags;
 	return ioctl(fd, S2FX_IOC_TTM_EVICT, ev) ? -errno : 0;
 }
 
-void *fixture_map(struct backing *b, uint64_t size, enum s2fx_kind kind,
+void *fxmod_map(struct backing *b, uint64_t size, enum s2fx_kind kind,
 		  void *fixed)
 {
 	void *p = mmap(fixed, size, PROT_READ | PROT_WRITE,
@@ -56,7 +57,7 @@ void *fixture_map(struct backing *b, uint64_t size, enum s2fx_kind kind,
 }
 
 /* Missing module or carve-out: the kind is unavailable, not broken. */
-static int fixture_open(struct backing *b, uint64_t size, enum s2fx_kind kind)
+static int fxmod_open(struct backing *b, uint64_t size, enum s2fx_kind kind)
 {
 	struct s2fx_info info;
 	int ret;
@@ -67,7 +68,7 @@ static int fixture_open(struct backing *b, uint64_t size, enum s2fx_kind kind)
 					   "(fixture/build.sh)", S2FX_DEV);
 	if (b->fd < 0)
 		return -errno;
-	ret = fixture_info(b->fd, &info);
+	ret = fxmod_info(b->fd, &info);
 	if (ret)
 		return ret;
 	if (info.abi_version != S2FX_ABI_VERSION)
@@ -86,11 +87,11 @@ static int fixture_open(struct backing *b, uint64_t size, enum s2fx_kind kind)
 	return 0;
 }
 
-int fixture_create(struct backing *b, uint64_t size, enum s2fx_kind kind)
+int fxmod_create(struct backing *b, uint64_t size, enum s2fx_kind kind)
 {
 	uintptr_t hva;
 	void *p;
-	int ret = fixture_open(b, size, kind);
+	int ret = fxmod_open(b, size, kind);
 
 	if (ret)
 		return ret;
@@ -106,6 +107,6 @@ int fixture_create(struct backing *b, uint64_t size, enum s2fx_kind kind)
 	b->map = p;
 	b->map_size = size + SZ_2M;
 	hva = ((uintptr_t)p + SZ_2M - 1) & ~(uintptr_t)(SZ_2M - 1);
-	b->hva = fixture_map(b, size, kind, (void *)hva);
+	b->hva = fxmod_map(b, size, kind, (void *)hva);
 	return b->hva ? 0 : -errno;
 }
