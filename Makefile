@@ -36,7 +36,8 @@ MODEL_CFLAGS := $(BASE_CFLAGS) -Iinclude/model
 # The guest runtime runs without libc or FP context assumptions.
 GUEST_CFLAGS := -ffreestanding -fno-builtin -mgeneral-regs-only -DS2_GUEST
 LDFLAGS := -static -no-pie
-LDLIBS := -lpthread -lrt
+# libnuma: NUMA node discovery and migration (vm/deps.sh installs it).
+LDLIBS := -lnuma -lpthread -lrt
 
 LIB_SRCS := $(wildcard lib/*.c lib/model/*.c lib/arm64/*.c lib/backing/*.c)
 # lib/arm64/guest/ runs inside the VM: freestanding, built with the guest

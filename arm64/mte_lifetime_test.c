@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +22,7 @@
 #include "facts.h"
 #include "model/expect_mte.h"
 #include "host_mem.h"
+#include "host_numa.h"
 #include "mte.h"
 #include "probe.h"
 #include "test.h"
@@ -34,7 +34,6 @@
 #define DATA		0x7a7a7a7a12345678ULL
 #define KSM_PAGES	64
 #define KSM_TIMEOUT_S	30
-#define MPOL_MF_MOVE	(1 << 1)
 
 static void case_cow(const struct test_case *tc, struct result *res);
 static void case_pageout(const struct test_case *tc, struct result *res);
@@ -198,34 +197,24 @@ static void case_pageout(const struct test_case *tc, struct result *res)
 		   "swap-in (granules that differ)");
 }
 
-static int page_node(void *hva)
-{
-	void *pages[1] = { hva };
-	int status = -1;
-
-	if (syscall(SYS_move_pages, 0, 1, pages, NULL, &status, 0))
-		return -errno;
-	return status;
-}
-
 /* Row 43: copy_highpage() carries tags to the new node's page. */
 static void case_migrate(const struct test_case *tc, struct result *res)
 {
-	void *pages[1];
 	struct ctx f;
-	int from, to, status = -1;
+	int from, to, status, ret;
 
-	if (access("/sys/devices/system/node/node1", F_OK))
+	/* Two nodes with memory: the first one's other. */
+	if (host_numa_other(host_numa_other(-1)) < 0)
 		test_skip("one NUMA node: nowhere to migrate to");
 	setup(&f, tc->arg, true);
 	tag_page(&f);
-	pages[0] = f.b.hva;
-	from = page_node(f.b.hva);
+	from = host_page_node(f.b.hva);
 	if (from < 0)
 		test_fail("move_pages (query): %s", strerror(-from));
-	to = !from;
-	if (syscall(SYS_move_pages, 0, 1, pages, &to, &status, MPOL_MF_MOVE))
-		test_fail("move_pages: %s", strerror(errno));
+	to = host_numa_other(from);
+	ret = host_page_migrate(f.b.hva, to, &status);
+	if (ret)
+		test_fail("move_pages: %s", strerror(-ret));
 	if (status != to)
 		test_skip("page not migrated to node %d (status %d: %s)", to,
 			  status, status < 0 ? strerror(-status) : "other");
