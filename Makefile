@@ -3,6 +3,7 @@
 #
 #   make [O=dir] [CROSS_COMPILE=aarch64-linux-gnu-]   static arm64 tests
 #   make unit                                         host unit tests (TAP)
+#   make layers                                       includes vs. layers
 #   make check                                        all project tests
 #   make install [INSTALL_PATH=dir]                   a kselftest collection
 #
@@ -61,7 +62,7 @@ UNIT_LIB := $(wildcard lib/model/*.c)
 UNIT_SRCS := $(wildcard hosttests/unit_*.c)
 UNIT_BIN := $(O)/host/unit_tests
 
-.PHONY: all unit check clean install
+.PHONY: all unit layers check clean install
 all: $(TESTS) $(CASE_LISTS) $(PROFILES) $(BENCHES)
 
 $(O)/lib/arm64/guest/%.o: lib/arm64/guest/%.c
@@ -104,6 +105,10 @@ $(UNIT_BIN): $(UNIT_SRCS) $(UNIT_LIB) $(wildcard include/model/*.h hosttests/*.h
 
 unit: $(UNIT_BIN)
 	@$(UNIT_BIN)
+
+# Every include against the layer table (also part of make check).
+layers:
+	@./hosttests/test_layers.sh
 
 check:
 	@./hosttests/run.sh

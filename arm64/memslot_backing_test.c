@@ -16,7 +16,7 @@
 
 #include "backing.h"
 #include "expect_backing.h"
-#include "facts.h"
+#include "kernel_facts.h"
 #include "model/expect_memslot.h"
 #include "model/expect_pfnmap.h"
 #include "probe.h"

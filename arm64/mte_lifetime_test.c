@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "backing.h"
-#include "facts.h"
+#include "kernel_facts.h"
 #include "model/expect_mte.h"
 #include "host_mem.h"
 #include "host_numa.h"

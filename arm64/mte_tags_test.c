@@ -15,7 +15,7 @@
 #include <sys/mman.h>
 
 #include "backing.h"
-#include "facts.h"
+#include "kernel_facts.h"
 #include "model/expect_mte.h"
 #include "kvm_ioctl.h"
 #include "mte.h"

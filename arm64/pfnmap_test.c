@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "../lib/backing/fxmod.h"
-#include "facts.h"
+#include "kernel_facts.h"
 #include "model/expect_pfnmap.h"
 #include "kvm_ioctl.h"
 #include "mte.h"

@@ -34,7 +34,7 @@
 
 #include "backing.h"
 #include "model/bench_stats.h"
-#include "facts.h"
+#include "kernel_facts.h"
 #include "model/expect_unmap.h"
 #include "probe.h"
 #include "test.h"

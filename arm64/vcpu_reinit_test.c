@@ -17,7 +17,7 @@
 #include <sys/mman.h>
 
 #include "backing.h"
-#include "facts.h"
+#include "kernel_facts.h"
 #include "model/expect_unmap.h"
 #include "probe.h"
 #include "test.h"

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "backing.h"
-#include "facts.h"
+#include "kernel_facts.h"
 #include "vm.h"
 
 struct backed_slot {

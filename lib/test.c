@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "facts.h"
+#include "kernel_facts.h"
 #include "model/expect.h"
 #include "test.h"
 

@@ -7,7 +7,7 @@
 #include <sys/auxv.h>
 #include <sys/mman.h>
 
-#include "facts.h"
+#include "kernel_facts.h"
 #include "kvm_ioctl.h"
 #include "mte.h"
 #include "verdict.h"

@@ -7,7 +7,7 @@
  */
 #include "processor.h"
 #include "guest.h"
-#include "probe.h"
+#include "probe_table.h"
 
 #define read_sysreg(r) ({						\
 	uint64_t __v;							\
