@@ -30,7 +30,7 @@
 #include "mte.h"
 #include "probe.h"
 #include "slot.h"
-#include "test.h"
+#include "suite.h"
 #include "vm.h"
 
 #define REGION_SIZE	SZ_2M
@@ -38,18 +38,10 @@
 #define GUEST_DATA	0x6775657374ab5a01ULL	/* "guest" */
 #define HOST_DATA	0x686f7374a55acd02ULL	/* "host" */
 
-static const char *const kinds[] = { "vfio_bar", "fsdax_shared", "devdax" };
-
 struct ctx {
 	struct backed_slot s;
 	struct vcpu *vcpu;
 	int map_memory;		/* pfns in memblock: 1, 0, -1 unknown */
-};
-
-struct check {
-	const char *name;
-	void (*run)(struct ctx *f, struct result *res);
-	bool bar_only;		/* needs a PCI BAR (VMA_DEVICE) */
 };
 
 static void check_create(struct ctx *f, struct result *res);
@@ -60,6 +52,7 @@ static void check_exec(struct ctx *f, struct result *res);
 static void check_s1_device(struct ctx *f, struct result *res);
 static void check_host_sees(struct ctx *f, struct result *res);
 static void check_decode_off(struct ctx *f, struct result *res);
+static void setup(struct ctx *f, const struct kase *k);
 
 static const struct check checks[] = {
 	{ "create", check_create },
@@ -67,24 +60,30 @@ static const struct check checks[] = {
 	{ "dirty_log", check_dirty_log },
 	{ "memtype", check_memtype },
 	{ "exec", check_exec },
-	{ "s1_device", check_s1_device, true },
+	{ "s1_device", check_s1_device, .vma = VMA_DEVICE },	/* a PCI BAR */
 	{ "host_sees", check_host_sees },
-	{ "decode_off", check_decode_off, true },
+	{ "decode_off", check_decode_off, .vma = VMA_DEVICE },
 };
+
+SUITE(.name = "device_memory_test",
+      .summary = "VFIO BARs and DAX behind memslots: MTE and dirty-log "
+		 "refusal, S2 type, exec, S1 Device, decode off, data",
+      .kinds = KINDS("vfio_bar", "fsdax_shared", "devdax"),
+      CHECKS(checks), CTX(struct ctx, setup));
 
 /* Guest code: probes and fills are in lib/arm64/guest/guest.c. */
 
 /* Host code */
 
-static void ctx_backing(struct ctx *f)
+/* Every case: the facts and a backing of the kind. */
+static void setup(struct ctx *f, const struct kase *k)
 {
-	backed_slot_init(&f->s, f->s.ops, REGION_SIZE);
+	backed_slot_init(&f->s, k->ops, REGION_SIZE);
 }
 
 /* A slot over the backing, mapped at stage 1 with attrs; must work. */
-static void ctx_setup(struct ctx *f, unsigned int attrs)
+static void slot_setup(struct ctx *f, unsigned int attrs)
 {
-	ctx_backing(f);
 	backed_slot_add(&f->s, NULL, 0, attrs);
 	f->vcpu = vcpu_add(f->s.vm);
 }
@@ -141,7 +140,6 @@ static void check_create(struct ctx *f, struct result *res)
 	struct expect e;
 	struct outcome obs;
 
-	ctx_backing(f);
 	e = expect_device_create(f->s.kf, f->s.ops->vma, false);
 	obs = out_ret(add_slot(f, vm_create(NULL), 0));
 	result_outcome(res, &obs, &e.out, e.reason);
@@ -153,7 +151,6 @@ static void check_create_mte(struct ctx *f, struct result *res)
 	struct outcome obs;
 	struct vm *vm;
 
-	ctx_backing(f);
 	vm = mte_vm_create();
 	e = expect_device_create(f->s.kf, f->s.ops->vma, true);
 	obs = out_ret(add_slot(f, vm, 0));
@@ -166,7 +163,6 @@ static void check_dirty_log(struct ctx *f, struct result *res)
 	struct expect e = expect_device_dirty_log(f->s.ops->vma);
 	struct outcome obs;
 
-	ctx_backing(f);
 	obs = out_ret(add_slot(f, vm_create(NULL),
 			       KVM_MEM_LOG_DIRTY_PAGES));
 	result_outcome(res, &obs, &e.out, e.reason);
@@ -191,7 +187,7 @@ static void check_memtype(struct ctx *f, struct result *res)
 {
 	struct expect_attr a;
 
-	ctx_setup(f, MAP_MT(MT_NORMAL));
+	slot_setup(f, MAP_MT(MT_NORMAL));
 	a = device_attr(f, res, false);
 	compare_memtype(f, res, &a);
 }
@@ -202,7 +198,7 @@ static void check_exec(struct ctx *f, struct result *res)
 	struct expect e;
 	struct outcome obs;
 
-	ctx_setup(f, MAP_MT(MT_NORMAL));
+	slot_setup(f, MAP_MT(MT_NORMAL));
 	device_attr(f, res, false);	/* SKIPs if the type is unknown */
 	e = expect_device_exec(f->s.kf, f->s.ops->vma, f->map_memory);
 	exec_stub_write((char *)f->s.b.hva + EXEC_OFFSET);
@@ -215,7 +211,7 @@ static void check_s1_device(struct ctx *f, struct result *res)
 {
 	struct expect_attr a;
 
-	ctx_setup(f, MAP_MT(MT_DEVICE_nGnRE));
+	slot_setup(f, MAP_MT(MT_DEVICE_nGnRE));
 	a = device_attr(f, res, true);
 	compare_memtype(f, res, &a);
 }
@@ -275,7 +271,7 @@ static void check_host_sees(struct ctx *f, struct result *res)
 	volatile uint64_t *host;
 	struct outcome obs, exp = out_value(words);
 
-	ctx_setup(f, MAP_MT(MT_NORMAL));
+	slot_setup(f, MAP_MT(MT_NORMAL));
 	host = f->s.b.hva;
 	vcpu_call(f->vcpu, guest_fill, f->s.gpa, REGION_SIZE, GUEST_DATA);
 	obs = out_value(host_check(f->s.b.hva, REGION_SIZE, GUEST_DATA));
@@ -311,7 +307,7 @@ static void check_decode_off(struct ctx *f, struct result *res)
 	uint64_t cfg;
 	uint16_t cmd;
 
-	ctx_setup(f, MAP_MT(MT_NORMAL));
+	slot_setup(f, MAP_MT(MT_NORMAL));
 	cfg = vfio_region_offset(f, VFIO_PCI_CONFIG_REGION_INDEX);
 	/* Map the BAR at stage 2 first: the zap must undo a live mapping. */
 	obs = probe(f->vcpu, PROBE_STORE, f->s.gpa, GUEST_DATA);
@@ -326,37 +322,4 @@ static void check_decode_off(struct ctx *f, struct result *res)
 	obs = probe(f->vcpu, PROBE_LOAD, f->s.gpa, 0);
 	result_outcome(res, &obs, &stored, "row 20: with decode back on the "
 		       "BAR refaults and still holds the guest's data");
-}
-
-static void run_check(const struct test_case *tc, struct result *res)
-{
-	const struct check *c = tc->arg2;
-	struct ctx f = { .s.ops = tc->arg };
-
-	c->run(&f, res);
-}
-
-int main(int argc, char **argv)
-{
-	struct test_suite suite = {
-		.name = "device_memory_test",
-		.summary = "VFIO BARs and DAX behind memslots: MTE and "
-			   "dirty-log refusal, S2 type, exec, S1 Device, "
-			   "decode off, data",
-	};
-	const struct backing_ops *ops;
-	size_t k, i;
-
-	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
-		ops = backing_find(kinds[k]);
-		if (!ops)
-			continue;
-		for (i = 0; i < ARRAY_SIZE(checks); i++) {
-			if (checks[i].bar_only && !(ops->vma & VMA_DEVICE))
-				continue;
-			suite_add(&suite, run_check, ops, &checks[i], "%s/%s",
-				  ops->name, checks[i].name);
-		}
-	}
-	return test_main(argc, argv, &suite);
 }

@@ -21,7 +21,7 @@
 #include "model/expect_pfnmap.h"
 #include "probe.h"
 #include "slot.h"
-#include "test.h"
+#include "suite.h"
 #include "vm.h"
 
 #define REGION_SIZE	SZ_2M	/* one huge page: blocks possible, TCG-cheap */
@@ -34,12 +34,9 @@ struct ctx {
 	struct vcpu *vcpu;
 };
 
-struct check {
-	const char *name;
-	void (*run)(struct ctx *f, struct result *res);
-	uint32_t slot_flags;
-	bool past_first_page;	/* touches pages beyond the first */
-};
+/* check.flags */
+#define PAST_FIRST_PAGE	(1u << 0)	/* touches pages beyond the first */
+#define NO_SLOT		(1u << 1)	/* makes the slot itself */
 
 static void check_create(struct ctx *f, struct result *res);
 static void check_rw(struct ctx *f, struct result *res);
@@ -54,53 +51,66 @@ static void check_mprotect_ro(struct ctx *f, struct result *res);
 static void check_dontneed(struct ctx *f, struct result *res);
 static void check_delete_load(struct ctx *f, struct result *res);
 static void check_delete_exec(struct ctx *f, struct result *res);
+static void setup(struct ctx *f, const struct kase *k);
 
 static const struct check checks[] = {
-	{ "create", check_create },
-	{ "rw", check_rw, 0, true },
-	{ "exec", check_exec, 0, true },
+	{ "create", check_create, .flags = NO_SLOT },
+	{ "rw", check_rw, .flags = PAST_FIRST_PAGE },
+	{ "exec", check_exec, .flags = PAST_FIRST_PAGE },
 	{ "memtype", check_memtype },
-	{ "block", check_block, 0, true },
-	{ "ro_slot_load", check_ro_load, KVM_MEM_READONLY },
-	{ "ro_slot_store", check_ro_store, KVM_MEM_READONLY },
+	{ "block", check_block, .flags = PAST_FIRST_PAGE },
+	{ "ro_slot_load", check_ro_load, .slot_flags = KVM_MEM_READONLY },
+	{ "ro_slot_store", check_ro_store, .slot_flags = KVM_MEM_READONLY },
 	{ "ro_slot_store_nosyndrome", check_ro_store_nosyndrome,
-	  KVM_MEM_READONLY },
+	  .slot_flags = KVM_MEM_READONLY },
 	{ "mprotect_ro", check_mprotect_ro },
 	{ "dontneed", check_dontneed },
 	{ "delete_load", check_delete_load },
-	{ "delete_exec", check_delete_exec, 0, true },
+	{ "delete_exec", check_delete_exec, .flags = PAST_FIRST_PAGE },
 };
+
+SUITE(.name = "memslot_backing_test",
+      .summary = "memslots of every backing: accepted, Normal, executable, "
+		 "and RO/mprotect/DONTNEED/delete semantics",
+      CHECKS(checks), CTX(struct ctx, setup));
 
 /* Guest code: everything the guest does here is in lib/arm64/guest/guest.c. */
 
 /* Host code */
 
-static int __ctx_setup(struct ctx *f, const struct backing_ops *ops,
-			 uint32_t slot_flags)
+/* The slot over the backing, mapped with blocks, and a vCPU. */
+static int __slot_setup(struct ctx *f, uint32_t slot_flags)
 {
-	int ret;
+	int ret = __backed_slot_add(&f->s, NULL, slot_flags,
+				    MAP_MT(MT_NORMAL) | MAP_BLOCK);
 
-	backed_slot_init(&f->s, ops, REGION_SIZE);
-	ret = __backed_slot_add(&f->s, NULL, slot_flags,
-			       MAP_MT(MT_NORMAL) | MAP_BLOCK);
 	if (!ret)
 		f->vcpu = vcpu_add(f->s.vm);
 	return ret;
 }
 
-static void ctx_setup(struct ctx *f, const struct backing_ops *ops,
-			     uint32_t slot_flags)
+static void setup(struct ctx *f, const struct kase *k)
 {
-	int ret = __ctx_setup(f, ops, slot_flags);
+	const struct check *c = k->check;
+	int ret;
 
+	if ((c->flags & PAST_FIRST_PAGE) &&
+	    pfnmap_tail_refused(kernel_facts(), k->ops->vma))
+		test_skip("row 30: %s's tail pages have refcount 0, which KVM "
+			  "refuses (%s); pfnmap_test covers it", k->ops->name,
+			  kernel_facts()->feat_src[FEAT_PFNMAP_NO_REFCOUNT]);
+	backed_slot_init(&f->s, k->ops, REGION_SIZE);
+	if (c->flags & NO_SLOT)
+		return;
+	ret = __slot_setup(f, c->slot_flags);
 	if (ret)
-		test_fail("memslot on %s (flags 0x%x): %s", ops->name,
-			  slot_flags, strerror(-ret));
+		test_fail("memslot on %s (flags 0x%x): %s", k->ops->name,
+			  c->slot_flags, strerror(-ret));
 }
 
 static void check_create(struct ctx *f, struct result *res)
 {
-	int ret = __ctx_setup(f, f->s.ops, 0);
+	int ret = __slot_setup(f, 0);
 	struct outcome obs = out_ret(ret);
 	struct expect e = expect_slot_create(f->s.kf, f->s.ops->vma, false);
 
@@ -299,38 +309,4 @@ static void check_delete_exec(struct ctx *f, struct result *res)
 		test_fail("deleting the memslot: %s", strerror(-ret));
 	obs = probe(f->vcpu, PROBE_EXEC, f->s.gpa + EXEC_OFFSET, 0);
 	result_outcome(res, &obs, &e.out, e.reason);
-}
-
-static void run_check(const struct test_case *tc, struct result *res)
-{
-	const struct backing_ops *ops = tc->arg;
-	const struct check *c = tc->arg2;
-	struct ctx f = { .s.ops = ops };
-
-	if (c->past_first_page && pfnmap_tail_refused(kernel_facts(),
-						      ops->vma))
-		test_skip("row 30: %s's tail pages have refcount 0, which KVM "
-			  "refuses (%s); pfnmap_test covers it", ops->name,
-			  kernel_facts()->feat_src[FEAT_PFNMAP_NO_REFCOUNT]);
-	if (c->run != check_create)
-		ctx_setup(&f, ops, c->slot_flags);
-	c->run(&f, res);
-}
-
-int main(int argc, char **argv)
-{
-	struct test_suite suite = {
-		.name = "memslot_backing_test",
-		.summary = "memslots of every backing: accepted, Normal, "
-			   "executable, and RO/mprotect/DONTNEED/delete "
-			   "semantics",
-	};
-	const struct backing_ops *const *b;
-	size_t i;
-
-	for_each_backing(b)
-		for (i = 0; i < ARRAY_SIZE(checks); i++)
-			suite_add(&suite, run_check, *b, &checks[i], "%s/%s",
-				  (*b)->name, checks[i].name);
-	return test_main(argc, argv, &suite);
 }

@@ -18,36 +18,45 @@
 #include "model/expect_mte.h"
 #include "mte.h"
 #include "probe.h"
-#include "test.h"
+#include "suite.h"
 #include "vm.h"
 
 #define REGION_SIZE	SZ_2M
 
-static void case_cap(const struct test_case *tc, struct result *res);
-static void case_enable_before_vcpu(const struct test_case *tc,
-				    struct result *res);
-static void case_enable_after_vcpu(const struct test_case *tc,
-				   struct result *res);
-static void case_create(const struct test_case *tc, struct result *res);
-static void case_enable_after_slot(const struct test_case *tc,
-				   struct result *res);
-
-static const struct case_def vm_cases[] = {
-	{ "cap", case_cap },
-	{ "enable_before_vcpu", case_enable_before_vcpu },
-	{ "enable_after_vcpu", case_enable_after_vcpu },
+struct ctx {
+	const struct backing_ops *ops;
 };
 
-static const struct case_def backing_cases[] = {
-	{ "create", case_create },
-	{ "enable_after_slot", case_enable_after_slot },
+static void check_cap(struct ctx *f, struct result *res);
+static void check_enable_before_vcpu(struct ctx *f, struct result *res);
+static void check_enable_after_vcpu(struct ctx *f, struct result *res);
+static void check_create(struct ctx *f, struct result *res);
+static void check_enable_after_slot(struct ctx *f, struct result *res);
+static void setup(struct ctx *f, const struct kase *k);
+
+static const struct check checks[] = {
+	{ "mte/cap", check_cap, .single = true },
+	{ "mte/enable_before_vcpu", check_enable_before_vcpu, .single = true },
+	{ "mte/enable_after_vcpu", check_enable_after_vcpu, .single = true },
+	{ "create", check_create },
+	{ "enable_after_slot", check_enable_after_slot },
 };
+
+SUITE(.name = "mte_slot_test",
+      .summary = "KVM_CAP_ARM_MTE enabling and MTE memslot acceptance per "
+		 "backing",
+      CHECKS(checks), CTX(struct ctx, setup));
 
 /* Guest code: lib/arm64/guest/mte.S (tag reads) and guest.c (probes). */
 
 /* Host code */
 
-static void case_cap(const struct test_case *tc, struct result *res)
+static void setup(struct ctx *f, const struct kase *k)
+{
+	f->ops = k->ops;
+}
+
+static void check_cap(struct ctx *f, struct result *res)
 {
 	const struct kernel_facts *kf = kernel_facts();
 	struct expect e = expect_mte_cap(cpu_has_mte());
@@ -59,8 +68,7 @@ static void case_cap(const struct test_case *tc, struct result *res)
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
-static void case_enable_before_vcpu(const struct test_case *tc,
-				    struct result *res)
+static void check_enable_before_vcpu(struct ctx *f, struct result *res)
 {
 	struct vm *vm;
 	struct outcome obs, exp = out_ret(0);
@@ -75,8 +83,7 @@ static void case_enable_before_vcpu(const struct test_case *tc,
 		       "enabled before any vCPU is created");
 }
 
-static void case_enable_after_vcpu(const struct test_case *tc,
-				   struct result *res)
+static void check_enable_after_vcpu(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_mte_enable_after_vcpu();
 	struct vm *vm;
@@ -90,9 +97,9 @@ static void case_enable_after_vcpu(const struct test_case *tc,
 }
 
 /* Rows 1, 6, 7, 9, 12; on 6.2+ mprotect(PROT_MTE) must agree. */
-static void case_create(const struct test_case *tc, struct result *res)
+static void check_create(struct ctx *f, struct result *res)
 {
-	const struct backing_ops *ops = tc->arg;
+	const struct backing_ops *ops = f->ops;
 	const struct kernel_facts *kf = kernel_facts();
 	struct expect e = expect_slot_create(kf, ops->vma, true);
 	struct expect p = expect_mte_prot_probe(kf, ops->vma);
@@ -112,10 +119,9 @@ static void case_create(const struct test_case *tc, struct result *res)
 }
 
 /* Row 10: the slot predates MTE, so only the first fault can refuse. */
-static void case_enable_after_slot(const struct test_case *tc,
-				   struct result *res)
+static void check_enable_after_slot(struct ctx *f, struct result *res)
 {
-	const struct backing_ops *ops = tc->arg;
+	const struct backing_ops *ops = f->ops;
 	struct expect e;
 	struct outcome obs;
 	struct backing b;
@@ -144,24 +150,4 @@ static void case_enable_after_slot(const struct test_case *tc,
 	if (obs.kind == OUT_COMPLETED)
 		obs = out_value((obs.value >> 56) & 0xf);
 	result_outcome(res, &obs, &e.out, e.reason);
-}
-
-int main(int argc, char **argv)
-{
-	struct test_suite suite = {
-		.name = "mte_slot_test",
-		.summary = "KVM_CAP_ARM_MTE enabling and MTE memslot "
-			   "acceptance per backing",
-	};
-	const struct backing_ops *const *b;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(vm_cases); i++)
-		suite_add(&suite, vm_cases[i].fn, NULL, NULL, "mte/%s",
-			  vm_cases[i].name);
-	for_each_backing(b)
-		for (i = 0; i < ARRAY_SIZE(backing_cases); i++)
-			suite_add(&suite, backing_cases[i].fn, *b, NULL,
-				  "%s/%s", (*b)->name, backing_cases[i].name);
-	return test_main(argc, argv, &suite);
 }

@@ -30,7 +30,7 @@
 #include "mte.h"
 #include "probe.h"
 #include "slot.h"
-#include "test.h"
+#include "suite.h"
 #include "vm.h"
 
 #define REGION_SIZE	SZ_2M
@@ -41,12 +41,6 @@ struct ctx {
 	struct backed_slot s;
 	struct vcpu *vcpu;
 	int cap;		/* KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED */
-};
-
-struct check {
-	const char *kind;	/* backing name, or NULL for every kind */
-	const char *name;
-	void (*run)(struct ctx *f, struct result *res);
 };
 
 static void check_create(struct ctx *f, struct result *res);
@@ -65,28 +59,34 @@ static void check_ttm_evict_quarantine(struct ctx *f,
 static void check_ttm_evict_tail(struct ctx *f, struct result *res);
 static void check_replace_vma(struct ctx *f, struct result *res);
 static void check_replace_vma_no_fwb(struct ctx *f, struct result *res);
-
-static const char *const kinds[] = {
-	"fixture_ttm", "fixture_cacheable", "fixture_wc", "fixture_device",
-};
+static void setup(struct ctx *f, const struct kase *k);
 
 static const struct check checks[] = {
-	{ NULL, "create", check_create },
-	{ NULL, "create_mte", check_create_mte },
-	{ NULL, "mte_after_slot", check_mte_after_slot },
-	{ NULL, "rw", check_rw },
-	{ NULL, "memtype", check_memtype },
-	{ NULL, "exec", check_exec },
-	{ NULL, "dontneed", check_dontneed },
-	{ "fixture_ttm", "refcount", check_ttm_refcount },
-	{ "fixture_ttm", "tail", check_ttm_tail },
-	{ "fixture_ttm", "tail_exec", check_ttm_tail_exec },
-	{ "fixture_ttm", "evict_refault", check_ttm_evict },
-	{ "fixture_ttm", "evict_quarantine", check_ttm_evict_quarantine },
-	{ "fixture_ttm", "evict_tail", check_ttm_evict_tail },
-	{ "fixture_cacheable", "replace_vma", check_replace_vma },
-	{ "fixture_cacheable", "replace_vma_no_fwb", check_replace_vma_no_fwb },
+	{ "create", check_create },
+	{ "create_mte", check_create_mte },
+	{ "mte_after_slot", check_mte_after_slot },
+	{ "rw", check_rw },
+	{ "memtype", check_memtype },
+	{ "exec", check_exec },
+	{ "dontneed", check_dontneed },
+	{ "refcount", check_ttm_refcount, .kind = "fixture_ttm" },
+	{ "tail", check_ttm_tail, .kind = "fixture_ttm" },
+	{ "tail_exec", check_ttm_tail_exec, .kind = "fixture_ttm" },
+	{ "evict_refault", check_ttm_evict, .kind = "fixture_ttm" },
+	{ "evict_quarantine", check_ttm_evict_quarantine,
+	  .kind = "fixture_ttm" },
+	{ "evict_tail", check_ttm_evict_tail, .kind = "fixture_ttm" },
+	{ "replace_vma", check_replace_vma, .kind = "fixture_cacheable" },
+	{ "replace_vma_no_fwb", check_replace_vma_no_fwb,
+	  .kind = "fixture_cacheable" },
 };
+
+SUITE(.name = "pfnmap_test",
+      .summary = "driver PFNMAP memory (fixture module): TTM refcount-0 "
+		 "tails, cacheable/WC/Device PFNMAP of hidden RAM",
+      .kinds = KINDS("fixture_ttm", "fixture_cacheable", "fixture_wc",
+		     "fixture_device"),
+      CHECKS(checks), CTX(struct ctx, setup));
 
 /* Guest code: probes and fills are in lib/arm64/guest/guest.c. */
 
@@ -99,6 +99,12 @@ static int cacheable_cap(struct vm *vm)
 				   KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED);
 
 	return ret < 0 ? -1 : ret;
+}
+
+static void setup(struct ctx *f, const struct kase *k)
+{
+	f->s.ops = k->ops;
+	f->cap = -1;
 }
 
 static void ctx_backing(struct ctx *f)
@@ -485,33 +491,4 @@ static void check_replace_vma_no_fwb(struct ctx *f, struct result *res)
 			  "KVM_RUN -EFAULT recheck cannot be reached",
 			  cacheable_cap(vm), kf->fwb, kf->dic);
 	replace_vma(f, res);
-}
-
-static void run_check(const struct test_case *tc, struct result *res)
-{
-	const struct check *c = tc->arg2;
-	struct ctx f = { .s.ops = tc->arg, .cap = -1 };
-
-	if (!f.s.ops)
-		test_skip("backing not built in");
-	c->run(&f, res);
-}
-
-int main(int argc, char **argv)
-{
-	struct test_suite suite = {
-		.name = "pfnmap_test",
-		.summary = "driver PFNMAP memory (s2fixture): TTM refcount-0 "
-			   "tails, cacheable/WC/Device PFNMAP of hidden RAM",
-	};
-	size_t i, k;
-
-	for (k = 0; k < ARRAY_SIZE(kinds); k++)
-		for (i = 0; i < ARRAY_SIZE(checks); i++)
-			if (!checks[i].kind || !strcmp(checks[i].kind,
-							kinds[k]))
-				suite_add(&suite, run_check,
-					  backing_find(kinds[k]), &checks[i],
-					  "%s/%s", kinds[k], checks[i].name);
-	return test_main(argc, argv, &suite);
 }

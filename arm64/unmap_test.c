@@ -39,7 +39,7 @@
 #include "page_view.h"
 #include "probe.h"
 #include "slot.h"
-#include "test.h"
+#include "suite.h"
 #include "vcpu_workers.h"
 #include "vm.h"
 
@@ -59,18 +59,38 @@
 #define WAIT_S		20
 #define CALL_MS		20000
 
-static void case_op(const struct test_case *tc, struct result *res);
-
-/* The backings the issue names; ops come from unmap_op_applies(). */
-static const char *const backings[] = {
-	"anon_4k", "anon_thp", "hugetlb_private", "hugetlb_shared",
-	"memfd_shared",
+struct ctx {
+	enum unmap_op op;
+	struct backed_slot s;
+	/* How the host still sees the page the slot had before the op. */
+	struct page_view view;
+	struct vcpu *vcpu[NR_WORKERS];
+	struct vcpu_workers ws;
 };
 
-static const enum unmap_op ops[] = {
-	UNMAP_MUNMAP, UNMAP_DONTNEED, UNMAP_PUNCH_HOLE, UNMAP_MPROTECT_RO,
-	UNMAP_DELETE_SLOT,
+static void check_op(struct ctx *f, struct result *res);
+static void setup(struct ctx *f, const struct kase *k);
+
+static bool op_applies(const struct backing_ops *ops, const struct check *c)
+{
+	return unmap_op_applies(c->op, ops->vma);
+}
+
+/* Every op on every backing the issue names where unmap_op_applies(). */
+static const struct check checks[] = {
+#define UNMAP_CHECK(o, name)						\
+	{ name, check_op, .op = UNMAP_##o, .applies = op_applies },
+	UNMAP_OP_TABLE(UNMAP_CHECK)
+#undef UNMAP_CHECK
 };
+
+SUITE(.name = "unmap_test",
+      .summary = "stage-2 unmap with vCPUs running: munmap, DONTNEED, "
+		 "PUNCH_HOLE, mprotect and slot delete leave no stale "
+		 "translation (I1-I5)",
+      .kinds = KINDS("anon_4k", "anon_thp", "hugetlb_private",
+		     "hugetlb_shared", "memfd_shared"),
+      CHECKS(checks), CTX(struct ctx, setup));
 
 /* Guest code */
 
@@ -132,14 +152,6 @@ static const enum unmap_access kind_access[K_NR] = {
 	UA_STORE, UA_LOAD_OWN, UA_LOAD_MARK,
 };
 static const char *const kind_name[K_NR] = { "store", "load", "marker" };
-
-struct ctx {
-	struct backed_slot s;
-	/* How the host still sees the page the slot had before the op. */
-	struct page_view view;
-	struct vcpu *vcpu[NR_WORKERS];
-	struct vcpu_workers ws;
-};
 
 static uint64_t seq_val(int id, uint64_t seq)
 {
@@ -208,12 +220,13 @@ static void view_setup(struct ctx *f, enum unmap_op op)
 		      PIN_WORD);
 }
 
-static void setup(struct ctx *f, const struct backing_ops *ops)
+static void setup(struct ctx *f, const struct kase *k)
 {
 	uint64_t i;
 	int id;
 
-	backed_slot_init(&f->s, ops, REGION_SIZE);
+	f->op = k->check->op;
+	backed_slot_init(&f->s, k->ops, REGION_SIZE);
 	backed_slot_add(&f->s, NULL, 0, MAP_MT(MT_NORMAL) | MAP_BLOCK);
 	for (id = 0; id < NR_WORKERS; id++)
 		f->vcpu[id] = vcpu_add(f->s.vm);
@@ -426,17 +439,15 @@ static void frozen_sums(struct ctx *f, uint8_t *snap, uint64_t *sum)
 	}
 }
 
-static void case_op(const struct test_case *tc, struct result *res)
+static void check_op(struct ctx *f, struct result *res)
 {
-	const struct backing_ops *ops = tc->arg;
-	enum unmap_op op = *(const enum unmap_op *)tc->arg2;
-	struct ctx *f = calloc(1, sizeof(*f));
+	const struct backing_ops *ops = f->s.ops;
+	enum unmap_op op = f->op;
 	struct call_window pre = { 0 }, win, rw;
 	uint64_t frozen[NR_WORKERS] = { 0 };
 	uint8_t *s1 = NULL, *s2 = NULL;
 	int ret;
 
-	setup(f, ops);
 	result_diag(res, "%s: host maps the slot with %s pages", ops->name,
 		    backing_host_huge(&f->s.b) ? "2M" : "4K");
 	view_setup(f, op);
@@ -477,27 +488,4 @@ static void case_op(const struct test_case *tc, struct result *res)
 	} else if (unmap_op_refaults(op)) {
 		check_new_page(f, res, op, &win);
 	}
-}
-
-int main(int argc, char **argv)
-{
-	struct test_suite suite = {
-		.name = "unmap_test",
-		.summary = "stage-2 unmap with vCPUs running: munmap, "
-			   "DONTNEED, PUNCH_HOLE, mprotect and slot delete "
-			   "leave no stale translation (I1-I5)",
-	};
-	const struct backing_ops *b;
-	size_t i, j;
-
-	for (i = 0; i < ARRAY_SIZE(backings); i++) {
-		b = backing_find(backings[i]);
-		if (!b)
-			continue;
-		for (j = 0; j < ARRAY_SIZE(ops); j++)
-			if (unmap_op_applies(ops[j], b->vma))
-				suite_add(&suite, case_op, b, &ops[j], "%s/%s",
-					  b->name, unmap_op_name(ops[j]));
-	}
-	return test_main(argc, argv, &suite);
 }

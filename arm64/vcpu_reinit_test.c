@@ -20,7 +20,7 @@
 #include "kernel_facts.h"
 #include "model/expect_unmap.h"
 #include "probe.h"
-#include "test.h"
+#include "suite.h"
 #include "vcpu_reinit.h"
 #include "vm.h"
 
@@ -31,7 +31,16 @@
 #define TOUCH_VAL	0x6d61726b6d61726bULL
 #define REINIT_TRIALS	3
 
-static void case_reinit(const struct test_case *tc, struct result *res);
+static void check_reinit(struct ctx *ctx, struct result *res);
+
+static const struct check checks[] = {
+	{ "reinit/second_vcpu_init", check_reinit, .single = true },
+};
+
+SUITE(.name = "vcpu_reinit_test",
+      .summary = "a second KVM_ARM_VCPU_INIT drops stage 2 only without FWB "
+		 "(row 39)",
+      CHECKS(checks));
 
 /* Guest code: guest_touch() from the guest runtime (probe.h). */
 
@@ -61,7 +70,7 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
  * add exits, so the cheapest of a few trials is what the re-init did: a
  * real unmap costs a fault per page in every trial.
  */
-static void case_reinit(const struct test_case *tc, struct result *res)
+static void check_reinit(struct ctx *ctx, struct result *res)
 {
 	static const char *const kinds[NR_VCPUS] = { "anon_4k",
 						     "memfd_shared" };
@@ -140,16 +149,4 @@ static void case_reinit(const struct test_case *tc, struct result *res)
 	result_check(res, st == REINIT_UNMAPPED, reinit_state_name(st),
 		     reinit_state_name(REINIT_UNMAPPED), "I2: the exits "
 		     "counter sees a known stage-2 unmap");
-}
-
-int main(int argc, char **argv)
-{
-	struct test_suite suite = {
-		.name = "vcpu_reinit_test",
-		.summary = "a second KVM_ARM_VCPU_INIT drops stage 2 only "
-			   "without FWB (row 39)",
-	};
-
-	suite_add(&suite, case_reinit, NULL, NULL, "reinit/second_vcpu_init");
-	return test_main(argc, argv, &suite);
 }

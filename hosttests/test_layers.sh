@@ -48,7 +48,7 @@ layers() {
 6 include/probe.h
 6 include/arm64/mte.h
 6 lib/probe.c
-6 lib/arm64/mte.c
+6 lib/arm64/mte_vm.c
 7 include/expect_backing.h
 7 include/slot.h
 7 lib/expect_backing.c

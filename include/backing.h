@@ -27,6 +27,7 @@ struct backing_ops {
 	const char *desc;
 	unsigned int vma;	/* VMA_* flags */
 	uint64_t page_size;	/* the host page size it is built from */
+	bool unlisted;		/* only backing_find() finds it */
 	/*
 	 * Map size bytes into b->hva (and b->alias, if the kind has a second
 	 * view). 0, or -errno; an environment that cannot provide the kind
@@ -55,8 +56,18 @@ struct backing {
 extern const struct backing_ops *const __start_s2_backings[];
 extern const struct backing_ops *const __stop_s2_backings[];
 
+static inline const struct backing_ops *const *
+__backing_listed(const struct backing_ops *const *p)
+{
+	while (p < __stop_s2_backings && (*p)->unlisted)
+		p++;
+	return p;
+}
+
+/* Every registered kind but the unlisted ones. */
 #define for_each_backing(p)						\
-	for (p = __start_s2_backings; p < __stop_s2_backings; p++)
+	for (p = __backing_listed(__start_s2_backings);			\
+	     p < __stop_s2_backings; p = __backing_listed(p + 1))
 
 const struct backing_ops *backing_find(const char *name);
 int __backing_create(const struct backing_ops *ops, uint64_t size,
@@ -68,13 +79,12 @@ void backing_destroy(struct backing *b);
 bool backing_host_huge(struct backing *b);
 
 /*
- * 1 GiB hugetlb pages (lib/backing/hugetlb_1g.c), not registered: only
- * code that names it meets a kind needing a free gigantic page.
+ * 1 GiB hugetlb pages (lib/backing/hugetlb_1g.c), unlisted: only code that
+ * names it meets a kind needing a free gigantic page.
  * hugetlb_1g_reserve() finds one (reserved at boot, else one more now,
  * after compaction) and returns the nr_hugepages to give back to
  * hugetlb_1g_release(), or -1 saying why in why.
  */
-extern const struct backing_ops backing_hugetlb_1g;
 long hugetlb_1g_reserve(char *why, size_t n);
 void hugetlb_1g_release(long old);
 

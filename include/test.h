@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * test.h - layer 7: cases, verdicts and TAP.
+ * test.h - the runner: cases in children, kselftest TAP 13.
  *
  * Each case runs in a forked child, so a crash, a hang or a leaked VM in
  * one case never touches the next, and every case gets its own timeout.
  * The child reports one struct result through a pipe; the parent prints
- * kselftest TAP 13:
  *
  *   ok 3 anon_4k/exec # observed=completed=0x5a17 expected=… (row 3: …)
+ *   # duration_ms=41
  *   ok 4 hugetlb_2m/create # SKIP no free 2M huge pages
+ *
+ * Tests do not call this: they describe themselves (suite.h) and the
+ * framework's main() makes the cases and runs them here.
  */
 #ifndef S2_TEST_H
 #define S2_TEST_H
@@ -18,37 +21,21 @@
 
 #include "verdict.h"
 
+struct kase;
+struct suite;
+
 struct test_case {
-	char name[96];
+	const struct kase *k;
 	void (*fn)(const struct test_case *tc, struct result *res);
-	const void *arg;
-	const void *arg2;
 	int timeout_s;		/* 0: S2_CASE_TIMEOUT or 60 s */
 };
 
-/* A row of a test file's case table: a name and the case function. */
-struct case_def {
-	const char *name;
-	void (*fn)(const struct test_case *tc, struct result *res);
-};
-
-
-struct test_suite {
-	const char *name;
-	const char *summary;	/* one line: which KVM behaviour */
-	struct test_case *cases;
-	int nr_cases;
-};
-
-/* Parse --list/--filter/--help, run the selected cases, return exit code. */
-int test_main(int argc, char **argv, const struct test_suite *suite);
-
-/* Append a case (names are printf-formatted); returns it for setup. */
-struct test_case *suite_add(struct test_suite *suite,
-			    void (*fn)(const struct test_case *,
-				       struct result *),
-			    const void *arg, const void *arg2,
-			    const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+/*
+ * Run cases[0..n) whose names match filter (NULL: all) and print their
+ * TAP; results[i] gets case i's result (the suite's report() sees them).
+ * Returns the exit code: 1 if any failed, 4 if all were skipped.
+ */
+int test_run(const struct suite *s, const struct test_case *cases, int n,
+	     const char *filter, struct result *results);
 
 #endif

@@ -17,6 +17,8 @@
 /* V_XFAIL: the kernel showed a known, named defect (kselftest XFAIL). */
 enum verdict { V_PASS, V_FAIL, V_SKIP, V_XFAIL, V_NR };
 
+#define RESULT_DATA	640
+
 struct result {
 	enum verdict verdict;
 	bool decided;
@@ -24,6 +26,8 @@ struct result {
 	char expected[160];
 	char reason[320];
 	char diag[2048];	/* '\n'-separated lines printed as "# …" */
+	size_t data_len;
+	unsigned char data[RESULT_DATA];	/* metrics mode: see below */
 };
 
 /* In a case: end it now. Also usable from library code run by a case. */
@@ -42,6 +46,14 @@ void result_expect(struct result *res, const struct outcome *obs,
 		   const struct expect *e);
 void result_check(struct result *res, bool ok, const char *observed,
 		  const char *expected, const char *reason);
+
+/*
+ * Metrics mode: a "# metric <name>=<value> unit=<unit>" line, and a
+ * payload (at most RESULT_DATA bytes) the suite's report() gets back.
+ */
+void result_metric(struct result *res, const char *name, double value,
+		   int prec, const char *unit);
+void result_data(struct result *res, const void *data, size_t len);
 
 /* The current case's result (valid inside a case's child). */
 struct result *test_result(void);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test.c - layer 7: run cases in children and print kselftest TAP 13.
+ * test.c - the runner: cases in children, kselftest TAP 13.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -15,36 +15,10 @@
 #include <unistd.h>
 
 #include "kernel_facts.h"
-#include "model/expect.h"
+#include "suite.h"
 #include "test.h"
 
 #define DEFAULT_CASE_TIMEOUT_S	60
-
-struct test_case *suite_add(struct test_suite *suite,
-			    void (*fn)(const struct test_case *,
-				       struct result *),
-			    const void *arg, const void *arg2,
-			    const char *fmt, ...)
-{
-	struct test_case *tc;
-	va_list ap;
-
-	suite->cases = realloc(suite->cases,
-			       (suite->nr_cases + 1) * sizeof(*tc));
-	if (!suite->cases) {
-		perror("realloc");
-		exit(1);
-	}
-	tc = &suite->cases[suite->nr_cases++];
-	memset(tc, 0, sizeof(*tc));
-	tc->fn = fn;
-	tc->arg = arg;
-	tc->arg2 = arg2;
-	va_start(ap, fmt);
-	vsnprintf(tc->name, sizeof(tc->name), fmt, ap);
-	va_end(ap);
-	return tc;
-}
 
 static int case_timeout(const struct test_case *tc)
 {
@@ -142,76 +116,73 @@ static void print_diag(const char *diag)
 	}
 }
 
-static void print_result(int n, const struct test_case *tc,
-			 const struct result *res)
+static void print_result(int n, const char *name, const struct result *res)
 {
 	print_diag(res->diag);
 	if (res->verdict == V_SKIP) {
-		printf("ok %d %s # SKIP %s\n", n, tc->name, res->reason);
+		printf("ok %d %s # SKIP %s\n", n, name, res->reason);
 		return;
 	}
 	printf("%s %d %s #%s", res->verdict == V_FAIL ? "not ok" : "ok", n,
-	       tc->name, res->verdict == V_XFAIL ? " XFAIL" : "");
+	       name, res->verdict == V_XFAIL ? " XFAIL" : "");
 	if (res->observed[0] || res->expected[0])
 		printf(" observed=%s expected=%s", res->observed,
 		       res->expected);
 	printf(res->observed[0] ? " (%s)\n" : " %s\n", res->reason);
 }
 
-static void usage(const struct test_suite *s, FILE *f)
-{
-	fprintf(f, "usage: %s [--list] [--filter GLOB]\n%s\n", s->name,
-		s->summary);
-}
-
 static bool selected(const struct test_case *tc, const char *filter)
 {
-	return !filter || !fnmatch(filter, tc->name, 0);
+	return !filter || !fnmatch(filter, tc->k->name, 0);
 }
 
-int test_main(int argc, char **argv, const struct test_suite *s)
+/* A case its suite skips before it starts: no child. */
+static bool skipped_before(const struct suite *s, const struct test_case *tc,
+			   struct result *res)
 {
-	const char *filter = NULL;
-	int i, n = 0, counts[V_NR] = { 0 };
+	memset(res, 0, sizeof(*res));
+	if (!s->before || !s->before(tc->k, res->reason, sizeof(res->reason)))
+		return false;
+	res->verdict = V_SKIP;
+	res->decided = true;
+	return true;
+}
+
+int test_run(const struct suite *s, const struct test_case *cases, int n,
+	     const char *filter, struct result *results)
+{
+	int i, nr = 0, counts[V_NR] = { 0 };
 	char facts[320];
-	struct result res;
 	long long t0;
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--list")) {
-			for (n = 0; n < s->nr_cases; n++)
-				printf("%s\n", s->cases[n].name);
-			return 0;
-		} else if (!strcmp(argv[i], "--filter") && i + 1 < argc) {
-			filter = argv[++i];
-		} else if (!strcmp(argv[i], "-h") ||
-			   !strcmp(argv[i], "--help")) {
-			usage(s, stdout);
-			return 0;
-		} else {
-			fprintf(stderr, "%s: bad argument '%s'\n", s->name,
-				argv[i]);
-			usage(s, stderr);
-			return 2;
-		}
-	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	facts_format(kernel_facts(), facts, sizeof(facts));
 	printf("TAP version 13\n# %s: %s\n# %s\n", s->name, s->summary,
 	       facts);
-	for (i = 0; i < s->nr_cases; i++)
-		n += selected(&s->cases[i], filter);
-	printf("1..%d\n", n);
-	for (i = 0, n = 0; i < s->nr_cases; i++) {
-		if (!selected(&s->cases[i], filter))
+	if (s->header)
+		s->header();
+	for (i = 0; i < n; i++)
+		nr += selected(&cases[i], filter);
+	printf("1..%d\n", nr);
+	for (i = 0, nr = 0; i < n; i++) {
+		struct result *res = &results[i];
+
+		memset(res, 0, sizeof(*res));
+		if (!selected(&cases[i], filter))
 			continue;
 		t0 = now_ms();
-		run_case(&s->cases[i], &res);
-		print_result(++n, &s->cases[i], &res);
+		if (!skipped_before(s, &cases[i], res)) {
+			run_case(&cases[i], res);
+			if (s->after)
+				s->after(cases[i].k);
+		}
+		print_result(++nr, cases[i].k->name, res);
 		/* Nested under the result line: tap_parse folds it in. */
 		printf("# duration_ms=%lld\n", now_ms() - t0);
-		counts[res.verdict]++;
+		counts[res->verdict]++;
 	}
+	if (s->report)
+		s->report(cases, results, n);
 	printf("# Totals: pass:%d fail:%d xfail:%d xpass:0 skip:%d error:0\n",
 	       counts[V_PASS], counts[V_FAIL], counts[V_XFAIL],
 	       counts[V_SKIP]);

@@ -126,3 +126,18 @@ void result_expect(struct result *res, const struct outcome *obs,
 	if (e->defect && res->verdict == V_PASS && !was_decided)
 		res->verdict = V_XFAIL;
 }
+
+void result_metric(struct result *res, const char *name, double value,
+		   int prec, const char *unit)
+{
+	result_diag(res, "metric %s=%.*f unit=%s", name, prec, value, unit);
+}
+
+void result_data(struct result *res, const void *data, size_t len)
+{
+	if (len > sizeof(res->data))
+		test_fail("result_data: %zu bytes, room for %zu (harness bug)",
+			  len, sizeof(res->data));
+	memcpy(res->data, data, len);
+	res->data_len = len;
+}

@@ -7,13 +7,13 @@
  *
  *  - bench_stat(): min, median and max of a measurement's repeats;
  *    bench_fit_linear(): least-squares line and r² of cost over size;
- *  - writers: bench_table (fixed-width columns on "# " lines, so a table
- *    sits inside TAP) and bench_json (objects and arrays, one member a
- *    line where asked, inline elsewhere);
+ *  - bench_table: fixed-width columns on "# " lines, so a table sits
+ *    inside TAP;
  *  - a report for benchmarks that time work over a size: rows (one
  *    measured configuration each: labels, size in MiB, pages in it, a
- *    bench_stat per metric), their table, a fit of time against size per
- *    group of rows differing only in size, and the JSON of both.
+ *    bench_stat per metric), their table, and a fit of time against size
+ *    per group of rows differing only in size, as a table and as
+ *    "# metric" lines. JSON is the report program's (from the metrics).
  *
  * Rows with status 4 were skipped, other non-zero statuses failed: both
  * are listed, neither is summarised nor fitted.
@@ -76,44 +76,13 @@ void bench_cell(struct bench_table *t, const char *fmt, ...)
 /* End the row; a note (or NULL) follows the cells unpadded. */
 void bench_row_end(struct bench_table *t, const char *note);
 
-/* JSON */
-
-#define BENCH_JSON_DEPTH	8
-
-struct bench_json {
-	FILE *f;
-	int depth;
-	/* Per open value, 1..depth: */
-	bool multiline[BENCH_JSON_DEPTH + 1];
-	bool first[BENCH_JSON_DEPTH + 1];
-	char closer[BENCH_JSON_DEPTH + 1];
-};
-
-/*
- * bench_json_begin() opens the top object, one member a line, and
- * bench_json_end() closes what is open. A key is NULL for an array
- * element; a non-finite number is written as null.
- */
-void bench_json_begin(struct bench_json *j, FILE *f);
-void bench_json_object(struct bench_json *j, const char *key, bool multiline);
-void bench_json_array(struct bench_json *j, const char *key, bool multiline);
-void bench_json_close(struct bench_json *j);
-void bench_json_end(struct bench_json *j);
-void bench_json_str(struct bench_json *j, const char *key, const char *s);
-void bench_json_int(struct bench_json *j, const char *key, long long v);
-void bench_json_real(struct bench_json *j, const char *key, int prec,
-		     double v);
-/* {"min": …, "median": …, "max": …} with prec digits. */
-void bench_json_stat(struct bench_json *j, const char *key, int prec,
-		     struct bench_stat s);
-
 /* Reports: time (ns) over size (MiB) */
 
 #define BENCH_LABELS	4
 #define BENCH_STATS	8
 
 struct bench_row {
-	char name[96];		/* "anon_4k.munmap.64M": TAP and JSON */
+	char name[96];		/* "anon_4k.munmap.64M": TAP, metrics */
 	const char *label[BENCH_LABELS];
 	double size;		/* MiB */
 	double pages;		/* work units in it */
@@ -132,8 +101,7 @@ struct bench_fitrow {
 struct bench_report {
 	const char *metric_prefix;	/* "# metric <prefix>.<name>.…" */
 	int nr_labels;
-	const char *label_key[BENCH_LABELS];	/* JSON keys */
-	const char *stat_key[BENCH_STATS];	/* JSON keys, NULL: none */
+	const char *label_key[BENCH_LABELS];	/* the fits table's heads */
 	const struct bench_col *cols;	/* the table of rows */
 	int nr_cols;
 	/*
@@ -162,7 +130,5 @@ void bench_print_table(const struct bench_report *r, FILE *f);
 int bench_fit_rows(struct bench_report *r);
 /* The fits as a table and as "# metric" lines. */
 void bench_print_fits(const struct bench_report *r, FILE *f);
-/* "results": [rows], "fits": [fits] into an open top object. */
-void bench_json_report(struct bench_json *j, const struct bench_report *r);
 
 #endif

@@ -11,12 +11,25 @@
 
 #include "expect.h"
 
+/*
+ * The ways a VMM takes memory away (spec §3), X(op, name):
+ *   MUNMAP       munmap() of the slot's VMA
+ *   DONTNEED     madvise(MADV_DONTNEED)
+ *   PUNCH_HOLE   fallocate(PUNCH_HOLE) on the backing file
+ *   MPROTECT_RO  mprotect(PROT_READ)
+ *   DELETE_SLOT  KVM_SET_USER_MEMORY_REGION, size 0
+ */
+#define UNMAP_OP_TABLE(X)						\
+	X(MUNMAP, "munmap")						\
+	X(DONTNEED, "dontneed")						\
+	X(PUNCH_HOLE, "punch_hole")					\
+	X(MPROTECT_RO, "mprotect_ro")					\
+	X(DELETE_SLOT, "delete_slot")
+
 enum unmap_op {
-	UNMAP_MUNMAP,		/* munmap() of the slot's VMA */
-	UNMAP_DONTNEED,		/* madvise(MADV_DONTNEED) */
-	UNMAP_PUNCH_HOLE,	/* fallocate(PUNCH_HOLE) on the backing file */
-	UNMAP_MPROTECT_RO,	/* mprotect(PROT_READ) */
-	UNMAP_DELETE_SLOT,	/* KVM_SET_USER_MEMORY_REGION, size 0 */
+#define UNMAP_ENUM(op, name)	UNMAP_##op,
+	UNMAP_OP_TABLE(UNMAP_ENUM)
+#undef UNMAP_ENUM
 	UNMAP_OP_NR,
 };
 

@@ -12,11 +12,9 @@
 const char *unmap_op_name(enum unmap_op op)
 {
 	static const char *const names[UNMAP_OP_NR] = {
-		[UNMAP_MUNMAP] = "munmap",
-		[UNMAP_DONTNEED] = "dontneed",
-		[UNMAP_PUNCH_HOLE] = "punch_hole",
-		[UNMAP_MPROTECT_RO] = "mprotect_ro",
-		[UNMAP_DELETE_SLOT] = "delete_slot",
+#define UNMAP_NAME(op, name)	[UNMAP_##op] = name,
+		UNMAP_OP_TABLE(UNMAP_NAME)
+#undef UNMAP_NAME
 	};
 
 	return op < UNMAP_OP_NR ? names[op] : "?";

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mte.c - host-side MTE helpers.
+ * mte_vm.c - host-side MTE helpers: MTE VMs, Tagged stage-1 maps,
+ * COPY_TAGS, PROT_MTE.
  */
 #include <errno.h>
 #include <string.h>
