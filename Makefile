@@ -98,7 +98,8 @@ $(O)/configs/%: configs/%
 	@mkdir -p $(@D)
 	cp $< $@
 
-$(UNIT_BIN): $(UNIT_SRCS) $(UNIT_LIB) $(wildcard include/model/*.h hosttests/*.h)
+$(UNIT_BIN): $(UNIT_SRCS) $(UNIT_LIB) \
+	     $(wildcard include/model/*.h hosttests/*.h)
 	@mkdir -p $(@D)
 	$(HOSTCC) -std=gnu11 -O1 -g $(WARN) -D_GNU_SOURCE -Iinclude/model \
 		-Ihosttests -o $@ $(UNIT_SRCS) $(UNIT_LIB)

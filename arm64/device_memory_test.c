@@ -281,7 +281,7 @@ static void check_host_sees(struct ctx *f, struct result *res)
 	for (i = 0; i < words; i++)
 		host[i] = HOST_DATA;
 	obs = out_value(vcpu_call(f->vcpu, guest_check, f->s.gpa,
-				     REGION_SIZE, HOST_DATA));
+				  REGION_SIZE, HOST_DATA));
 	result_outcome(res, &obs, &exp, "rows 13/16: the guest sees every "
 		       "host store (index of first mismatch)");
 }

@@ -134,7 +134,7 @@ static void check_rw(struct ctx *f, struct result *res)
 	for (i = 0; i < words; i++)
 		host[i] = HOST_DATA;
 	obs = out_value(vcpu_call(f->vcpu, guest_check, f->s.gpa,
-				     REGION_SIZE, HOST_DATA));
+				  REGION_SIZE, HOST_DATA));
 	result_outcome(res, &obs, &exp, "row 2: guest sees every host store "
 		       "(index of first mismatch)");
 }
@@ -190,7 +190,7 @@ static void check_block(struct ctx *f, struct result *res)
 	vcpu_call(f->vcpu, guest_touch, f->s.gpa, 0, SZ_4K, 1, OLD_DATA);
 	before = exits(f);
 	vcpu_call(f->vcpu, guest_touch, f->s.gpa, REGION_SIZE, SZ_4K, 1,
-		     OLD_DATA);
+		  OLD_DATA);
 	delta = exits(f) - before;
 	granule = delta < pages / 8 ? "block" : delta >= pages ? "pages" :
 		  "mixed";

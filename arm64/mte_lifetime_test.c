@@ -124,10 +124,10 @@ static void check_page(struct ctx *f, struct result *res,
 	struct outcome obs, exp = out_value(0), all = out_value(PAGE / 8);
 
 	obs = out_value(vcpu_call(f->vcpu, guest_mte_count, f->gpa, PAGE,
-				     TAG));
+				  TAG));
 	result_outcome(res, &obs, &exp, why);
 	obs = out_value(vcpu_call(f->vcpu, guest_check,
-				     tag_ptr(f->gpa, TAG), PAGE, DATA));
+				  tag_ptr(f->gpa, TAG), PAGE, DATA));
 	result_outcome(res, &obs, &all, "the data survives too (words that "
 		       "match)");
 }

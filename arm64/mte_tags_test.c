@@ -315,7 +315,7 @@ static void check_two_vms(struct ctx *f, struct result *res)
 	other = second_vm(f);
 	vcpu_call(f->vcpu, guest_mte_set, tag_ptr(f->gpa, TAG_A), PAGE);
 	obs = out_value(vcpu_call(other, guest_mte_count, f->gpa, PAGE,
-				     TAG_A));
+				  TAG_A));
 	result_outcome(res, &obs, &exp, "row 11: VM B reads the tags VM A "
 		       "stored in shared memory (granules that differ)");
 }

@@ -146,7 +146,7 @@ static struct s2fx_page ttm_page(struct ctx *f, unsigned int p,
 {
 	struct s2fx_page pg;
 	int ret = fxmod_ttm_query(f->s.b.fd, (uint64_t)p * SZ_4K, &pg, 1,
-				    gen);
+				  gen);
 
 	if (ret)
 		test_fail("S2FX_IOC_TTM_QUERY: %s", strerror(-ret));
@@ -295,7 +295,7 @@ static void check_dontneed(struct ctx *f, struct result *res)
 
 	ctx_setup(f, res);
 	vcpu_call(f->vcpu, guest_touch, f->s.gpa, SZ_4K, SZ_4K, 1,
-		     GUEST_DATA);
+		  GUEST_DATA);
 	obs = out_ret(madvise(f->s.b.hva, REGION_SIZE, MADV_DONTNEED) ?
 		      -errno : 0);
 	result_outcome(res, &obs, &e.out, e.reason);
@@ -373,10 +373,10 @@ static void evict_and_retouch(struct ctx *f, struct result *res,
 	gpa = f->s.gpa + (uint64_t)p * SZ_4K;
 	/* Map the head page in stage 2 (the tail too where KVM can). */
 	vcpu_call(f->vcpu, guest_touch, f->s.gpa, SZ_4K, SZ_4K, 1,
-		     GUEST_DATA);
+		  GUEST_DATA);
 	if (!pfnmap_tail_refused(f->s.kf, f->s.ops->vma))
 		vcpu_call(f->vcpu, guest_touch, gpa, SZ_4K, SZ_4K, 1,
-			     GUEST_DATA);
+			  GUEST_DATA);
 	before = ttm_page(f, p, &gen);
 	diag_page(res, "before eviction", p, &before);
 	ret = fxmod_ttm_evict(f->s.b.fd, flags, &ev);

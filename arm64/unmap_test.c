@@ -172,10 +172,10 @@ static void worker_call(void *ctx, struct vcpu *vcpu, int id, uint64_t n,
 
 	if (n % K_NR == K_STORE)
 		__vcpu_call(vcpu, c, guest_store_pass, f->s.gpa, id,
-			  seq_val(id, seq));
+			    seq_val(id, seq));
 	else
 		__vcpu_call(vcpu, c, guest_sum_pass, f->s.gpa,
-			  n % K_NR == K_LOAD_OWN ? id : MARK_WORD);
+			    n % K_NR == K_LOAD_OWN ? id : MARK_WORD);
 }
 
 static void workers_start(struct ctx *f)

@@ -94,7 +94,7 @@ static void check_reinit(struct ctx *ctx, struct result *res)
 	vm = vm_create(NULL);
 	for (i = 0; i < NR_VCPUS; i++) {
 		backing_create(backing_find(kinds[i]), REGION_SIZE,
-				       &b[i]);
+			       &b[i]);
 		gpa[i] = vm_alloc_gpa(vm, REGION_SIZE);
 		ret = vm_add_slot(vm, gpa[i], REGION_SIZE, b[i].hva, 0, NULL);
 		if (ret)

@@ -76,7 +76,10 @@ resolve() {
 	local dir=$1 inc=$2 d path="include include/arm64"
 	case $dir in lib/model | include/model) path=include/model ;; esac
 	for d in "$dir" $path; do
-		[ -f "$d/$inc" ] && { realpath -m --relative-to=. "$d/$inc"; return; }
+		if [ -f "$d/$inc" ]; then
+			realpath -m --relative-to=. "$d/$inc"
+			return
+		fi
 	done
 	echo "?$inc"
 }
@@ -86,9 +89,10 @@ edges() {
 	local f inc
 	for f in $(git ls-files 'lib/*.[chS]' 'include/*.h' 'arm64/*.c' \
 			'fixture/s2fixture.h'); do
-		sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f" | while read -r inc; do
-			echo "$f $(resolve "$(dirname "$f")" "$inc")"
-		done
+		sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f" |
+			while read -r inc; do
+				echo "$f $(resolve "$(dirname "$f")" "$inc")"
+			done
 	done
 }
 
@@ -126,7 +130,9 @@ check "${#unknown[@]}" "every C file has a layer" "${unknown[@]}"
 
 bad=()
 while read -r from to; do
-	case $to in "?"*) bad+=("$from: cannot resolve ${to#?}"); continue ;; esac
+	case $to in
+	"?"*) bad+=("$from: cannot resolve ${to#?}"); continue ;;
+	esac
 	lf=$(layer_of "$from") lt=$(layer_of "$to")
 	[ "$lf" = "?" ] || [ "$lt" = "?" ] && continue
 	if [ "$lf" = 0 ] && [ "$lt" != 0 ]; then
@@ -138,8 +144,8 @@ done <"$tmp/edges"
 check "${#bad[@]}" "no include runs up a layer" "${bad[@]}"
 
 # The model is pure: libc only, no kernel, I/O or thread interface.
-impure=$(grep -HnE '^#include <(linux/|asm/|sys/|fcntl\.h|unistd\.h|pthread\.h|numa)' \
-	lib/model/* include/model/* || true)
+io='linux/|asm/|sys/|fcntl\.h|unistd\.h|pthread\.h|numa'
+impure=$(grep -HnE "^#include <($io)" lib/model/* include/model/* || true)
 check "$([ -z "$impure" ]; echo $?)" "the model includes only libc" "$impure"
 
 # tsort fails on a loop; self-edges (none exist) would not count.

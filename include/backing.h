@@ -71,10 +71,10 @@ __backing_listed(const struct backing_ops *const *p)
 
 const struct backing_ops *backing_find(const char *name);
 int __backing_create(const struct backing_ops *ops, uint64_t size,
-		   struct backing *b);
+		     struct backing *b);
 /* __backing_create() for a case: SKIP when unavailable, FAIL on error. */
 void backing_create(const struct backing_ops *ops, uint64_t size,
-			    struct backing *b);
+		    struct backing *b);
 void backing_destroy(struct backing *b);
 bool backing_host_huge(struct backing *b);
 

@@ -26,7 +26,7 @@ struct backed_slot {
 
 /* Facts and a backing of ops: SKIP without /dev/kvm or the kind. */
 void backed_slot_init(struct backed_slot *s, const struct backing_ops *ops,
-		       uint64_t size);
+		      uint64_t size);
 
 /*
  * A memslot over the backing in vm (a new default VM when NULL) at a fresh
@@ -34,10 +34,10 @@ void backed_slot_init(struct backed_slot *s, const struct backing_ops *ops,
  * the ioctl's 0 or -errno: some cases expect a refusal.
  */
 int __backed_slot_add(struct backed_slot *s, struct vm *vm, uint32_t flags,
-		     unsigned int attrs);
+		      unsigned int attrs);
 
 /* __backed_slot_add() that must succeed. */
 void backed_slot_add(struct backed_slot *s, struct vm *vm,
-			 uint32_t flags, unsigned int attrs);
+		     uint32_t flags, unsigned int attrs);
 
 #endif

@@ -57,7 +57,8 @@ struct outcome probe(struct vcpu *vcpu, enum probe_kind kind, uint64_t gva,
 		.mmio_read_value = MMIO_POISON,
 	};
 
-	__vcpu_call(vcpu, &c, guest_probe, kind, gva + probes[kind].offset, val);
+	__vcpu_call(vcpu, &c, guest_probe, kind,
+		    gva + probes[kind].offset, val);
 	return classify(vcpu, &c);
 }
 

@@ -8,7 +8,7 @@
 #include "verdict.h"
 
 void backed_slot_init(struct backed_slot *s, const struct backing_ops *ops,
-		       uint64_t size)
+		      uint64_t size)
 {
 	s->kf = kernel_facts();
 	s->ops = ops;
@@ -19,7 +19,7 @@ void backed_slot_init(struct backed_slot *s, const struct backing_ops *ops,
 }
 
 int __backed_slot_add(struct backed_slot *s, struct vm *vm, uint32_t flags,
-		     unsigned int attrs)
+		      unsigned int attrs)
 {
 	int ret;
 
@@ -32,7 +32,7 @@ int __backed_slot_add(struct backed_slot *s, struct vm *vm, uint32_t flags,
 }
 
 void backed_slot_add(struct backed_slot *s, struct vm *vm,
-			 uint32_t flags, unsigned int attrs)
+		     uint32_t flags, unsigned int attrs)
 {
 	int ret = __backed_slot_add(s, vm, flags, attrs);
 

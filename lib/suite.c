@@ -148,20 +148,21 @@ static void run_kase(const struct test_case *tc, struct result *res)
 static int parse(const struct suite *s, int argc, char **argv, bool *list,
 		 const char **filter)
 {
+	const char *next;
 	int i, used;
 
 	for (i = 1; i < argc; i++) {
+		next = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(argv[i], "--list")) {
 			*list = true;
-		} else if (!strcmp(argv[i], "--filter") && i + 1 < argc) {
+		} else if (!strcmp(argv[i], "--filter") && next) {
 			*filter = argv[++i];
 		} else if (!strcmp(argv[i], "-h") ||
 			   !strcmp(argv[i], "--help")) {
 			usage(s, stdout);
 			exit(0);
 		} else if (s->option &&
-			   (used = s->option(argv[i], i + 1 < argc ?
-						      argv[i + 1] : NULL)) >= 0) {
+			   (used = s->option(argv[i], next)) >= 0) {
 			i += used;
 		} else {
 			fprintf(stderr, "%s: bad argument '%s'\n", s->name,

@@ -36,7 +36,7 @@ int backing_unavailable(struct backing *b, const char *fmt, ...)
 }
 
 int __backing_create(const struct backing_ops *ops, uint64_t size,
-		   struct backing *b)
+		     struct backing *b)
 {
 	memset(b, 0, sizeof(*b));
 	b->ops = ops;
@@ -46,7 +46,7 @@ int __backing_create(const struct backing_ops *ops, uint64_t size,
 }
 
 void backing_create(const struct backing_ops *ops, uint64_t size,
-			    struct backing *b)
+		    struct backing *b)
 {
 	int ret = __backing_create(ops, size, b);
 

@@ -25,7 +25,7 @@ int fxmod_info(int fd, struct s2fx_info *info)
 }
 
 int fxmod_ttm_query(int fd, uint64_t offset, struct s2fx_page *pages,
-		      uint32_t count, uint32_t *gen)
+		    uint32_t count, uint32_t *gen)
 {
 	struct s2fx_ttm_query q = {
 		.offset = offset,
@@ -47,7 +47,7 @@ int fxmod_ttm_evict(int fd, uint32_t flags, struct s2fx_evict *ev)
 }
 
 void *fxmod_map(struct backing *b, uint64_t size, enum s2fx_kind kind,
-		  void *fixed)
+		void *fixed)
 {
 	void *p = mmap(fixed, size, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | (fixed ? MAP_FIXED : 0), b->fd,

@@ -16,12 +16,12 @@
 int fxmod_create(struct backing *b, uint64_t size, enum s2fx_kind kind);
 /* Map another size bytes of kind from b's file at a new hva (no padding). */
 void *fxmod_map(struct backing *b, uint64_t size, enum s2fx_kind kind,
-		  void *fixed);
+		void *fixed);
 
 int fxmod_info(int fd, struct s2fx_info *info);
 /* Describe count TTM pages from byte offset; *gen gets the generation. */
 int fxmod_ttm_query(int fd, uint64_t offset, struct s2fx_page *pages,
-		      uint32_t count, uint32_t *gen);
+		    uint32_t count, uint32_t *gen);
 /* Zap, poison and free (or quarantine) the file's TTM blocks. */
 int fxmod_ttm_evict(int fd, uint32_t flags, struct s2fx_evict *ev);
 
