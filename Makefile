@@ -153,5 +153,7 @@ install: $(TESTS) $(PROFILES)
 	install -m 644 $(KSFT_CONFIG) $(INSTALL_PATH)/s2conform/config
 	install -D -m 644 -t $(INSTALL_PATH)/s2conform/fixture $(FIXTURE_SRCS)
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+# Only the current objects' dependencies: a .d left by a file that moved
+# would name a source that is gone.
+-include $(LIB_OBJS:.o=.d) $(TEST_SRCS:%.c=$(O)/%.d) $(BENCH_SRCS:%.c=$(O)/%.d)
 endif

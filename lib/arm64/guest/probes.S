@@ -56,7 +56,8 @@ probe	probe_cas
 /*
  * A far atomic (LSE): unlike CAS it never compares, so a CPU may perform
  * it in the memory system, which device and non-cacheable memory need
- * not support (row 49, FSC 0x35). Returns the old value.
+ * not support (FSC 0x35: unsupported exclusive or atomic). Returns the
+ * old value.
  */
 probe	probe_ldadd
 	ldadd	x1, x0, [x0]
