@@ -103,6 +103,22 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+/*
+ * "s2conform: case NAME" in the kernel log before each case, so that
+ * runner/splat.awk blames a splat on the case that ran.  Best effort:
+ * without a writable log there is nothing to attribute to.
+ */
+static void mark_case(const struct test_case *tc)
+{
+	const char *path = getenv("S2_KMSG");
+	FILE *f = fopen(path && *path ? path : "/dev/kmsg", "a");
+
+	if (!f)
+		return;
+	fprintf(f, "s2conform: case %s\n", tc->k->name);
+	fclose(f);
+}
+
 static void print_diag(const char *diag)
 {
 	const char *p = diag;
@@ -119,8 +135,10 @@ static void print_diag(const char *diag)
 static void print_result(int n, const char *name, const struct result *res)
 {
 	print_diag(res->diag);
-	if (res->verdict == V_SKIP) {
-		printf("ok %d %s # SKIP %s\n", n, name, res->reason);
+	if (res->verdict == V_SKIP || res->verdict == V_ERROR) {
+		printf("%s %d %s # %s %s\n", res->verdict == V_SKIP ? "ok" :
+		       "not ok", n, name, res->verdict == V_SKIP ? "SKIP" :
+		       "ERROR", res->reason);
 		return;
 	}
 	printf("%s %d %s #%s", res->verdict == V_FAIL ? "not ok" : "ok", n,
@@ -170,6 +188,7 @@ int test_run(const struct suite *s, const struct test_case *cases, int n,
 		memset(res, 0, sizeof(*res));
 		if (!selected(&cases[i], filter))
 			continue;
+		mark_case(&cases[i]);
 		t0 = now_ms();
 		if (!skipped_before(s, &cases[i], res)) {
 			run_case(&cases[i], res);
@@ -183,10 +202,10 @@ int test_run(const struct suite *s, const struct test_case *cases, int n,
 	}
 	if (s->report)
 		s->report(cases, results, n);
-	printf("# Totals: pass:%d fail:%d xfail:%d xpass:0 skip:%d error:0\n",
+	printf("# Totals: pass:%d fail:%d xfail:%d xpass:0 skip:%d error:%d\n",
 	       counts[V_PASS], counts[V_FAIL], counts[V_XFAIL],
-	       counts[V_SKIP]);
-	if (counts[V_FAIL])
+	       counts[V_SKIP], counts[V_ERROR]);
+	if (counts[V_FAIL] || counts[V_ERROR])
 		return 1;
 	return counts[V_PASS] || counts[V_XFAIL] ? 0 : 4;
 }

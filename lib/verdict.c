@@ -77,6 +77,33 @@ void test_skip(const char *fmt, ...)
 	_exit(4);
 }
 
+void test_skip_env(const char *piece, const char *fmt, ...)
+{
+	char var[64], msg[sizeof(cur_result->reason)];
+	const char *cause;
+	va_list ap;
+
+	snprintf(var, sizeof(var), "S2_ENV_ERROR_%s", piece);
+	cause = getenv(var);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (cause && *cause)
+		test_error("the harness did not provide %s (%s): %s", piece,
+			   cause, msg);
+	test_skip("%s", msg);
+}
+
+void test_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	end_case(V_ERROR, fmt, ap);
+	va_end(ap);
+	_exit(1);
+}
+
 void result_diag(struct result *res, const char *fmt, ...)
 {
 	size_t used = strlen(res->diag);
