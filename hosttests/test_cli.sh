@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 use_vm_stub
-export S2CONFORM_FIXTURE_BUILD=$fixtures/vm-stub/fixture_build.sh
+export S2CONFORM_FIXTURE_BUILD=$data/vm-stub/fixture_build.sh
 
 # usage_case DESC MESSAGE_RE ARGS...: exit 2 with the message and usage.
 usage_case() {
