@@ -190,7 +190,7 @@ static void check_pageout(struct ctx *f, struct result *res)
 	int tries;
 
 	if (!have_swap())
-		test_skip("no swap device (/proc/swaps is empty)");
+		test_skip_env("SWAP", "no swap device (/proc/swaps is empty)");
 	vm_slot(f);
 	tag_page(f);
 	for (tries = 0; tries < 3; tries++) {
@@ -215,7 +215,7 @@ static void check_migrate(struct ctx *f, struct result *res)
 
 	/* Two nodes with memory: the first one's other. */
 	if (host_numa_other(host_numa_other(-1)) < 0)
-		test_skip("one NUMA node: nowhere to migrate to");
+		test_skip_env("NUMA", "one NUMA node: nowhere to migrate to");
 	vm_slot(f);
 	tag_page(f);
 	from = host_page_node(f->b.hva);

@@ -14,6 +14,7 @@
 #include "backing.h"
 #include "expect_backing.h"
 #include "kernel_facts.h"
+#include "model/expect_gmem.h"
 #include "model/expect_memslot.h"
 #include "model/expect_mte.h"
 #include "mte.h"
@@ -108,8 +109,8 @@ static void check_create(struct ctx *f, struct result *res)
 	struct vm *vm = mte_vm_create();
 
 	backing_create(ops, REGION_SIZE, &b);
-	obs = out_ret(vm_add_slot(vm, vm_alloc_gpa(vm, REGION_SIZE),
-				  REGION_SIZE, b.hva, 0, NULL));
+	obs = out_ret(backing_add_slot(&b, vm, vm_alloc_gpa(vm, REGION_SIZE),
+				       0, NULL));
 	result_outcome(res, &obs, &e.out, e.reason);
 	if (!kf->feat[FEAT_MTE_MAP_SHARED])
 		return;	/* 6.1 checks VM_SHARED, not VM_MTE_ALLOWED */
@@ -134,10 +135,16 @@ static void check_enable_after_slot(struct ctx *f, struct result *res)
 	backing_create(ops, REGION_SIZE, &b);
 	vm = vm_create(NULL);
 	gpa = vm_alloc_gpa(vm, REGION_SIZE);
-	ret = vm_add_slot(vm, gpa, REGION_SIZE, b.hva, 0, NULL);
+	ret = backing_add_slot(&b, vm, gpa, 0, NULL);
 	if (ret)
 		test_fail("slot before MTE: %s", strerror(-ret));
 	ret = vm_enable_mte(vm);
+	if (ops->vma & VMA_GMEM) {
+		e = expect_gmem_mte_after_slot();
+		obs = out_ret(ret);
+		result_outcome(res, &obs, &e.out, e.reason);
+		return;
+	}
 	if (ret)
 		test_fail("enabling MTE with a slot present: %s",
 			  strerror(-ret));

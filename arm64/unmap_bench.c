@@ -22,6 +22,7 @@
  * (bench_stats.h); the report program turns the metrics into JSON.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,10 +61,13 @@ static struct bench benches[] = {
 	{ "anon_thp", "2M", SZ_2M, { 64, 128, 256, 512, 1024 } },
 	{ "hugetlb_private", "2M", SZ_2M, { 32, 64, 96, 128 } },
 	{ "hugetlb_1g", "1G", SZ_1G, { 1024 } },
+	/* PUNCH_HOLE is guest_memfd's own invalidation (§13): 4K only. */
+	{ "gmem_shared", "4K", SZ_4K, { 4, 8, 16 } },
 };
 
 static const enum unmap_op ops[] = {
 	UNMAP_DELETE_SLOT, UNMAP_MUNMAP, UNMAP_DONTNEED, UNMAP_MPROTECT_RO,
+	UNMAP_PUNCH_HOLE,
 };
 #define NR_OPS	ARRAY_SIZE(ops)
 
@@ -104,7 +108,8 @@ static void report(const struct test_case *cases,
 
 SUITE(.name = "unmap_bench",
       .summary = "stage-2 teardown latency by granule, op and size (row 40)",
-      .kinds = KINDS("anon_4k", "anon_thp", "hugetlb_private", "hugetlb_1g"),
+      .kinds = KINDS("anon_4k", "anon_thp", "hugetlb_private", "hugetlb_1g",
+		     "gmem_shared"),
       .sep = ".",
       .metrics = true,
       .timeout_s = CASE_TIMEOUT_S,
@@ -142,7 +147,8 @@ static bool size_applies(const struct backing_ops *ops, const struct check *c)
 {
 	const struct bench *bn = find_bench(ops->name);
 
-	return bn && bench_has_size(bn, c->mib);
+	return bn && bench_has_size(bn, c->mib) &&
+	       unmap_op_applies(c->op, ops->vma);
 }
 
 /* "4K=8,16,32": the sizes (MiB) to measure for the granule's benches. */
@@ -272,7 +278,7 @@ static void setup(struct ctx *r, const struct kase *k)
 
 static int rig_slot(struct ctx *r)
 {
-	return vm_add_slot(r->vm, r->gpa, r->size, r->b.hva, 0, &r->slot);
+	return backing_add_slot(&r->b, r->vm, r->gpa, 0, &r->slot);
 }
 
 /*
@@ -314,6 +320,10 @@ static int timed_op(struct ctx *r, enum unmap_op op, uint64_t *ns)
 		break;
 	case UNMAP_MPROTECT_RO:
 		ret = mprotect(r->b.hva, r->size, PROT_READ) ? -errno : 0;
+		break;
+	case UNMAP_PUNCH_HOLE:
+		ret = fallocate(r->b.fd, FALLOC_FL_PUNCH_HOLE |
+				FALLOC_FL_KEEP_SIZE, 0, r->size) ? -errno : 0;
 		break;
 	default:
 		ret = -EINVAL;

@@ -89,7 +89,7 @@ SUITE(.name = "unmap_test",
 		 "PUNCH_HOLE, mprotect and slot delete leave no stale "
 		 "translation (I1-I5)",
       .kinds = KINDS("anon_4k", "anon_thp", "hugetlb_private",
-		     "hugetlb_shared", "memfd_shared"),
+		     "hugetlb_shared", "memfd_shared", "gmem_shared"),
       CHECKS(checks), CTX(struct ctx, setup));
 
 /* Guest code */
@@ -234,6 +234,15 @@ static void setup(struct ctx *f, const struct kase *k)
 	for (i = 0; i < NPAGES; i++)
 		((volatile uint64_t *)((uint8_t *)f->s.b.hva + i * PAGE))
 			[MARK_WORD] = MARK_VAL;
+	/*
+	 * A host mapping of a guest_memfd page would let the mmu notifier
+	 * unmap it at stage 2 too; without one only guest_memfd's own
+	 * invalidation can. The data stays in the file.
+	 */
+	if ((k->ops->vma & VMA_GMEM) &&
+	    madvise(f->s.b.hva, REGION_SIZE, MADV_DONTNEED))
+		test_fail("MADV_DONTNEED of the host view: %s",
+			  strerror(errno));
 }
 
 static int do_op(struct ctx *f, enum unmap_op op)

@@ -32,6 +32,22 @@
 #define KVM_EXIT_MMIO		6
 #define KVM_EXIT_ARM_NISV	28
 
+/*
+ * Memslot and guest_memfd flags (uAPI), spelt as <linux/kvm.h> spells
+ * them, for headers too old to have them.
+ */
+#ifndef KVM_MEM_LOG_DIRTY_PAGES
+#define KVM_MEM_LOG_DIRTY_PAGES	(1UL << 0)
+#define KVM_MEM_READONLY	(1UL << 1)
+#endif
+#ifndef KVM_MEM_GUEST_MEMFD
+#define KVM_MEM_GUEST_MEMFD	(1UL << 2)
+#endif
+#ifndef GUEST_MEMFD_FLAG_MMAP
+#define GUEST_MEMFD_FLAG_MMAP		(1ULL << 0)
+#define GUEST_MEMFD_FLAG_INIT_SHARED	(1ULL << 1)
+#endif
+
 #define GUEST_EXEC_MAGIC	0x5a17ULL	/* what an exec stub returns */
 #define GUEST_EXEC_FAULTED	0xfa17ULL	/* x0 after an IABT recovery */
 

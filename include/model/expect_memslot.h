@@ -20,5 +20,10 @@ struct expect expect_dontneed_load(unsigned int vma, uint64_t old_data,
 				   uint64_t file_data);
 struct expect expect_deleted_load(uint64_t gpa);
 struct expect expect_deleted_exec(void);
+/* The two above by kind: a guest_memfd VMA follows expect_gmem.h. */
+struct expect expect_slot_create_flags(const struct kernel_facts *kf,
+				       unsigned int vma, uint32_t flags,
+				       bool mte);
+struct expect expect_mprotect_ro_store_kind(unsigned int vma);
 
 #endif

@@ -20,6 +20,7 @@ enum feature {
 	FEAT_CACHEABLE_PFNMAP,	/* VMA-based cacheability (FWB+DIC) */
 	FEAT_PFNMAP_NO_REFCOUNT, /* kvm_follow_pfn: no refs on PFNMAP */
 	FEAT_COPY_TAGS_CHECKS,	/* COPY_TAGS: INT_MAX and dirty-log EBUSY */
+	FEAT_EXCL_ATOMIC_INJECT, /* FSC 0x35 is injected, not -EFAULT */
 	FEAT_NR,
 };
 
@@ -32,6 +33,8 @@ struct kernel_facts {
 	bool cap_memory2;
 	bool cap_nisv;
 	int cap_cacheable_pfnmap; /* VM cap 243: 1/0, -1 if not read */
+	bool cap_gmem;		/* KVM_CAP_GUEST_MEMFD (234) */
+	long long gmem_flags;	/* KVM_CAP_GUEST_MEMFD_FLAGS (244), VM fd */
 	bool tcg;		/* QEMU TCG: see spec/qemu-tcg.md */
 	int dic;		/* CTR_EL0.DIC: 1, 0, or -1 unknown */
 	int fwb;		/* Stage-2 Force Write-Back (kernel log) */

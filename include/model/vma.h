@@ -20,5 +20,9 @@
 #define VMA_CACHEABLE	(1u << 10)	/* vm_page_prot is Normal-WB */
 #define VMA_ALLOW_ANY_UNCACHED (1u << 11) /* sets it where it exists */
 #define VMA_TAIL_NOREF	(1u << 12)	/* non-compound blocks: tails ref 0 */
+#define VMA_GMEM	(1u << 13)	/* KVM_MEM_GUEST_MEMFD slot */
+#define VMA_GMEM_MMAP	(1u << 14)	/* GUEST_MEMFD_FLAG_MMAP */
+#define VMA_GMEM_SHARED	(1u << 15)	/* GUEST_MEMFD_FLAG_INIT_SHARED */
+#define VMA_SECRETMEM	(1u << 16)	/* memfd_secret(): GUP refuses it */
 
 #endif

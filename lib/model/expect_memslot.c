@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 
+#include "expect_gmem.h"
 #include "expect_memslot.h"
 #include "expect_pfnmap.h"
 
@@ -23,10 +24,15 @@ static bool mte_allowed(const struct kernel_facts *kf, unsigned int vma)
 struct expect expect_slot_create(const struct kernel_facts *kf,
 				 unsigned int vma, bool mte)
 {
+	if (vma & VMA_GMEM)
+		return expect_gmem_slot(kf, vma, 0, mte);
 	/* Rows 16/22/26/28: VM_PFNMAP has its own rules (expect_pfnmap.c). */
 	if (vma & VMA_PFNMAP)
 		return expect_pfnmap_create(kf, vma, mte,
 					    kf->cap_cacheable_pfnmap);
+	if (!mte && (vma & VMA_SECRETMEM))
+		return make_expect(out_ret(0), "row 32: the slot is made; GUP "
+				   "meets secretmem only at fault time");
 	if (!mte)
 		return make_expect(out_ret(0), "rows 1/9: any VMA makes a slot "
 			      "without MTE");
@@ -100,4 +106,22 @@ struct expect expect_deleted_exec(void)
 {
 	return make_expect(out_fault(EC_IABT_CUR, FSC_SEA), "row 38: fetch from "
 		      "a deleted slot injects SEA-IABT");
+}
+
+/* Slot creation with flags (KVM_MEM_*): guest_memfd has its own rules. */
+struct expect expect_slot_create_flags(const struct kernel_facts *kf,
+				       unsigned int vma, uint32_t flags,
+				       bool mte)
+{
+	if (vma & VMA_GMEM)
+		return expect_gmem_slot(kf, vma, flags, mte);
+	return expect_slot_create(kf, vma, mte);
+}
+
+/* Rows 33/35 (I2), or guest_memfd's §13 rule. */
+struct expect expect_mprotect_ro_store_kind(unsigned int vma)
+{
+	if (vma & VMA_GMEM)
+		return expect_gmem_mprotect_ro_store();
+	return expect_mprotect_ro_store();
 }

@@ -34,6 +34,9 @@ static const struct {
 	[FEAT_COPY_TAGS_CHECKS] = { "copy_tags_checks", 6, 12,
 		"COPY_TAGS length/dirty-log checks: in 6.12, not 6.1; "
 		"exact merge unconfirmed" },
+	[FEAT_EXCL_ATOMIC_INJECT] = { "excl_atomic_inject", 6, 19,
+		"kvm_inject_dabt_excl_atomic(): in 7.2, not 6.12; "
+		"exact merge unconfirmed" },
 };
 
 const char *feature_name(enum feature f)
@@ -99,9 +102,11 @@ static const char *tri(int v)
 int facts_format(const struct kernel_facts *kf, char *buf, size_t n)
 {
 	return snprintf(buf, n, "kernel %s: kvm=%s mte=%d memory2=%d "
-			"nisv=%d ipa=%d tcg=%d dic=%s fwb=%s tlbirange=%s%s%s",
+			"nisv=%d gmem=%d gmem_flags=%lld ipa=%d tcg=%d dic=%s "
+			"fwb=%s tlbirange=%s%s%s",
 			kf->release, kf->kvm ? errno_name(-kf->kvm) : "ok",
 			kf->cap_mte, kf->cap_memory2, kf->cap_nisv,
+			kf->cap_gmem, kf->gmem_flags,
 			kf->ipa_limit, kf->tcg, tri(kf->dic), tri(kf->fwb),
 			tri(kf->tlbirange), kf->profile[0] ? " profile=" : "",
 			kf->profile);
