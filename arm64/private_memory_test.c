@@ -189,7 +189,7 @@ static void check_create_mte(struct ctx *f, struct result *res)
 	mte_require();
 	backed_slot_init(&s, ops, REGION_SIZE);
 	obs = out_ret(__backed_slot_add(&s, mte_vm_create(), 0,
-				       MAP_MT(MT_NORMAL)));
+					MAP_MT(MT_NORMAL)));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
@@ -269,13 +269,13 @@ static void check_guest_rw(struct ctx *f, struct result *res)
 	struct outcome obs, all = out_value(words);
 
 	obs = out_value(vcpu_call(vcpu, guest_check, s.gpa, REGION_SIZE,
-				     0));
+				  0));
 	result_outcome(res, &obs, &all, "§13: a new guest_memfd folio is "
 		       "cleared before the guest maps it (first non-zero "
 		       "word)");
 	vcpu_call(vcpu, guest_fill, s.gpa, REGION_SIZE, OLD_DATA);
 	obs = out_value(vcpu_call(vcpu, guest_check, s.gpa, REGION_SIZE,
-				     OLD_DATA));
+				  OLD_DATA));
 	result_outcome(res, &obs, &all, "§13: the guest reads back its own "
 		       "stores (first mismatch)");
 }
@@ -303,7 +303,7 @@ static void check_punch_hole(struct ctx *f, struct result *res)
 	result_outcome(res, &obs, &first, "I4: the page before the hole "
 		       "keeps its data (first mismatch)");
 	obs = out_value(vcpu_call(vcpu, guest_check, s.gpa + 2 * pg, rest,
-				     OLD_DATA));
+				  OLD_DATA));
 	result_outcome(res, &obs, &kept, "I4: the pages after the hole keep "
 		       "their data (first mismatch)");
 	obs = out_value(((volatile uint64_t *)s.b.hva)[pg / 8]);
@@ -325,7 +325,7 @@ static void check_truncate(struct ctx *f, struct result *res)
 	obs = out_ret(ftruncate(s.b.fd, 2 * REGION_SIZE) ? -errno : 0);
 	result_outcome(res, &obs, &e.out, e.reason);
 	obs = out_value(vcpu_call(vcpu, guest_check, s.gpa, REGION_SIZE,
-				     OLD_DATA));
+				  OLD_DATA));
 	result_outcome(res, &obs, &all, "§13: the guest's data survives a "
 		       "refused truncate (first mismatch)");
 }

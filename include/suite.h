@@ -50,7 +50,7 @@ struct check {
 	/* Typed arguments for run() and setup(), as the test defines them. */
 	uint32_t slot_flags;	/* KVM_MEM_* of the case's memslot */
 	unsigned int flags;	/* the test's own CHECK_* bits */
-	int op;			/* an operation: enum unmap_op, probe_kind … */
+	int op;			/* an operation: unmap_op, probe_kind … */
 	uint64_t bits;		/* a flags word: guest_memfd flags … */
 	bool mte;		/* the case's VM has MTE */
 	unsigned int mib;	/* a size */
