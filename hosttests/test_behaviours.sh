@@ -35,6 +35,10 @@ fi
 rows=$(grep -cE '^### Row [0-9]+$' "$top/docs/behaviours.md")
 links=$(grep -oE '^\| \[[0-9]+\]\(#row-[0-9]+\) ' "$top/docs/behaviours.md" | wc -l)
 expect_eq "the summary links every row ($rows rows)" "$links" "$rows"
+# The matrix the reasons once pointed at is not in the repository.
+left=$(cd "$top" && git grep -n 'spec/kernel-behaviors' -- . \
+	':!hosttests/test_behaviours.sh' 2>/dev/null)
+expect_eq "nothing points at the old matrix outside the repository" "$left" ""
 
 # --- the extraction, on a scratch tree -------------------------------------
 s=$tmp/tree
