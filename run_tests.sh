@@ -629,6 +629,11 @@ finish_column() {
 	[ -z "$without" ] || echo "without=$without" >>"$kdir/kernel.info"
 	[ "$cpu" = host ] || printf 'boot_status=%s\nreboots=%s\n' \
 		"$boot_status" "$reboots" >>"$kdir/kernel.info"
+	# vm/init's environment report: env.PIECE=ok | skip: why | error: why
+	tr -d '\r' <"$kdir/console.log" 2>/dev/null |
+		sed -n 's/^\(\[[ 0-9.]*\] \)\{0,1\}s2conform: env \([a-z]*\) /env.\2=/p' |
+		awk -F= '{ v[$1] = $0; if (!($1 in v0)) { v0[$1]; o[++n] = $1 } }
+			END { for (i = 1; i <= n; i++) print v[o[i]] }' >>"$kdir/kernel.info"
 	[ -z "${fixture_error:-}" ] ||
 		echo "fixture_error=$fixture_error" >>"$kdir/kernel.info"
 }
