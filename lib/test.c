@@ -266,19 +266,51 @@ static void print_result(int n, const struct test_case *tc,
 
 static void usage(const struct test_suite *s, FILE *f)
 {
-	fprintf(f, "usage: %s [--list] [--filter GLOB]\n%s\n", s->name,
-		s->summary);
+	fprintf(f, "usage: %s [--list] [--filter GLOB[,GLOB...]]...\n%s\n",
+		s->name, s->summary);
 }
 
-static bool selected(const struct test_case *tc, const char *filter)
+/*
+ * A --filter is a comma list of globs, any of which may match: a test group
+ * names several backings of one binary. Several --filter options must all
+ * match: the runner adds the user's filter to the group's.
+ */
+#define MAX_FILTERS 4
+
+static bool glob_list_match(const char *list, const char *name)
 {
-	return !filter || !fnmatch(filter, tc->name, 0);
+	char glob[256];
+	size_t len;
+
+	for (;;) {
+		len = strcspn(list, ",");
+		if (len < sizeof(glob)) {
+			memcpy(glob, list, len);
+			glob[len] = '\0';
+			if (!fnmatch(glob, name, 0))
+				return true;
+		}
+		if (!list[len])
+			return false;
+		list += len + 1;
+	}
+}
+
+static bool selected(const struct test_case *tc, const char *const *filters,
+		     int nr_filters)
+{
+	int i;
+
+	for (i = 0; i < nr_filters; i++)
+		if (!glob_list_match(filters[i], tc->name))
+			return false;
+	return true;
 }
 
 int test_main(int argc, char **argv, const struct test_suite *s)
 {
-	const char *filter = NULL;
-	int i, n = 0, counts[V_NR] = { 0 };
+	const char *filters[MAX_FILTERS];
+	int i, n = 0, nr_filters = 0, counts[V_NR] = { 0 };
 	char facts[320];
 	struct result res;
 
@@ -287,8 +319,9 @@ int test_main(int argc, char **argv, const struct test_suite *s)
 			for (n = 0; n < s->nr_cases; n++)
 				printf("%s\n", s->cases[n].name);
 			return 0;
-		} else if (!strcmp(argv[i], "--filter") && i + 1 < argc) {
-			filter = argv[++i];
+		} else if (!strcmp(argv[i], "--filter") && i + 1 < argc &&
+			   nr_filters < MAX_FILTERS) {
+			filters[nr_filters++] = argv[++i];
 		} else if (!strcmp(argv[i], "-h") ||
 			   !strcmp(argv[i], "--help")) {
 			usage(s, stdout);
@@ -305,10 +338,10 @@ int test_main(int argc, char **argv, const struct test_suite *s)
 	printf("TAP version 13\n# %s: %s\n# %s\n", s->name, s->summary,
 	       facts);
 	for (i = 0; i < s->nr_cases; i++)
-		n += selected(&s->cases[i], filter);
+		n += selected(&s->cases[i], filters, nr_filters);
 	printf("1..%d\n", n);
 	for (i = 0, n = 0; i < s->nr_cases; i++) {
-		if (!selected(&s->cases[i], filter))
+		if (!selected(&s->cases[i], filters, nr_filters))
 			continue;
 		run_case(&s->cases[i], &res);
 		print_result(++n, &s->cases[i], &res);
