@@ -10,6 +10,8 @@
 #   pmem region above it            -> dax device (devdax):
 #                                 S2_DEVDAX=/dev/daxX.Y
 #
+# Huge pages for the hugetlb backings are reserved here too (setup_hugepages).
+#
 # Only busybox: libnvdimm is driven through sysfs the way ndctl does it
 # (namespace off its driver, a seed pfn/dax device given a uuid, an
 # alignment, the memmap location and the namespace, then bound). A kind the
@@ -18,7 +20,9 @@
 # says why: its backing then SKIPs with that reason.
 
 ND=/sys/bus/nd
-DAX_ALIGN=2097152
+# The kernel's .config, if mkinitramfs.sh shipped it: names the option a
+# missing kind needs.
+KCONFIG=/lib/s2conform/kernel.config
 
 # put FILE VALUE: write VALUE to a sysfs FILE, logging a failure.
 put() {
@@ -82,11 +86,44 @@ region_of() {
 	done
 }
 
-# claim REGION KIND DRIVER: give REGION's namespace to a new KIND (pfn or
-# dax) device bound to DRIVER; its name in CLAIMED. (Not printed: notes
-# made in a $(...) subshell would be lost.)
+# kconfig_why SYMBOL...: "CONFIG_X is not set" for the first SYMBOL the
+# shipped .config lacks (with what it depends on that is missing too), or
+# nothing when they are all there or there is no .config.
+kconfig_why() {
+	local s
+
+	[ -f "$KCONFIG" ] || return 0
+	for s; do
+		grep -q "^CONFIG_$s=[ym]" "$KCONFIG" && continue
+		case $s in
+		DEV_DAX) grep -q '^CONFIG_TRANSPARENT_HUGEPAGE=y' "$KCONFIG" ||
+			{ echo "CONFIG_DEV_DAX is not set (it needs CONFIG_TRANSPARENT_HUGEPAGE, unset: PREEMPT_RT kernels have no THP)"; return; } ;;
+		esac
+		echo "CONFIG_$s is not set"
+		return
+	done
+}
+
+# pick_align DEV MAX: the largest of DEV's supported_alignments (page
+# size, PMD, PUD: they follow the kernel's page size) that is at most MAX.
+# A 2M constant fails on 16K and 64K pages, whose PMD is 32M and 512M.
+pick_align() {
+	local a best=0
+
+	for a in $(cat "$ND/devices/$1/supported_alignments" 2>/dev/null); do
+		[ "$a" -le "$2" ] && [ "$a" -gt "$best" ] && best=$a
+	done
+	echo "$best"
+}
+
+# claim REGION KIND DRIVER ROOM: give REGION's namespace to a new KIND (pfn
+# or dax) device bound to DRIVER; its name in CLAIMED, its alignment in
+# CLAIMED_ALIGN. The alignment: the largest the device supports that is at
+# most 1/ROOM of the namespace (the data starts an alignment in, after the
+# metadata, and the rest must still hold what the backing maps). (Not printed: notes made in a $(...) subshell would
+# be lost.)
 claim() {
-	local r=$1 kind=$2 drv=$3 ns dev what=FSDAX
+	local r=$1 kind=$2 drv=$3 room=$4 ns dev what=FSDAX align size why
 
 	[ "$kind" = pfn ] || what=DEVDAX
 	CLAIMED=
@@ -97,30 +134,47 @@ claim() {
 	}
 	dev=$(cat "$r/${kind}_seed" 2>/dev/null)
 	[ -n "$dev" ] || {
-		note $what "the kernel makes no $kind devices (no ZONE_DEVICE/NVDIMM_PFN)"
+		note $what "the kernel makes no $kind devices: $(kconfig_why \
+			ZONE_DEVICE NVDIMM_PFN NVDIMM_DAX | grep . ||
+			echo 'no ZONE_DEVICE/NVDIMM_PFN')"
 		return 1
 	}
 	[ -d "$ND/drivers/$drv" ] || {
-		note $what "no $drv driver"
+		if [ "$drv" = dax_pmem ]; then
+			why=$(kconfig_why DEV_DAX DEV_DAX_PMEM)
+		else
+			why=$(kconfig_why BLK_DEV_PMEM)
+		fi
+		note $what "no $drv driver${why:+: $why}"
+		return 1
+	}
+	size=$(cat "$ND/devices/$ns/size" 2>/dev/null)
+	align=$(pick_align "$dev" $((${size:-0} / room)))
+	[ "$align" -gt 0 ] || {
+		note $what "$dev supports no alignment within ${size:-?} bytes" \
+			"($(cat "$ND/devices/$dev/supported_alignments" 2>/dev/null))"
 		return 1
 	}
 	[ ! -e "$ND/devices/$ns/driver" ] ||
 		put "$ND/devices/$ns/driver/unbind" "$ns" || return 1
 	put "$ND/devices/$dev/uuid" "$(cat /proc/sys/kernel/random/uuid)" &&
-		put "$ND/devices/$dev/align" "$DAX_ALIGN" &&
+		put "$ND/devices/$dev/align" "$align" &&
 		put "$ND/devices/$dev/mode" pmem &&
 		put "$ND/devices/$dev/namespace" "$ns" &&
 		put "$ND/drivers/$drv/bind" "$dev" || {
-		note $what "setting up $dev on $ns failed (see the console)"
+		note $what "setting up $dev (align $align) on $ns failed (see the console)"
 		return 1
 	}
-	CLAIMED=$dev
+	CLAIMED=$dev CLAIMED_ALIGN=$align
 }
 
+# fsdax: ext4 -o dax wants its block size to be the page size, the smallest
+# alignment the pfn device offers; the alignment leaves room for the
+# filesystem and a PMD-size file (a quarter of the namespace at most).
 setup_fsdax() {
-	local r=$1 dev blk
+	local r=$1 dev blk bs
 
-	claim "$r" pfn nd_pmem || return 0
+	claim "$r" pfn nd_pmem 4 || return 0
 	dev=$CLAIMED
 	# The disk hangs off the device that nd_pmem bound.
 	blk=$(ls "$ND/devices/$dev/block" 2>/dev/null | head -n 1)
@@ -130,7 +184,11 @@ setup_fsdax() {
 	}
 	mkdir -p /mnt/fsdax
 	# busybox makes ext2; the ext4 driver mounts it with DAX.
-	mke2fs -q -F -b 4096 "/dev/$blk" >/dev/null 2>&1 &&
+	bs=$(tr ' ' '\n' <"$ND/devices/$dev/supported_alignments" | sort -n |
+		head -n 1)
+	bs=${bs:-4096}
+	mke2fs -q -F -b "$bs" -i "$((bs > 16384 ? bs : 16384))" \
+		"/dev/$blk" >/dev/null 2>&1 &&
 		mount -t ext4 -o dax "/dev/$blk" /mnt/fsdax || {
 		note FSDAX "cannot make an ext4 -o dax filesystem on /dev/$blk"
 		return 0
@@ -141,7 +199,7 @@ setup_fsdax() {
 setup_devdax() {
 	local r=$1 dev dax
 
-	claim "$r" dax dax_pmem || return 0
+	claim "$r" dax dax_pmem 2 || return 0
 	dev=$CLAIMED
 	dax=$(cd "$ND/devices/$dev" && ls -d dax*.* 2>/dev/null | head -n 1)
 	[ -n "$dax" ] && [ -c "/dev/$dax" ] || {
@@ -175,7 +233,41 @@ setup_pmem() {
 	fi
 }
 
+# Huge pages at every size this kernel offers (/sys/kernel/mm/hugepages:
+# PMD, contiguous PTE and PMD, PUD), reserved at run time so that the
+# kernel's page size decides and not a count on the command line (64 of
+# 2M is 128M at 4K pages but 32G at 64K). Per size: s2.hugetlb_mb worth, at
+# least s2.hugetlb_min pages (a private CoW needs a second), at most
+# s2.hugetlb_max_mb; a size of which no page fits in that is left out.
+# Largest first: gigantic pages need contiguous memory, freest now. What
+# was not reserved, and why, is in S2_HUGETLB_WHY for the SKIP reasons.
+setup_hugepages() {
+	local mb=${P_hugetlb_mb:-128} min=${P_hugetlb_min:-2}
+	local max=${P_hugetlb_max_mb:-1024} d kb want got done='' why=''
+
+	for kb in $(ls -d /sys/kernel/mm/hugepages/hugepages-*kB 2>/dev/null |
+		    sed 's/.*hugepages-\([0-9]*\)kB$/\1/' | sort -rn); do
+		d=/sys/kernel/mm/hugepages/hugepages-${kb}kB
+		want=$((mb * 1024 / kb))
+		[ "$want" -ge "$min" ] || want=$min
+		[ $((want * kb)) -le $((max * 1024)) ] || want=$((max * 1024 / kb))
+		if [ "$want" -eq 0 ]; then
+			why="$why${why:+; }${kb}kB: one page exceeds s2.hugetlb_max_mb=$max"
+			continue
+		fi
+		put "$d/nr_hugepages" "$want"
+		got=$(cat "$d/nr_hugepages" 2>/dev/null)
+		done="$done ${kb}kB=${got:-0}"
+		[ "${got:-0}" -ge "$want" ] ||
+			why="$why${why:+; }${kb}kB: ${got:-0} of $want pages reserved (memory fragmented or short)"
+	done
+	[ -n "$done" ] || why="the kernel offers no hugetlb page size (CONFIG_HUGETLBFS)"
+	[ -z "$why" ] || export S2_HUGETLB_WHY="$why"
+	kmsg "hugepages:${done:- none}${why:+ (not reserved: $why)}"
+}
+
 setup_devices() {
+	setup_hugepages
 	setup_vfio
 	setup_pmem
 	kmsg "devices: vfio=${S2_VFIO_DEVICE:-none}" \
