@@ -7,7 +7,8 @@
 # runner/run_direct.sh.  Either way the results end up in
 # results/<timestamp>/<kernel>/ and are summarised per kernel, with a
 # case x kernel matrix when several kernels ran; results/<timestamp>/ also
-# gets results.json and matrix.md (the matrix in Markdown).
+# gets results.json, matrix.md (the matrix in Markdown) and junit.xml
+# (docs/results.md).
 #
 # Exit: 0 all passed or skipped, 1 a test failed, 2 usage error,
 #       3 infrastructure failure (dependencies, build, download, boot).
@@ -42,6 +43,10 @@ usage: run_tests.sh [options]
   --boot-timeout SECS   per kernel, boot and all tests (default 900)
   --json FILE           also write results.json to FILE
   --markdown FILE       also write the Markdown matrix (matrix.md) to FILE
+  --junit FILE          also write JUnit XML (junit.xml) to FILE
+  --baseline RUN        report only what changed since a stored run (its
+                        results directory, a column of it, or results.json);
+                        exit 1 only on a regression (docs/results.md)
   --direct | --vm       force a mode (default: direct on arm64 with a usable
                         /dev/kvm, else QEMU)
   --no-build            use the test binaries already built, skip make
@@ -71,6 +76,8 @@ timeout=120
 boot_timeout=900
 json=
 markdown=
+junit=
+baseline=
 verbose=0
 mode=
 build=1
@@ -110,6 +117,8 @@ parse_args() {
 			boot_timeout=$2; shift ;;
 		--json) need_arg "$1" $#; json=$2; shift ;;
 		--markdown) need_arg "$1" $#; markdown=$2; shift ;;
+		--junit) need_arg "$1" $#; junit=$2; shift ;;
+		--baseline) need_arg "$1" $#; baseline=$2; shift ;;
 		--list) list=1 ;;
 		--bench) bench=1 ;;
 		--direct) mode=direct ;;
@@ -122,6 +131,15 @@ parse_args() {
 		shift
 	done
 	[ -n "$kernels" ] || usage_error "--kernel wants at least one kernel"
+	check_baseline
+}
+
+# A baseline that cannot be read would only be found after the run.
+check_baseline() {
+	local err
+	[ -n "$baseline" ] || return 0
+	err=$("$runner/report.sh" --summary "$baseline" 2>&1 >/dev/null)
+	[ $? -ne 2 ] || { err=${err%%$'\n'*}; usage_error "--baseline: ${err#report.sh: }"; }
 }
 
 pick_mode() {
@@ -581,7 +599,7 @@ cleanup() {
 }
 
 main() {
-	local rc=0
+	local rc=0 r
 	parse_args "$@"
 	pick_mode
 	if [ "$mode" = direct ] && [ $kernel_given -eq 1 ]; then
@@ -621,10 +639,12 @@ main() {
 		"$runner/report.sh" --summary "$d"
 	done
 	"$runner/report.sh" --matrix --json "$resdir/results.json" \
-		--markdown "$resdir/matrix.md" "${kdirs[@]}" ||
-		{ [ $rc -eq 0 ] && rc=1; }
+		--markdown "$resdir/matrix.md" --junit "$resdir/junit.xml" \
+		${baseline:+--baseline "$baseline"} "${kdirs[@]}" ||
+		{ r=$?; [ $rc -eq 0 ] && rc=$r; }
 	[ -n "$json" ] && cp "$resdir/results.json" "$json"
 	[ -n "$markdown" ] && cp "$resdir/matrix.md" "$markdown"
+	[ -n "$junit" ] && cp "$resdir/junit.xml" "$junit"
 	log "results in ${resdir#"$PWD"/}"
 	exit $rc
 }

@@ -74,7 +74,7 @@ run --vm --no-build --kernel 6.12,7.2 --timeout 7 --json "$tmp/r.json" \
 	--markdown "$tmp/m.md"
 expect_eq "two kernels with failures exit 1" $rc 1
 expect_match "summary for 6.12" "$out" \
-	'^kernel 6.12: 2 passed, 1 failed, 2 skipped \(6.12.0-stub, boot [0-9]+s, wall [0-9]+s\)$'
+	'^kernel 6.12: 2 passed, 1 failed, 0 xfail, 2 skipped, 0 error, 0 miss \(6.12.0-stub, boot [0-9]+s, tests [0-9]+s, wall [0-9]+s\)$'
 expect_match "summary for 7.2 blames the splat on splat_test" "$out" \
 	'^  FAIL splat_test kernel-splat: WARNING: CPU: 1 PID: 77 at arch/arm64/kvm/mmu.c:42'
 expect_match "matrix with both kernels" "$out" \
@@ -112,7 +112,7 @@ rm -rf "$tmp/results"
 : >"$tmp/Image"
 run --vm --no-build --kernel "$tmp/Image" --filter 'anon_4k/create'
 expect_match "a kernel given by path is labelled by its release" "$rc:$out" \
-	'^0:kernel custom-stub: 1 passed, 0 failed, 0 skipped'
+	'^0:kernel custom-stub: 1 passed, 0 failed, 0 xfail, 0 skipped'
 rm -rf "$tmp/results"
 
 run --vm --no-build --kernel all --filter 'anon_4k/create'
@@ -135,7 +135,7 @@ rm -rf "$tmp/results"
 S2_KMSG=$tmp/kmsg S2_FAKE_KERNEL=7.2 run --direct --no-build --kernel 6.12
 expect_eq "direct mode: passing run exits 0" $rc 0
 expect_match "direct mode: kernel is uname -r" "$out" \
-	"^kernel $(uname -r): 3 passed, 0 failed, 2 skipped \(wall [0-9]+s\)$"
+	"^kernel $(uname -r): 3 passed, 0 failed, 0 xfail, 2 skipped, 0 error, 0 miss \(wall [0-9]+s\)$"
 expect_match "direct mode: --kernel is ignored, and said so" "$err" "--kernel ignored"
 rm -rf "$tmp/results"
 

@@ -59,9 +59,9 @@ if command -v python3 >/dev/null; then
 	got=$(python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-print(" ".join("%s:%s:%s:%d" % (k["column"], k["alias"], k["cpu"], k["passed"])
-	       for k in d["kernels"]))
-print(" ".join(sorted({r["kernel"] for r in d["results"]})))' "$tmp/r.json")
+print(" ".join("%s:%s:%s:%d" % (k["column"], k["alias"], k["cpu"],
+	       k["counts"]["PASS"]) for k in d["columns"]))
+print(" ".join(sorted({r["column"] for r in d["results"]})))' "$tmp/r.json")
 	expect_eq "kernel x cpu: results.json columns with their counts" "$got" \
 		"6.12/max:6.12:max:2 6.12/neoverse-n1:6.12:neoverse-n1:2 7.2/max:7.2:max:3 7.2/neoverse-n1:7.2:neoverse-n1:3
 6.12/max 6.12/neoverse-n1 7.2/max 7.2/neoverse-n1"
