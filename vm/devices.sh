@@ -184,8 +184,8 @@ setup_fsdax() {
 	}
 	mkdir -p /mnt/fsdax
 	# busybox makes ext2; the ext4 driver mounts it with DAX.
-	bs=$(tr ' ' '\n' <"$ND/devices/$dev/supported_alignments" | sort -n |
-		head -n 1)
+	bs=$(awk '{ for (i = 1; i <= NF; i++) if (!m || $i < m) m = $i }
+		END { print m }' "$ND/devices/$dev/supported_alignments")
 	bs=${bs:-4096}
 	mke2fs -q -F -b "$bs" -i "$((bs > 16384 ? bs : 16384))" \
 		"/dev/$blk" >/dev/null 2>&1 &&
