@@ -56,11 +56,11 @@ expect_match "empty --test: exit 2" "$rc $err" \
 rm -rf "$tmp/results"
 run --vm --no-build --kernel 7.2 --test mem
 expect_eq "VM run --test GROUP: exactly its cases ran" "$(ran)" \
-	"mem_test:anon_4k/create mem_test:anon_4k/ro_store splat_test:splat/warn splat_test:splat_test/kernel-splat"
+	"mem_test:anon_4k/create mem_test:anon_4k/ro_store splat_test:splat/warn"
 rm -rf "$tmp/results"
 run --vm --no-build --kernel 6.12 --test create,tags --filter '*/create,mte/*'
 expect_eq "VM run two groups and a --filter list" "$(ran)" \
-	"mem_test:anon_4k/create mem_test:hugetlb_2m/create mte_test:mte_test"
+	"mem_test:anon_4k/create mem_test:hugetlb_2m/create mte_test:mte/tagged"
 rm -rf "$tmp/results"
 S2_KMSG=$tmp/kmsg run --direct --no-build --test mem --filter '*/ro_store'
 expect_eq "direct run --test GROUP --filter" "$(ran)" "mem_test:anon_4k/ro_store"

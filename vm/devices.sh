@@ -10,14 +10,14 @@
 #   pmem region above it            -> dax device (devdax):
 #                                 S2_DEVDAX=/dev/daxX.Y
 #
-# Huge pages for the hugetlb backings are reserved here too (setup_hugepages).
-#
 # Only busybox: libnvdimm is driven through sysfs the way ndctl does it
 # (namespace off its driver, a seed pfn/dax device given a uuid, an
 # alignment, the memmap location and the namespace, then bound). A kind the
 # kernel cannot make (6.1 has no ZONE_DEVICE, so no pfn or dax devices) is
 # logged and left unset, and S2_VFIO_WHY, S2_FSDAX_WHY or S2_DEVDAX_WHY
-# says why: its backing then SKIPs with that reason.
+# says why: its backing then SKIPs with that reason.  Anything else that
+# goes wrong is the harness's fault: broken() also reports the piece as an
+# environment error (/init's env_error), and its cases are ERROR.
 
 ND=/sys/bus/nd
 # The kernel's .config, if mkinitramfs.sh shipped it: names the option a
@@ -32,15 +32,33 @@ put() {
 	}
 }
 
-# note KIND MESSAGE: KIND (VFIO, FSDAX, DEVDAX) is not made, because...
+# note KIND MESSAGE: KIND (VFIO, FSDAX, DEVDAX) is not made, because the
+# kernel cannot (or the user said so)...
 note() {
 	log "note: no $1: $2"
 	eval "export S2_$1_WHY=\"\$2\""
+	env_skip "$(echo "$1" | tr A-Z a-z)" "$2"
+}
+
+# broken KIND MESSAGE: KIND should be there and the set-up failed.
+broken() {
+	log "error: no $1: $2"
+	eval "export S2_$1_WHY=\"\$2\""
+	env_error "$(echo "$1" | tr A-Z a-z)" "$2"
+}
+
+# made KIND: KIND is there; wanted_kind KIND: not left out by s2.without.
+made() { env_ok "$(echo "$1" | tr A-Z a-z)"; }
+wanted_kind() {
+	wanted "$(echo "$1" | tr A-Z a-z)" && return 0
+	eval "export S2_$1_WHY=\"left out (--without)\""
+	return 1
 }
 
 setup_vfio() {
 	local d dev='' group
 
+	wanted_kind VFIO || return 0
 	for d in /sys/bus/pci/devices/*; do
 		[ -f "$d/vendor" ] || continue
 		[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1af4:0x1110 ] ||
@@ -49,31 +67,32 @@ setup_vfio() {
 		break
 	done
 	[ -n "$dev" ] || {
-		note VFIO "no ivshmem-plain PCI device"
+		broken VFIO "no ivshmem-plain PCI device"
 		return 0
 	}
 	[ -d /sys/bus/pci/drivers/vfio-pci ] || {
-		note VFIO "no vfio-pci driver for ivshmem $dev"
+		broken VFIO "no vfio-pci driver for ivshmem $dev"
 		return 0
 	}
 	put "$d/driver_override" vfio-pci || return 0
 	[ ! -e "$d/driver" ] || put "$d/driver/unbind" "$dev"
 	# 6.1 puts a PCI device in its IOMMU group only when a driver binds.
 	put /sys/bus/pci/drivers/vfio-pci/bind "$dev" || {
-		note VFIO "cannot bind ivshmem $dev to vfio-pci"
+		broken VFIO "cannot bind ivshmem $dev to vfio-pci"
 		return 0
 	}
 	[ -e "$d/iommu_group" ] || {
-		note VFIO "ivshmem $dev has no IOMMU group (no SMMU?)"
+		broken VFIO "ivshmem $dev has no IOMMU group (no SMMU?)"
 		return 0
 	}
 	group=$(readlink "$d/iommu_group")
 	group=${group##*/}
 	[ -c "/dev/vfio/$group" ] || {
-		note VFIO "no /dev/vfio/$group after binding $dev"
+		broken VFIO "no /dev/vfio/$group after binding $dev"
 		return 0
 	}
 	export S2_VFIO_DEVICE="$dev" S2_VFIO_GROUP="$group"
+	made VFIO
 }
 
 # region_of BASE: the nd region whose resource starts at BASE.
@@ -120,8 +139,8 @@ pick_align() {
 # or dax) device bound to DRIVER; its name in CLAIMED, its alignment in
 # CLAIMED_ALIGN. The alignment: the largest the device supports that is at
 # most 1/ROOM of the namespace (the data starts an alignment in, after the
-# metadata, and the rest must still hold what the backing maps). (Not printed: notes made in a $(...) subshell would
-# be lost.)
+# metadata, and the rest must still hold what the backing maps). (Not
+# printed: notes made in a $(...) subshell would be lost.)
 claim() {
 	local r=$1 kind=$2 drv=$3 room=$4 ns dev what=FSDAX align size why
 
@@ -129,7 +148,7 @@ claim() {
 	CLAIMED=
 	ns=$(cd "$r" && ls -d namespace*.* 2>/dev/null | head -n 1)
 	[ -n "$ns" ] || {
-		note $what "no namespace in ${r##*/}"
+		broken $what "no namespace in ${r##*/}"
 		return 1
 	}
 	dev=$(cat "$r/${kind}_seed" 2>/dev/null)
@@ -140,18 +159,24 @@ claim() {
 		return 1
 	}
 	[ -d "$ND/drivers/$drv" ] || {
+		# A kernel without the driver is the kernel's lack (SKIP, naming
+		# the option); one that has it but did not load it, ours.
 		if [ "$drv" = dax_pmem ]; then
 			why=$(kconfig_why DEV_DAX DEV_DAX_PMEM)
 		else
 			why=$(kconfig_why BLK_DEV_PMEM)
 		fi
-		note $what "no $drv driver${why:+: $why}"
+		if [ -n "$why" ]; then
+			note $what "no $drv driver: $why"
+		else
+			broken $what "no $drv driver"
+		fi
 		return 1
 	}
 	size=$(cat "$ND/devices/$ns/size" 2>/dev/null)
 	align=$(pick_align "$dev" $((${size:-0} / room)))
 	[ "$align" -gt 0 ] || {
-		note $what "$dev supports no alignment within ${size:-?} bytes" \
+		broken $what "$dev supports no alignment within ${size:-?} bytes" \
 			"($(cat "$ND/devices/$dev/supported_alignments" 2>/dev/null))"
 		return 1
 	}
@@ -162,7 +187,7 @@ claim() {
 		put "$ND/devices/$dev/mode" pmem &&
 		put "$ND/devices/$dev/namespace" "$ns" &&
 		put "$ND/drivers/$drv/bind" "$dev" || {
-		note $what "setting up $dev (align $align) on $ns failed (see the console)"
+		broken $what "setting up $dev (align $align) on $ns failed (see the console)"
 		return 1
 	}
 	CLAIMED=$dev CLAIMED_ALIGN=$align
@@ -174,12 +199,13 @@ claim() {
 setup_fsdax() {
 	local r=$1 dev blk bs
 
+	wanted_kind FSDAX || return 0
 	claim "$r" pfn nd_pmem 4 || return 0
 	dev=$CLAIMED
 	# The disk hangs off the device that nd_pmem bound.
 	blk=$(ls "$ND/devices/$dev/block" 2>/dev/null | head -n 1)
 	[ -n "$blk" ] && [ -b "/dev/$blk" ] || {
-		note FSDAX "no block device for $dev"
+		broken FSDAX "no block device for $dev"
 		return 0
 	}
 	mkdir -p /mnt/fsdax
@@ -190,23 +216,26 @@ setup_fsdax() {
 	mke2fs -q -F -b "$bs" -i "$((bs > 16384 ? bs : 16384))" \
 		"/dev/$blk" >/dev/null 2>&1 &&
 		mount -t ext4 -o dax "/dev/$blk" /mnt/fsdax || {
-		note FSDAX "cannot make an ext4 -o dax filesystem on /dev/$blk"
+		broken FSDAX "cannot make an ext4 -o dax filesystem on /dev/$blk"
 		return 0
 	}
 	export S2_FSDAX_DIR=/mnt/fsdax
+	made FSDAX
 }
 
 setup_devdax() {
 	local r=$1 dev dax
 
+	wanted_kind DEVDAX || return 0
 	claim "$r" dax dax_pmem 2 || return 0
 	dev=$CLAIMED
 	dax=$(cd "$ND/devices/$dev" && ls -d dax*.* 2>/dev/null | head -n 1)
 	[ -n "$dax" ] && [ -c "/dev/$dax" ] || {
-		note DEVDAX "no /dev/dax device for $dev"
+		broken DEVDAX "no /dev/dax device for $dev"
 		return 0
 	}
 	export S2_DEVDAX="/dev/$dax"
+	made DEVDAX
 }
 
 setup_pmem() {
@@ -214,8 +243,8 @@ setup_pmem() {
 
 	[ -n "$base" ] || return 0
 	[ -d "$ND/devices" ] || {
-		note FSDAX "no libnvdimm bus (of_pmem not loaded?)"
-		note DEVDAX "no libnvdimm bus (of_pmem not loaded?)"
+		broken FSDAX "no libnvdimm bus (of_pmem not loaded?)"
+		broken DEVDAX "no libnvdimm bus (of_pmem not loaded?)"
 		return 0
 	}
 	half=$((P_pmem_size / 2))
@@ -223,51 +252,17 @@ setup_pmem() {
 	if [ -n "$r" ]; then
 		setup_fsdax "$r"
 	else
-		note FSDAX "no pmem region at $base"
+		broken FSDAX "no pmem region at $base"
 	fi
 	r=$(region_of $((base + half)))
 	if [ -n "$r" ]; then
 		setup_devdax "$r"
 	else
-		note DEVDAX "no pmem region at $(printf 0x%x $((base + half)))"
+		broken DEVDAX "no pmem region at $(printf 0x%x $((base + half)))"
 	fi
 }
 
-# Huge pages at every size this kernel offers (/sys/kernel/mm/hugepages:
-# PMD, contiguous PTE and PMD, PUD), reserved at run time so that the
-# kernel's page size decides and not a count on the command line (64 of
-# 2M is 128M at 4K pages but 32G at 64K). Per size: s2.hugetlb_mb worth, at
-# least s2.hugetlb_min pages (a private CoW needs a second), at most
-# s2.hugetlb_max_mb; a size of which no page fits in that is left out.
-# Largest first: gigantic pages need contiguous memory, freest now. What
-# was not reserved, and why, is in S2_HUGETLB_WHY for the SKIP reasons.
-setup_hugepages() {
-	local mb=${P_hugetlb_mb:-128} min=${P_hugetlb_min:-2}
-	local max=${P_hugetlb_max_mb:-1024} d kb want got done='' why=''
-
-	for kb in $(ls -d /sys/kernel/mm/hugepages/hugepages-*kB 2>/dev/null |
-		    sed 's/.*hugepages-\([0-9]*\)kB$/\1/' | sort -rn); do
-		d=/sys/kernel/mm/hugepages/hugepages-${kb}kB
-		want=$((mb * 1024 / kb))
-		[ "$want" -ge "$min" ] || want=$min
-		[ $((want * kb)) -le $((max * 1024)) ] || want=$((max * 1024 / kb))
-		if [ "$want" -eq 0 ]; then
-			why="$why${why:+; }${kb}kB: one page exceeds s2.hugetlb_max_mb=$max"
-			continue
-		fi
-		put "$d/nr_hugepages" "$want"
-		got=$(cat "$d/nr_hugepages" 2>/dev/null)
-		done="$done ${kb}kB=${got:-0}"
-		[ "${got:-0}" -ge "$want" ] ||
-			why="$why${why:+; }${kb}kB: ${got:-0} of $want pages reserved (memory fragmented or short)"
-	done
-	[ -n "$done" ] || why="the kernel offers no hugetlb page size (CONFIG_HUGETLBFS)"
-	[ -z "$why" ] || export S2_HUGETLB_WHY="$why"
-	kmsg "hugepages:${done:- none}${why:+ (not reserved: $why)}"
-}
-
 setup_devices() {
-	setup_hugepages
 	setup_vfio
 	setup_pmem
 	kmsg "devices: vfio=${S2_VFIO_DEVICE:-none}" \
