@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 use_vm_stub
-export S2_TEST_GROUPS=$fixtures/test-groups.conf
+export S2_TEST_GROUPS=$data/test-groups.conf
 
 # ran: "binary:case" for every case the last run reported, in order.
 ran() {

@@ -47,7 +47,7 @@ expect_eq "summary: exit 0 when nothing failed" $? 0
 
 mkdir -p "$tmp/c"
 tsv 6.1 t t FAIL "" "" x >"$tmp/c/records.tsv"
-cp "$fixtures/console.excerpts" "$tmp/c/splats.txt"
+cp "$data/console.excerpts" "$tmp/c/splats.txt"
 out=$("$report" --summary "$tmp/c")
 expect_match "summary: splat excerpts are shown" "$out" \
 	'^    \[   13.000000\] Unable to handle kernel paging request'

@@ -171,8 +171,13 @@ timed_out() {
 run_one() {
 	n=$1 name=${2##*/}
 	shift
-	[ -z "$globs" ] || set -- "$@" --filter "$globs"
-	[ -z "$filter" ] || set -- "$@" --filter "$filter"
+	# A binary takes one --filter (a comma list of globs): with both the
+	# binary's own globs and -f, the cases matching both, by name.
+	if [ -n "$globs" ] && [ -n "$filter" ]; then
+		set -- "$@" --filter "$(list_cases | sed 's/^[^:]*://' | tr '\n' , | sed 's/,$//')"
+	elif [ -n "$globs$filter" ]; then
+		set -- "$@" --filter "$globs$filter"
+	fi
 	echo "# selftests: s2conform: $name"
 	mark "start $name"
 	start=$(date +%s)
