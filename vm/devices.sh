@@ -19,14 +19,15 @@
 # goes wrong is the harness's fault: broken() also reports the piece as an
 # environment error (/init's env_error), and its cases are ERROR.
 
-ND=/sys/bus/nd
+# S2_SYSFS: a stand-in sysfs, for hosttests/test_faults.sh.
+ND=${S2_SYSFS:-/sys}/bus/nd
 # The kernel's .config, if mkinitramfs.sh shipped it: names the option a
 # missing kind needs.
 KCONFIG=/lib/s2conform/kernel.config
 
 # put FILE VALUE: write VALUE to a sysfs FILE, logging a failure.
 put() {
-	echo "$2" >"$1" 2>/dev/null || {
+	echo "$2" 2>/dev/null >"$1" || {
 		log "warning: cannot write '$2' to $1"
 		return 1
 	}
@@ -153,9 +154,9 @@ claim() {
 	}
 	dev=$(cat "$r/${kind}_seed" 2>/dev/null)
 	[ -n "$dev" ] || {
-		note $what "the kernel makes no $kind devices: $(kconfig_why \
+		note $what "the kernel makes no $kind devices ($(kconfig_why \
 			ZONE_DEVICE NVDIMM_PFN NVDIMM_DAX | grep . ||
-			echo 'no ZONE_DEVICE/NVDIMM_PFN')"
+			echo 'no ZONE_DEVICE/NVDIMM_PFN'))"
 		return 1
 	}
 	[ -d "$ND/drivers/$drv" ] || {
