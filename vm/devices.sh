@@ -19,12 +19,13 @@
 # goes wrong is the harness's fault: broken() also reports the piece as an
 # environment error (/init's env_error), and its cases are ERROR.
 
-ND=/sys/bus/nd
+# S2_SYSFS: a stand-in sysfs, for hosttests/test_faults.sh.
+ND=${S2_SYSFS:-/sys}/bus/nd
 DAX_ALIGN=2097152
 
 # put FILE VALUE: write VALUE to a sysfs FILE, logging a failure.
 put() {
-	echo "$2" >"$1" 2>/dev/null || {
+	echo "$2" 2>/dev/null >"$1" || {
 		log "warning: cannot write '$2' to $1"
 		return 1
 	}
