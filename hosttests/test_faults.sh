@@ -187,6 +187,8 @@ mkdir -p "$sys/devices/region0/namespace0.0" "$sys/devices/region1/namespace1.0"
 echo 0x138000000 >"$sys/devices/region0/resource"
 echo 0x13c000000 >"$sys/devices/region1/resource"
 echo pfn0.0 >"$sys/devices/region0/pfn_seed"
+echo 67108864 >"$sys/devices/namespace0.0/size"
+echo "4096 2097152 1073741824 " >"$sys/devices/pfn0.0/supported_alignments"
 got=$(cd "$tmp" && S2_SYSFS=$tmp/sys sh -c '
 	log() { :; }
 	env_skip() { echo "skip $1: $2"; }
@@ -198,9 +200,9 @@ got=$(cd "$tmp" && S2_SYSFS=$tmp/sys sh -c '
 	setup_pmem
 	echo "why=$S2_FSDAX_WHY"' sh "$top/vm/devices.sh")
 expect_eq "DAX set-up fails: fsdax ERROR with the cause, devdax SKIP" "$got" \
-	"error fsdax: setting up pfn0.0 on namespace0.0 failed (see the console)
+	"error fsdax: setting up pfn0.0 (align 2097152) on namespace0.0 failed (see the console)
 skip devdax: the kernel makes no dax devices (no ZONE_DEVICE/NVDIMM_PFN)
-why=setting up pfn0.0 on namespace0.0 failed (see the console)"
+why=setting up pfn0.0 (align 2097152) on namespace0.0 failed (see the console)"
 # ... and with that report the fsdax cases are ERROR, the run exits 3.
 S2_STUB_FAIL=dax S2_FAKE_SPLAT= run --kernel 7.2 --filter 'device_memory_test:*'
 expect_eq "DAX set-up fails: its cases ERROR, exit 3" \
