@@ -22,9 +22,14 @@ results=${S2CONFORM_RESULTS:-$top/results}
 usage() {
 	cat <<'EOF'
 usage: run_tests.sh [options]
-  --kernel LIST         comma list of kernel series (6.1,6.12,7.2), paths to
-                        an Image (or a directory with one), or "all"
-                        (default 7.2; VM mode only)
+  --kernel LIST         comma list of kernels (default 7.2; VM mode only):
+                        Debian series 6.1,6.12,7.2 or flavours 7.2-16k,
+                        7.2-rt, 7.2-cloud, pinned as 7.2=7.2.13-1; "all"
+                        (the generic flavour of every series); or a path:
+                        an Image, a build tree (O= dir), a modules_install
+                        tree, a kernel .deb
+  --list-kernels        the aliases, the exact versions they resolve to
+  --offline             kernels, headers and tools from the cache only
   --filter GLOB         run only cases whose name matches GLOB ('anon_4k/*')
   --list                list binary:case for every (matching) case
   --timeout SECS        per test binary (default 120)
@@ -60,6 +65,7 @@ verbose=0
 mode=
 build=1
 bench=0
+list_kernels=0
 
 need_arg() { [ "$2" -ge 2 ] || usage_error "option $1 needs an argument"; }
 
@@ -85,6 +91,8 @@ parse_args() {
 		--markdown) need_arg "$1" $#; markdown=$2; shift ;;
 		--list) list=1 ;;
 		--bench) bench=1 ;;
+		--list-kernels) list_kernels=1 ;;
+		--offline) export S2_OFFLINE=1 ;;
 		--direct) mode=direct ;;
 		--vm) mode=vm ;;
 		--no-build) build=0 ;;
@@ -113,22 +121,27 @@ deps() {
 	"$vm/deps.sh" || die "vm/deps.sh could not install the dependencies"
 }
 
-# Expand "all" and check every alias against the harness's series, before
-# anything slow happens.  Paths are checked for existence only.
+# Expand "all" and check every alias (ALIAS[=VERSION]) against the
+# harness's, before anything slow happens.  Paths are checked for
+# existence only.
 resolve_kernels() {
-	local series k
-	series=$("$vm/fetch_kernel.sh" --list-series) ||
-		die "vm/fetch_kernel.sh --list-series failed"
+	local aliases k
 	if [ "$kernels" = all ]; then
-		mapfile -t kernel_list <<<"$series"
+		aliases=$("$vm/fetch_kernel.sh" --list-series) ||
+			die "vm/fetch_kernel.sh --list-series failed"
+		mapfile -t kernel_list <<<"$aliases"
 		return
 	fi
+	aliases=$("$vm/fetch_kernel.sh" --list-aliases) ||
+		die "vm/fetch_kernel.sh --list-aliases failed"
 	IFS=, read -ra kernel_list <<<"$kernels"
 	for k in "${kernel_list[@]}"; do
 		if [[ $k == */* ]] || [ -e "$k" ]; then
 			[ -e "$k" ] || usage_error "no kernel image at '$k'"
-		elif ! grep -qxF -- "$k" <<<"$series"; then
-			usage_error "unknown kernel '$k' (known: ${series//$'\n'/ })"
+		elif [[ $k == *=* ]] && [ -z "${k#*=}" ]; then
+			usage_error "'$k': the pin wants a package version (${k%%=*}=VERSION)"
+		elif ! grep -qxF -- "${k%%=*}" <<<"$aliases"; then
+			usage_error "unknown kernel '$k' (known: ${aliases//$'\n'/ })"
 		fi
 	done
 }
@@ -273,7 +286,7 @@ kernel_label() {
 	if [[ $k == */* ]] || [ -e "$k" ]; then
 		label=$(cat "$kd/release" 2>/dev/null) || label=${k##*/}
 	else
-		label=$k
+		label=${k%%=*}
 	fi
 	echo "${label//\//_}"
 }
@@ -282,22 +295,69 @@ kernel_label() {
 # failure; test verdicts are left in records.tsv.  Wall time counts it all,
 # boot time up to the runner's first output.
 # The PFNMAP fixture module for this kernel (fixture/build.sh caches it).
-# Without it the fixture_* cases SKIP, so a failed build is not fatal.
+# Sets fixture_cause when it cannot be built (exit 4: a bare Image with
+# neither build tree nor headers, no CONFIG_MODULES) or the build failed.
 fixture_extra() {
-	local kd=$1 label=$2 ko
-	extra=()
+	local kd=$1 label=$2 ko rc
+	fixture_cause=
 	log "[$label] building the fixture module"
-	if ! ko=$("$top/fixture/build.sh" "$kd" "$tmp/fixture-$label"); then
-		log "[$label] warning: fixture module not built; its cases skip"
+	ko=$("$top/fixture/build.sh" "$kd" "$tmp/fixture-$label" 2>"$tmp/fixture.err")
+	rc=$?
+	cat "$tmp/fixture.err" >&2
+	if [ $rc -ne 0 ]; then
+		fixture_cause=$(sed -n 's/^s2conform: \(error: \)\{0,1\}//p' "$tmp/fixture.err" | tail -n 1)
+		log "[$label] warning: fixture module not built: ${fixture_cause:-fixture/build.sh exit $rc}"
 		return 0
 	fi
-	extra=(--extra "$ko:/lib/modules-extra/s2fixture.ko"
+	extra+=(--extra "$ko:/lib/modules-extra/s2fixture.ko"
 	       --extra "$ko.params:/lib/modules-extra/s2fixture.ko.params")
+}
+
+# config_gate KD LABEL: when the kernel's config is known, stop its column
+# before boot if it lacks what the harness needs (sets col_error, returns
+# 3), and tell the guest which options the topics lack (config-missing in
+# the initramfs: those cases SKIP naming the option).
+config_gate() {
+	local kd=$1 label=$2 missing f=$tmp/config-missing-$2
+	if [ ! -f "$kd/config" ]; then
+		log "[$label] note: the kernel's config is unknown (no .config, no IKCONFIG): not checked before boot"
+		return 0
+	fi
+	missing=$("$top/configs/check_config.sh" --required "$kd/config") ||
+		die "configs/check_config.sh failed"
+	if [ -n "$missing" ]; then
+		col_error="the kernel's config lacks ${missing// /, }, which the harness cannot run without (configs/s2conform.config)"
+		log "[$label] error: $col_error"
+		return 3
+	fi
+	"$top/configs/check_config.sh" --topics "$kd/config" >"$f" ||
+		die "configs/check_config.sh failed"
+	[ -s "$f" ] || return 0
+	log "[$label] the kernel's config lacks $(cut -f1 "$f" | paste -sd ' '): the cases needing them skip"
+	extra+=(--extra "$f:/s2conform/config-missing")
+}
+
+# boot_hint KD KDIR LABEL: no TAP from a kernel whose config was not
+# checked; say which required options are the likely cause.
+boot_hint() {
+	local kd=$1 kdir=$2 label=$3 why
+	[ ! -s "$kdir/tap.txt" ] && [ ! -f "$kd/config" ] || return 0
+	if grep -qs 'Unable to mount root fs\|junk in compressed archive\|no cpio magic' "$kdir/console.log"; then
+		why="the kernel could not unpack the initramfs: CONFIG_BLK_DEV_INITRD, CONFIG_RD_GZIP"
+	elif grep -qs 'Run /init\|Freeing unused kernel memory' "$kdir/console.log"; then
+		why="the kernel started /init but gave no TAP: CONFIG_VIRTIO_CONSOLE, CONFIG_VIRTIO_MMIO or CONFIG_VIRTIO_PCI, CONFIG_DEVTMPFS, CONFIG_BINFMT_SCRIPT"
+	elif [ ! -s "$kdir/console.log" ]; then
+		why="no console output: CONFIG_SERIAL_AMBA_PL011_CONSOLE, CONFIG_PRINTK"
+	else
+		why="one of $("$top/configs/check_config.sh" --list-required | paste -sd ' ')"
+	fi
+	log "[$label] no TAP output and the kernel's config is unknown; likely missing: $why"
 }
 
 run_kernel() {
 	local k=$1 kd label kdir initrd t0=$SECONDS rc=0 started
 	local -a extra=()
+	col_error= fixture_cause= boot_seconds=
 	started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	log "[$k] fetching kernel"
 	kd=$("$vm/fetch_kernel.sh" "$k") || {
@@ -309,7 +369,13 @@ run_kernel() {
 	[ -e "$kdir" ] && label+="-${#kdirs[@]}" && kdir=$resdir/$label
 	mkdir -p "$kdir"
 	cp "$kd/release" "$kdir/release" 2>/dev/null
+	cp "$kd/packages" "$kdir/packages" 2>/dev/null
 	initrd=$tmp/$label.cpio.gz
+	if ! config_gate "$kd" "$label"; then
+		finish_kernel "$label" "$kdir" "$(cat "$kd/release" 2>/dev/null)" \
+			"" $((SECONDS - t0)) "$started"
+		return 3
+	fi
 	fixture_extra "$kd" "$label"
 	log "[$label] building initramfs"
 	"$vm/mkinitramfs.sh" --kernel-dir "$kd" --tests "$testdir" \
@@ -321,6 +387,7 @@ run_kernel() {
 	log "[$label] booting $(cat "$kd/release" 2>/dev/null)" \
 	    "(boot timeout ${boot_timeout}s)"
 	boot_kernel "$kd" "$initrd" "$kdir" "$label" || rc=3
+	boot_hint "$kd" "$kdir" "$label"
 	rm -f "$initrd"
 	finish_kernel "$label" "$kdir" "$(cat "$kd/release" 2>/dev/null)" \
 		"$boot_seconds" $((SECONDS - t0)) "$started"
@@ -332,8 +399,15 @@ run_kernel() {
 finish_kernel() {
 	local label=$1 kdir=$2
 	parse_results "$label" "$kdir"
+	[ -z "${col_error:-}" ] || printf '%s\tboot\tkernel-config\tERROR\t-\t-\t%s\t-\n' \
+		"$label" "$col_error" >>"$kdir/records.tsv"
 	printf 'alias=%s\nrelease=%s\nstarted=%s\nboot_seconds=%s\nwall_seconds=%s\n' \
 		"$label" "$3" "$6" "$4" "$5" >"$kdir/kernel.info"
+	[ -z "${col_error:-}" ] || echo "boot_status=error: $col_error" >>"$kdir/kernel.info"
+	[ -z "${fixture_cause:-}" ] || echo "fixture=error: $fixture_cause" >>"$kdir/kernel.info"
+	# Every package the kernel came from, pkg.NAME=VERSION.
+	sed -n 's/^\([^:=]*\)\(:[^=]*\)\{0,1\}=\(.*\)$/pkg.\1=\3/p' \
+		"$kdir/packages" 2>/dev/null >>"$kdir/kernel.info"
 	log "[$label] done in ${5}s${4:+ (boot ${4}s)}"
 	kdirs+=("$kdir")
 	"$runner/report.sh" --summary "$kdir"
@@ -380,6 +454,7 @@ cleanup() {
 main() {
 	local rc=0
 	parse_args "$@"
+	[ $list_kernels -eq 0 ] || exec "$vm/fetch_kernel.sh" --list-kernels
 	pick_mode
 	if [ "$mode" = direct ] && [ $kernel_given -eq 1 ]; then
 		log "direct mode runs on the host kernel; --kernel ignored"

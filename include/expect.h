@@ -66,6 +66,11 @@ void facts_apply_versions(struct kernel_facts *kf);
 void facts_parse_cpu_features(struct kernel_facts *kf, const char *log);
 /* One line for the TAP header: release, caps, CPU features, profile. */
 int facts_format(const struct kernel_facts *kf, char *buf, size_t n);
+/*
+ * The kernel config option case SUITE:NAME needs and the kernel lacks, as
+ * the runner found before boot (configs/check_config.sh --topics), or NULL.
+ */
+const char *facts_config_missing(const char *suite, const char *name);
 int facts_apply_profile(struct kernel_facts *kf, const char *path);
 
 struct expect {

@@ -270,6 +270,22 @@ static void usage(const struct test_suite *s, FILE *f)
 		s->summary);
 }
 
+/* A case whose kernel config option is missing is not run at all. */
+static bool config_skip(const struct test_suite *s,
+			const struct test_case *tc, struct result *res)
+{
+	const char *opt = facts_config_missing(s->name, tc->name);
+
+	if (!opt)
+		return false;
+	memset(res, 0, sizeof(*res));
+	res->verdict = V_SKIP;
+	snprintf(res->reason, sizeof(res->reason),
+		 "the kernel's config lacks %s (configs/s2conform.config)",
+		 opt);
+	return true;
+}
+
 static bool selected(const struct test_case *tc, const char *filter)
 {
 	return !filter || !fnmatch(filter, tc->name, 0);
@@ -310,7 +326,8 @@ int test_main(int argc, char **argv, const struct test_suite *s)
 	for (i = 0, n = 0; i < s->nr_cases; i++) {
 		if (!selected(&s->cases[i], filter))
 			continue;
-		run_case(&s->cases[i], &res);
+		if (!config_skip(s, &s->cases[i], &res))
+			run_case(&s->cases[i], &res);
 		print_result(++n, &s->cases[i], &res);
 		counts[res.verdict]++;
 	}
