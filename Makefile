@@ -106,7 +106,8 @@ clean:
 #   INSTALL_PATH/run_kselftest.sh     the kernel's options and TAP
 #   INSTALL_PATH/kselftest-list.txt   s2conform:<binary> lines
 #   INSTALL_PATH/kselftest/run_direct.sh
-#   INSTALL_PATH/s2conform/           the test binaries and settings
+#   INSTALL_PATH/s2conform/           the test binaries, settings, and
+#                                     config (configs/s2conform.config)
 #   INSTALL_PATH/configs/profiles/    where the binaries look for profiles
 #                                     (<binary dir>/../configs/profiles)
 # KSFT_TIMEOUT is the per-binary timeout in settings, sized for QEMU TCG:
@@ -124,5 +125,6 @@ install: $(TESTS) $(PROFILES)
 	printf 'timeout=%s\n' $(KSFT_TIMEOUT) >$(INSTALL_PATH)/s2conform/settings
 	printf 's2conform:%s\n' $(notdir $(TESTS)) >$(INSTALL_PATH)/kselftest-list.txt
 	$(if $(PROFILES),install -m 644 $(PROFILES) $(INSTALL_PATH)/configs/profiles/)
+	install -m 644 configs/s2conform.config $(INSTALL_PATH)/s2conform/config
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -357,7 +357,7 @@ boot_hint() {
 run_kernel() {
 	local k=$1 kd label kdir initrd t0=$SECONDS rc=0 started
 	local -a extra=()
-	col_error= fixture_cause= boot_seconds=
+	col_error='' fixture_cause='' boot_seconds=''
 	started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	log "[$k] fetching kernel"
 	kd=$("$vm/fetch_kernel.sh" "$k") || {

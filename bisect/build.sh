@@ -146,7 +146,7 @@ blog "[$what] configuring: alldefconfig + ${b_base##*/} + s2conform.config${b_ex
 	"$b_page pages, $([ $b_mods -eq 1 ] && echo modules || echo built-in), in ${b_out/#$HOME/\~}"
 # Kconfig options a commit does not know are dropped with a warning (in
 # the log); the ones the VM cannot do without are checked below.
-mapfile -t frags < <(ls "$frag"/[0-9]*-* | sort -V)
+mapfile -t frags < <(printf '%s\n' "$frag"/[0-9]*-* | sort -V)
 (cd "$b_src" && bq scripts/kconfig/merge_config.sh -O "$b_out" "${frags[@]}") || {
 	tail -n 20 "$b_log" >&2
 	bdie "[$what] configuration failed"

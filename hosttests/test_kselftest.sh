@@ -36,9 +36,12 @@ expect_eq "every binary is an executable aarch64 ELF in s2conform/" "$missing" "
 extra=
 for f in "$inst"/s2conform/*; do
 	f=${f##*/}
-	[ "$f" = settings ] || [[ " ${bins[*]} " == *" $f "* ]] || extra+=" $f"
+	[ "$f" = settings ] || [ "$f" = config ] ||
+		[[ " ${bins[*]} " == *" $f "* ]] || extra+=" $f"
 done
 expect_eq "no build leftovers in the collection" "$extra" ""
+check "config is kselftest's copy of configs/s2conform.config" \
+	cmp -s "$inst/s2conform/config" "$top/configs/s2conform.config"
 expect_eq "settings: the per-binary timeout (KSFT_TIMEOUT)" \
 	"$(cat "$inst/s2conform/settings")" "timeout=150"
 check "run_kselftest.sh and its runner are installed executable" \

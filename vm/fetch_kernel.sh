@@ -93,7 +93,7 @@ cached() {
 
 # Aliases the mirror (or, offline, the cache) has, one per line.
 list_aliases() {
-	if [ $OFFLINE = 1 ]; then
+	if [ "$OFFLINE" = 1 ]; then
 		cached | while read -r krel _ _; do alias_of "$krel"; done
 	else
 		candidates | while read -r krel _ _; do alias_of "$krel"; done
@@ -266,7 +266,7 @@ unpack() {
 fetch_alias() {
 	local alias=$1 pin=${2:-} key dest t0 fmt what=$1${2:+=$2}
 
-	if [ $OFFLINE = 1 ]; then
+	if [ "$OFFLINE" = 1 ]; then
 		resolve_cached "$alias" "$pin" && return
 		die "offline: no cached kernel for $what (cached: $(cached |
 			while read -r k v _; do printf '%s=%s ' "$(alias_of "$k")" "$v"; done))"
@@ -447,7 +447,7 @@ list_kernels() {
 
 	printf '%-12s %-28s %-22s %s\n' ALIAS RELEASE VERSION CACHE
 	while read -r a; do
-		if [ $OFFLINE = 1 ]; then
+		if [ "$OFFLINE" = 1 ]; then
 			dir=$(resolve_cached "$a") || continue
 			krel=$(cat "$dir/release") ver=${dir##*_} state=cached
 			ver=${ver//%/:}
@@ -462,7 +462,7 @@ list_kernels() {
 
 # need_lists: apt's lists, refreshed once if they know no kernel at all.
 need_lists() {
-	[ $OFFLINE = 0 ] || return 0
+	[ "$OFFLINE" = 0 ] || return 0
 	[ -z "$(candidates | head -n 1)" ] || return 0
 	apt_update || die "apt-get update failed"
 }
