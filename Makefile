@@ -9,6 +9,14 @@
 # On x86 hosts CROSS_COMPILE defaults to aarch64-linux-gnu-; on arm64 the
 # native compiler is used. Kernel-style O= puts every output under dir.
 
+# In a kernel tree as tools/testing/selftests/s2conform (copied or linked),
+# kselftest's make passes OUTPUT; kselftest.mk then has the rules.
+KSFT_LIB_MK := $(if $(OUTPUT),$(firstword $(realpath $(CURDIR)/../lib.mk \
+		$(SRC_PATH)/lib.mk $(PWD)/lib.mk)))
+ifneq ($(KSFT_LIB_MK),)
+include kselftest.mk
+else
+
 ARCH ?= arm64
 ifneq ($(ARCH),arm64)
 $(error s2conform tests arm64 KVM only; ARCH=$(ARCH) is not supported)
@@ -106,8 +114,7 @@ clean:
 #   INSTALL_PATH/run_kselftest.sh     the kernel's options and TAP
 #   INSTALL_PATH/kselftest-list.txt   s2conform:<binary> lines
 #   INSTALL_PATH/kselftest/run_direct.sh
-#   INSTALL_PATH/s2conform/           the test binaries, settings, and
-#                                     config (configs/s2conform.config)
+#   INSTALL_PATH/s2conform/           the test binaries and settings
 #   INSTALL_PATH/configs/profiles/    where the binaries look for profiles
 #                                     (<binary dir>/../configs/profiles)
 # KSFT_TIMEOUT is the per-binary timeout in settings, sized for QEMU TCG:
@@ -115,6 +122,9 @@ clean:
 # collection uses 120.
 INSTALL_PATH ?= $(O)/kselftest_install
 KSFT_TIMEOUT ?= 120
+# kselftest's "config": the kernel options the cases need.
+KSFT_CONFIG ?= $(firstword $(wildcard configs/s2conform.config configs/kvm-arm64.config))
+FIXTURE_SRCS := fixture/Kbuild fixture/s2fixture.c fixture/s2fixture.h
 
 install: $(TESTS) $(PROFILES)
 	@mkdir -p $(INSTALL_PATH)/s2conform $(INSTALL_PATH)/kselftest \
@@ -125,6 +135,8 @@ install: $(TESTS) $(PROFILES)
 	printf 'timeout=%s\n' $(KSFT_TIMEOUT) >$(INSTALL_PATH)/s2conform/settings
 	printf 's2conform:%s\n' $(notdir $(TESTS)) >$(INSTALL_PATH)/kselftest-list.txt
 	$(if $(PROFILES),install -m 644 $(PROFILES) $(INSTALL_PATH)/configs/profiles/)
-	install -m 644 configs/s2conform.config $(INSTALL_PATH)/s2conform/config
+	install -m 644 $(KSFT_CONFIG) $(INSTALL_PATH)/s2conform/config
+	install -D -m 644 -t $(INSTALL_PATH)/s2conform/fixture $(FIXTURE_SRCS)
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
+endif

@@ -37,7 +37,7 @@ missing() {
 	command -v make >/dev/null 2>&1 || echo make
 	qemu_ok || echo qemu
 	command -v qemu-aarch64 >/dev/null 2>&1 || echo qemu-user
-	for t in cpio xz depmod dtc fdtput busybox; do
+	for t in cpio xz depmod dtc fdtput busybox rsync; do
 		command -v "$t" >/dev/null 2>&1 || echo "$t"
 	done
 	dpkg --print-foreign-architectures 2>/dev/null | grep -qx arm64 ||
@@ -99,7 +99,7 @@ install() {
 		die "apt-get update failed"
 	apt-get install -y -qq --no-install-recommends \
 		gcc-aarch64-linux-gnu libc6-dev-arm64-cross make cpio \
-		xz-utils kmod device-tree-compiler busybox ||
+		xz-utils kmod device-tree-compiler busybox rsync ||
 		die "installing the cross toolchain failed"
 	apt-get install -y -qq --no-install-recommends -t bookworm-backports \
 		qemu-system-arm qemu-user ||
