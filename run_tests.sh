@@ -442,9 +442,10 @@ prepare_kernel() {
 			kd=
 		}
 	fi
+	kpkgs=$(cat "$kd/packages" 2>/dev/null)
 	printf 'kd=%q klabel=%q initrd=%q col_error=%q fixture_cause=%q kpkgs=%q\n' \
 		"$kd" "$klabel" "$initrd" "$col_error" "$fixture_cause" \
-		"$(cat "$kd/packages" 2>/dev/null)" >"$state"
+		"$kpkgs" >"$state"
 	exec 8>&-
 	[ -n "$kd" ] || return 3
 }
