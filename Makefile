@@ -55,6 +55,7 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o) $(GUEST_SRCS:%.c=$(O)/%.o) \
 TESTS := $(TEST_SRCS:arm64/%.c=$(O)/arm64/%)
 BENCHES := $(BENCH_SRCS:arm64/%.c=$(O)/bench/%)
 CASE_LISTS := $(TESTS:%=%.cases)
+BENCH_LISTS := $(BENCHES:%=%.cases)
 PROFILES := $(patsubst configs/%,$(O)/configs/%,$(wildcard configs/profiles/*.conf))
 
 # Host unit tests: the pure layers, built natively.
@@ -65,7 +66,7 @@ UNIT_SRCS := $(wildcard hosttests/unit_*.c)
 UNIT_BIN := $(O)/host/unit_tests
 
 .PHONY: all unit check clean install
-all: $(TESTS) $(CASE_LISTS) $(PROFILES) $(BENCHES)
+all: $(TESTS) $(CASE_LISTS) $(PROFILES) $(BENCHES) $(BENCH_LISTS)
 
 $(O)/lib/arm64/%.o: lib/arm64/%.c
 	@mkdir -p $(@D)
@@ -87,7 +88,7 @@ $(O)/bench/%: $(O)/arm64/%.o $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Case lists let x86 hosts answer --list without booting a VM.
-$(O)/arm64/%.cases: $(O)/arm64/%
+$(CASE_LISTS) $(BENCH_LISTS): %.cases: %
 	@if [ "$(HOST_ARCH)" = aarch64 ]; then $< --list > $@; \
 	elif [ -n "$(QEMU_USER)" ]; then $(QEMU_USER) $< --list > $@; \
 	else echo "note: no qemu-aarch64, $@ not made" >&2; fi

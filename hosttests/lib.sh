@@ -150,6 +150,7 @@ use_vm_stub() {
 	export S2CONFORM_RESULTS=$tmp/results
 	export S2_STUB_DIR=$tmp/stub
 	export O=$tmp/build
+	export S2CONFORM_FIXTURE_BUILD=$fixtures/vm-stub/fixture_build.sh
 	unset S2_FAKE_KERNEL S2_STUB_FAIL
 	make_fake_suite "$O/arm64"
 }

@@ -44,11 +44,30 @@ int backing_create(const struct backing_ops *ops, uint64_t size,
 	return ops->create(b, size);
 }
 
+/* The VM harness piece a kind needs (test_skip_env()), or NULL. */
+static const char *env_piece(const char *kind)
+{
+	static const char *const map[][2] = {
+		{ "fixture_", "FIXTURE" }, { "fsdax", "FSDAX" },
+		{ "devdax", "DEVDAX" }, { "vfio", "VFIO" },
+		{ "hugetlb_private", "HUGETLB" }, { "hugetlb_shared", "HUGETLB" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		if (!strncmp(kind, map[i][0], strlen(map[i][0])))
+			return map[i][1];
+	return NULL;
+}
+
 void backing_create_or_skip(const struct backing_ops *ops, uint64_t size,
 			    struct backing *b)
 {
 	int ret = backing_create(ops, size, b);
+	const char *piece = env_piece(ops->name);
 
+	if (ret == -EOPNOTSUPP && piece)
+		test_skip_env(piece, "%s unavailable: %s", ops->name, b->why);
 	if (ret == -EOPNOTSUPP)
 		test_skip("%s unavailable: %s", ops->name, b->why);
 	if (ret)
