@@ -278,7 +278,7 @@ rt() {
 }
 S2_STUB_CONFIG=$tmp/novc.config rt --kernel 7.2
 rc_match "no VIRTIO_CONSOLE: exit 3 before boot, naming it" "$rc" 3 "$(cat "$tmp/err")" '\[7\.2\] error: the kernel.s config lacks CONFIG_VIRTIO_CONSOLE'
-expect_eq "  the kernel was never booted" "$(ls "$tmp/results/latest/7.2/initramfs.txt" 2>/dev/null)" ""
+expect_eq "  the kernel was never booted" "$(ls "$tmp/results/latest/7.2/boot0" 2>/dev/null)" ""
 expect_match "  its column has an ERROR record naming the option" \
 	"$(cat "$tmp/results/latest/7.2/records.tsv")" $'^7\\.2\tboot\tkernel-config\tERROR\t.*CONFIG_VIRTIO_CONSOLE'
 expect_match "  and kernel.info a boot_status" "$(cat "$tmp/results/latest/7.2/kernel.info")" \
@@ -289,7 +289,7 @@ S2_STUB_CONFIG=$tmp/topics.config rt --kernel 7.2
 rc_match "topic options missing: the run goes on (no exit 3), saying which" \
 	"$((rc <= 1))" 1 "$(cat "$tmp/err")" 'lacks CONFIG_ARM64_MTE CONFIG_KSM: the cases needing them skip'
 expect_match "  and the guest gets the list as /s2conform/config-missing" \
-	"$(cat "$tmp/results/latest/7.2/initramfs.txt")" '^extra=.*config-missing-7\.2:/s2conform/config-missing( |$)'
+	"$(cat "$tmp/results/latest/7.2/boot0/initramfs.txt")" '^extra=.*config-missing-7\.2:/s2conform/config-missing( |$)'
 rt --kernel 7.2=7.2.0-9
 expect_match "a pinned kernel's column is its alias, kernel.info has its packages" \
 	"$(cat "$tmp/results/latest/7.2/kernel.info")" \
