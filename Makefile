@@ -61,7 +61,7 @@ PROFILES := $(patsubst configs/%,$(O)/configs/%,$(wildcard configs/profiles/*.co
 # Host unit tests: the pure layers, built natively.
 UNIT_LIB := lib/outcome.c lib/expect.c lib/expect_mte.c lib/memtype.c \
 	    lib/expect_unmap.c lib/expect_device.c lib/expect_pfnmap.c \
-	    lib/bench_stats.c
+	    lib/bench_stats.c lib/expect_gmem.c
 UNIT_SRCS := $(wildcard hosttests/unit_*.c)
 UNIT_BIN := $(O)/host/unit_tests
 

@@ -98,8 +98,8 @@ static void case_create(const struct test_case *tc, struct result *res)
 	struct vm *vm = mte_vm_create();
 
 	backing_create_or_skip(ops, REGION_SIZE, &b);
-	obs = out_ret(vm_add_slot(vm, vm_alloc_gpa(vm, REGION_SIZE),
-				  REGION_SIZE, b.hva, 0, NULL));
+	obs = out_ret(backing_add_slot(&b, vm, vm_alloc_gpa(vm, REGION_SIZE),
+				       0, NULL));
 	result_outcome(res, &obs, &e.out, e.reason);
 	if (!kf->feat[FEAT_MTE_MAP_SHARED])
 		return;	/* 6.1 checks VM_SHARED, not VM_MTE_ALLOWED */
@@ -125,10 +125,16 @@ static void case_enable_after_slot(const struct test_case *tc,
 	backing_create_or_skip(ops, REGION_SIZE, &b);
 	vm = vm_create_default();
 	gpa = vm_alloc_gpa(vm, REGION_SIZE);
-	ret = vm_add_slot(vm, gpa, REGION_SIZE, b.hva, 0, NULL);
+	ret = backing_add_slot(&b, vm, gpa, 0, NULL);
 	if (ret)
 		test_fail("slot before MTE: %s", strerror(-ret));
 	ret = vm_enable_mte(vm);
+	if (ops->vma & VMA_GMEM) {
+		e = expect_gmem_mte_after_slot();
+		obs = out_ret(ret);
+		result_outcome(res, &obs, &e.out, e.reason);
+		return;
+	}
 	if (ret)
 		test_fail("enabling MTE with a slot present: %s",
 			  strerror(-ret));

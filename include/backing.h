@@ -21,6 +21,8 @@
 #define SZ_1G	0x40000000ULL
 
 struct backing;
+struct region;
+struct vm;
 
 struct backing_ops {
 	const char *name;
@@ -33,6 +35,12 @@ struct backing_ops {
 	 * returns -EOPNOTSUPP with b->why saying what is missing.
 	 */
 	int (*create)(struct backing *b, uint64_t size);
+	/*
+	 * Kinds whose memory belongs to one VM (guest_memfd: the file is
+	 * made by, and binds only to, that VM) finish create() here, when
+	 * backing_add_slot() first meets the VM; b->hva is valid after.
+	 */
+	int (*attach)(struct backing *b, struct vm *vm);
 	void (*destroy)(struct backing *b);
 };
 
@@ -45,6 +53,8 @@ struct backing {
 	void *map;		/* what to munmap (may be padded) */
 	uint64_t map_size;
 	uint64_t file_fill;	/* a file-backed kind's initial content */
+	struct vm *vm;		/* the VM attach() made it for */
+	uint64_t gmem_offset;	/* VMA_GMEM: the slot's offset in fd */
 	char why[160];
 };
 
@@ -65,6 +75,13 @@ int backing_create(const struct backing_ops *ops, uint64_t size,
 void backing_create_or_skip(const struct backing_ops *ops, uint64_t size,
 			    struct backing *b);
 void backing_destroy(struct backing *b);
+/*
+ * A memslot of the whole backing at gpa in vm, the way a VMM makes one:
+ * by HVA, or for VMA_GMEM by guest_memfd fd + offset with b->hva as the
+ * VMM's own view. 0 or -errno (cases may expect a refusal).
+ */
+int backing_add_slot(struct backing *b, struct vm *vm, uint64_t gpa,
+		     uint32_t flags, struct region **out);
 bool backing_host_huge(struct backing *b);
 
 /* Expectations that need the backing itself (lib/expect_backing.c). */
@@ -85,6 +102,15 @@ struct expect expect_backing_mte_after(const struct kernel_facts *kf,
 extern const struct backing_ops backing_hugetlb_1g;
 long hugetlb_1g_reserve(char *why, size_t n);
 void hugetlb_1g_release(long old);
+
+/*
+ * Kinds no per-backing loop meets: the ones KVM refuses or the guest
+ * cannot touch (lib/backing/guest_memfd.c, memfd_secret.c), tested by
+ * private_memory_test.
+ */
+extern const struct backing_ops backing_gmem_private;
+extern const struct backing_ops backing_gmem_no_init_shared;
+extern const struct backing_ops backing_memfd_secret;
 
 /* Helpers for kinds. */
 int backing_mmap(struct backing *b, uint64_t size, int prot, int flags,

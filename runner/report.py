@@ -988,8 +988,8 @@ def main(argv):
         out.append("")
         matrix(cols, out)
     if comparison is not None:
-        if out:
-            out.append("")
+        # After the per-column summaries run_tests.sh printed before.
+        out.append("")
         comparison.report(out)
     if out:
         print("\n".join(out))

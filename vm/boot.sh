@@ -221,13 +221,14 @@ run_qemu() {
 	local dev
 
 	dev=$(serial_device)
+	# secretmem.enable=1: memfd_secret() is off by default in 6.1 (row 32).
 	# timeout runs QEMU in its own process group, out of reach of ^C:
 	# run it as a job and stop it ourselves if we are stopped.
 	timeout -k 5 "$TIMEOUT" qemu-system-aarch64 "${QARGS[@]}" \
 		"${DTB_ARGS[@]}" \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-kernel "$KERNEL/Image" -initrd "$INITRD" \
-		-append "console=ttyAMA0 panic=-1 printk.devkmsg=on $KERNEL_APPEND${MEM_LIMIT:+ mem=${MEM_LIMIT}M} s2.tcg=1$GUEST_PARAMS $APPEND" \
+		-append "console=ttyAMA0 panic=-1 printk.devkmsg=on secretmem.enable=1 $KERNEL_APPEND${MEM_LIMIT:+ mem=${MEM_LIMIT}M} s2.tcg=1$GUEST_PARAMS $APPEND" \
 		-serial "file:$OUT/console.log" \
 		-device "$dev,id=vser0" \
 		-chardev "file,id=tap,path=$OUT/tap.txt" \

@@ -13,6 +13,7 @@
 
 #include "backing.h"
 #include "test.h"
+#include "vm.h"
 
 const struct backing_ops *backing_find(const char *name)
 {
@@ -73,6 +74,26 @@ void backing_create_or_skip(const struct backing_ops *ops, uint64_t size,
 	if (ret)
 		test_fail("creating %s backing: %s%s%s", ops->name,
 			  strerror(-ret), b->why[0] ? ": " : "", b->why);
+}
+
+int backing_add_slot(struct backing *b, struct vm *vm, uint64_t gpa,
+		     uint32_t flags, struct region **out)
+{
+	int ret;
+
+	if (b->ops->attach && b->vm != vm) {
+		if (b->vm)
+			return -EBUSY;	/* a guest_memfd binds to one VM */
+		ret = b->ops->attach(b, vm);
+		if (ret)
+			return ret;
+		b->vm = vm;
+	}
+	if (b->ops->vma & VMA_GMEM)
+		return vm_add_gmem_slot(vm, gpa, b->size, b->hva,
+					flags | KVM_MEM_GUEST_MEMFD, b->fd,
+					b->gmem_offset, out);
+	return vm_add_slot(vm, gpa, b->size, b->hva, flags, out);
 }
 
 void backing_destroy(struct backing *b)
