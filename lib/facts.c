@@ -100,7 +100,7 @@ static void apply_interfaces(struct kernel_facts *kf)
  */
 const char *facts_config_missing(const char *suite, const char *name)
 {
-	static char line[512], opt[128];
+	static char line[512];	/* the option, once its tab is cut */
 	const char *env = getenv("S2_CONFIG_MISSING");
 	char path[PATH_MAX + 32], exe[PATH_MAX], id[256], *glob, *save;
 	ssize_t n;
@@ -129,9 +129,8 @@ const char *facts_config_missing(const char *suite, const char *name)
 		     glob = strtok_r(NULL, " \n", &save)) {
 			if (fnmatch(glob, id, 0))
 				continue;
-			snprintf(opt, sizeof(opt), "%s", line);
 			fclose(f);
-			return opt;
+			return line;
 		}
 	}
 	fclose(f);
