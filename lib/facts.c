@@ -3,8 +3,8 @@
  * facts.c - gather the kernel facts expectations are computed from.
  */
 #include <dirent.h>
-#include <fnmatch.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +13,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "expect.h"
+#include "kernel_facts.h"
 #include "kvm_ioctl.h"
 
 static bool file_exists(const char *path)
