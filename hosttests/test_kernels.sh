@@ -266,12 +266,7 @@ expect_eq "offline: aliases from the cache" "$(S2_OFFLINE=1 fk --list-aliases)" 
 expect_eq "offline: apt-get was never called" "$(cat "$APT_LOG")" ""
 
 # --- run_tests.sh: the config check before boot ----------------------------
-export S2CONFORM_VM=$fixtures/vm-stub
-export S2CONFORM_RESULTS=$tmp/results
-export S2_STUB_DIR=$tmp/stub
-export O=$tmp/build
-unset S2_FAKE_KERNEL S2_STUB_FAIL
-make_fake_suite "$O/arm64"
+use_vm_stub
 rt() {
 	"$top/run_tests.sh" --vm --no-build "$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
