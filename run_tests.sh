@@ -46,8 +46,13 @@ usage: run_tests.sh [options]
                         default: the profile's CPU, columns labelled KERNEL)
   -j N                  run N columns (kernel x CPU) at once (default: one
                         per host core)
-  --filter GLOB         run only cases whose name matches GLOB ('anon_4k/*'),
-                        or BINARY:CASE globs as --list prints them
+  --test LIST           comma list of test binaries and groups (mte, unmap,
+                        device, pfnmap, memslot: configs/test-groups.conf
+                        says which binaries and cases each holds); with
+                        --filter, a case must match both
+  --filter GLOB         run only cases whose name matches GLOB ('anon_4k/*';
+                        a comma list matches any of its globs), or
+                        BINARY:CASE globs as --list prints them
   --list                list binary:case for every (matching) case
   --timeout SECS        per test binary (default 120); a guest silent for
                         that plus a grace is ended, its binary is ERROR and
@@ -85,6 +90,8 @@ kernels=7.2
 kernel_given=0
 cpus=
 njobs=
+tests=
+groups_conf=${S2_TEST_GROUPS:-$top/configs/test-groups.conf}
 filter=
 list=0
 timeout=120
@@ -158,6 +165,8 @@ parse_args() {
 		-j) need_arg "$1" $#; count "$1" "$2"; njobs=$2; shift ;;
 		-j*) count -j "${1#-j}"; njobs=${1#-j} ;;
 		--filter) need_arg "$1" $#; filter=$2; shift ;;
+		--test) need_arg "$1" $#; tests=$2; shift
+			[ -n "$tests" ] || usage_error "--test wants at least one binary or group" ;;
 		--timeout) need_arg "$1" $#; positive "$1" "$2"; timeout=$2; shift ;;
 		--boot-timeout) need_arg "$1" $#; positive "$1" "$2"
 			boot_timeout=$2; shift ;;
@@ -296,40 +305,137 @@ binaries() {
 	done
 }
 
+# --test LIST as run_direct.sh entries, NAME or NAME:GLOBS, in
+# selection[] in the order first named: a binary on its own runs whole, a
+# group adds its binaries with its case globs (several groups' globs for one
+# binary are joined). Names not in the table must be built binaries
+# (check_tests, after the build): a typo of a group is caught here, before
+# anything slow.
+resolve_tests() {
+	local out
+	selection=()
+	[ -n "$tests" ] || return 0
+	[ -f "$groups_conf" ] || die "no test-group table $groups_conf"
+	out=$(awk -v items="$tests" '
+		function add(b, g) {
+			if (!(b in sel)) {
+				order[++no] = b
+				sel[b] = g
+			} else if (sel[b] == "*" || g == "*") {
+				sel[b] = "*"
+			} else {
+				sel[b] = sel[b] "," g
+			}
+		}
+		/^[ \t]*(#|$)/ { next }
+		{ grp[$1]; bin[$2]; g[++nr] = $1; b[nr] = $2; c[nr] = $3 }
+		END {
+			n = split(items, it, ",")
+			for (i = 1; i <= n; i++) {
+				if (it[i] in grp) {
+					for (r = 1; r <= nr; r++)
+						if (g[r] == it[i])
+							add(b[r], c[r])
+				} else {
+					add(it[i], "*")
+				}
+			}
+			for (i = 1; i <= no; i++)
+				print order[i] (sel[order[i]] == "*" ? "" : ":" sel[order[i]])
+			printf "groups:"
+			for (x in grp)
+				printf " %s", x
+			print ""
+		}' "$groups_conf") || die "cannot read $groups_conf"
+	mapfile -t selection < <(grep -v '^groups:' <<<"$out")
+	test_groups=$(sed -n 's/^groups: //p' <<<"$out" | tr ' ' '\n' | sort | paste -sd ' ')
+}
+
+# Every --test name that is not a group is a binary in $testdir.
+check_tests() {
+	local e
+	for e in "${selection[@]}"; do
+		[ -x "$testdir/${e%%:*}" ] || usage_error "--test: '${e%%:*}'" \
+			"is neither a test group ($test_groups) nor a test binary in ${testdir#"$top"/}"
+	done
+}
+
+# in_globs NAME LIST: NAME matches one of LIST's comma-separated globs (an
+# empty LIST matches everything), as run_direct.sh and lib/test.c match.
+in_globs() {
+	local g
+	[ -n "$2" ] || return 0
+	IFS=, read -ra gl <<<"$2"
+	for g in "${gl[@]}"; do
+		# shellcheck disable=SC2053 # a glob on purpose
+		[[ $1 == $g ]] && return 0
+	done
+	return 1
+}
+
+# The selected binaries as NAME<TAB>GLOBS lines (GLOBS empty: all cases).
+selected_binaries() {
+	local bin e
+	if [ ${#selection[@]} -eq 0 ]; then
+		while read -r bin; do
+			printf '%s\t\n' "${bin##*/}"
+		done < <(binaries)
+		return
+	fi
+	for e in "${selection[@]}"; do
+		if [[ $e == *:* ]]; then
+			printf '%s\t%s\n' "${e%%:*}" "${e#*:}"
+		else
+			printf '%s\t\n' "$e"
+		fi
+	done
+}
+
+# bin_entry NAME: NAME's --test selection entry (NAME:GLOBS), else NAME.
+bin_entry() {
+	local e
+	for e in "${selection[@]}"; do
+		[ "${e%%:*}" != "$1" ] || { echo "$e"; return; }
+	done
+	echo "$1"
+}
+
 # filter_match BINARY CASE: the case is selected.  A filter with a colon
-# is BINARY_GLOB:CASE_GLOB, as --list prints the cases.
+# is BINARY_GLOB:CASE_GLOB, as --list prints the cases; the case part may
+# be a comma list of globs (in_globs).
 filter_match() {
 	[ -n "$filter" ] || return 0
 	if [[ $filter == *:* ]]; then
 		# shellcheck disable=SC2053 # globs on purpose
-		[[ $1 == ${filter%%:*} && $2 == ${filter#*:} ]]
+		[[ $1 == ${filter%%:*} ]] && in_globs "$2" "${filter#*:}"
 	else
-		# shellcheck disable=SC2053
-		[[ $2 == $filter ]]
+		in_globs "$2" "$filter"
 	fi
 }
 
 # Case lists come from the <name>.cases files the Makefile writes next to
 # the binaries: aarch64 binaries cannot run on an x86 host to be asked.
 list_from_cases() {
-	local bin c rc=0
-	while read -r bin; do
+	local name globs bin c rc=0
+	while IFS=$'\t' read -r name globs; do
+		bin=$testdir/$name
 		if [ ! -f "$bin.cases" ]; then
-			log "${bin##*/}: no case list (${bin#"$top"/}.cases is missing)"
+			log "$name: no case list (${bin#"$top"/}.cases is missing)"
 			rc=3
 			continue
 		fi
 		while IFS= read -r c; do
-			filter_match "${bin##*/}" "$c" || continue
-			echo "${bin##*/}:$c"
+			filter_match "$name" "$c" && in_globs "$c" "$globs" &&
+				echo "$name:$c"
 		done <"$bin.cases"
-	done < <(binaries)
+	done < <(selected_binaries)
 	return $rc
 }
 
 list_cases() {
 	if [ "$mode" = direct ]; then
-		"$runner/run_direct.sh" -l ${filter:+-f "$filter"} "$testdir"
+		"$runner/run_direct.sh" -l ${filter:+-f "$filter"} "$testdir" \
+			"${selection[@]}"
 	else
 		list_from_cases
 	fi
@@ -339,13 +445,16 @@ list_cases() {
 # nothing would cost a boot to find out.
 check_filter() {
 	local matches
-	[ -n "$filter" ] || return 0
+	[ -n "$filter$tests" ] || return 0
 	case $filter in
 	*[[:space:]\"\'\\]*)
 		usage_error "--filter cannot hold blanks, quotes or backslashes in VM mode" ;;
 	esac
 	matches=$(list_from_cases 2>/dev/null) || return 0
-	[ -n "$matches" ] || usage_error "no case matches --filter '$filter'"
+	local what=
+	[ -z "$tests" ] || what="--test '$tests'"
+	[ -z "$filter" ] || what+="${what:+ and }--filter '$filter'"
+	[ -n "$matches" ] || usage_error "no case matches $what"
 }
 
 new_resdir() {
@@ -434,7 +543,10 @@ boot_once() {
 	[ -n "$without" ] && append+=" s2.without=$without"
 	[ -n "$fixture_error" ] && append+=" s2.fixture_error=\"$fixture_error\""
 	bins=$(IFS=,; echo "$*")
-	[ "$bins" = "$all_bins" ] || append+=" s2.bins=$bins"
+	# With --test the guest needs each binary's case globs: s2.bins entries
+	# are NAME[:GLOBS], ;-separated.
+	[ "$bins" = "$all_bins" ] && [ ${#selection[@]} -eq 0 ] ||
+		append+=" s2.bins=$(for b; do bin_entry "$b"; done | paste -sd ';')"
 	"$vm/boot.sh" --kernel-dir "$kd" --initrd "$initrd" --out "$out" \
 		--timeout "$limit" --idle-timeout "$idle" --append "$append" \
 		${cpu:+--cpu "$cpu"} &
@@ -508,6 +620,14 @@ boot_kernel() {
 		n=$((n + 1))
 	done
 	boot_seconds=$first
+	# The column's boot is ok when its last boot ran the runner to the
+	# end; hung binaries before that are ERROR records of their own.
+	case $st in
+	"done rc="*) boot_status=ok ;;
+	hung | crashed) boot_status=ok ;;
+	*) boot_status="error: ${st:-boot.sh exit $rc} (see $out/console.log)" ;;
+	esac
+	reboots=$n
 	for f in status qemu.log machine; do
 		cp "$kdir/boot$n/$f" "$kdir/$f" 2>/dev/null
 	done
@@ -642,7 +762,8 @@ run_column() {
 	local ci=$1 cpu=${col_cpu[$1]} kd klabel initrd label kdir
 	local t0=$SECONDS rc=0 started t_boot col_error kpkgs
 	started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-	boot_seconds='' test_seconds=
+	boot_seconds='' test_seconds='' reboots=0
+	boot_status="error: fetching or packing the kernel failed"
 	if ! prepare_kernel "${col_kernel[$ci]}"; then
 		klabel=${kernel_list[${col_kernel[$ci]}]}
 		rc=3
@@ -687,6 +808,13 @@ finish_column() {
 	} >"$kdir/kernel.info"
 	log "[$label] done in ${6}s${boot_seconds:+ (boot ${boot_seconds}s, tests ${test_seconds}s)}"
 	[ -z "$without" ] || echo "without=$without" >>"$kdir/kernel.info"
+	[ "$cpu" = host ] || printf 'boot_status=%s\nreboots=%s\n' \
+		"$boot_status" "$reboots" >>"$kdir/kernel.info"
+	# vm/init's environment report: env.PIECE=ok | skip: why | error: why
+	tr -d '\r' <"$kdir/console.log" 2>/dev/null |
+		sed -n 's/^\(\[[ 0-9.]*\] \)\{0,1\}s2conform: env \([a-z]*\) /env.\2=/p' |
+		awk -F= '{ v[$1] = $0; if (!($1 in v0)) { v0[$1]; o[++n] = $1 } }
+			END { for (i = 1; i <= n; i++) print v[o[i]] }' >>"$kdir/kernel.info"
 	[ -z "${fixture_error:-}" ] ||
 		echo "fixture_error=$fixture_error" >>"$kdir/kernel.info"
 }
@@ -734,7 +862,7 @@ run_host() {
 		>"$kdir/plan.txt" 2>/dev/null
 	log "[$label] running tests on the host kernel"
 	"$runner/run_direct.sh" -t "$timeout" ${filter:+-f "$filter"} \
-		"$testdir" | if [ $verbose -eq 1 ]; then
+		"$testdir" "${selection[@]}" | if [ $verbose -eq 1 ]; then
 			tee "$kdir/tap.txt"
 		else
 			cat >"$kdir/tap.txt"
@@ -775,10 +903,12 @@ main() {
 	deps
 	[ "$mode" = vm ] && [ $list -eq 0 ] && resolve_kernels
 	resolve_cpus
+	resolve_tests
 	default_jobs
 	tmp=$(mktemp -d) || die "mktemp failed"
 	build_tests
 	[ -n "$(binaries)" ] || die "no test binaries in $testdir"
+	check_tests
 	if [ $list -eq 1 ]; then
 		list_cases
 		exit

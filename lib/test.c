@@ -149,9 +149,32 @@ static void print_result(int n, const char *name, const struct result *res)
 	printf(res->observed[0] ? " (%s)\n" : " %s\n", res->reason);
 }
 
+/*
+ * A filter is a comma list of globs, any of which may match: a test group
+ * names several backings of one binary (configs/test-groups.conf).
+ */
+static bool glob_list_match(const char *list, const char *name)
+{
+	char glob[256];
+	size_t len;
+
+	for (;;) {
+		len = strcspn(list, ",");
+		if (len < sizeof(glob)) {
+			memcpy(glob, list, len);
+			glob[len] = '\0';
+			if (!fnmatch(glob, name, 0))
+				return true;
+		}
+		if (!list[len])
+			return false;
+		list += len + 1;
+	}
+}
+
 static bool selected(const struct test_case *tc, const char *filter)
 {
-	return !filter || !fnmatch(filter, tc->k->name, 0);
+	return !filter || glob_list_match(filter, tc->k->name);
 }
 
 /* A case its suite skips before it starts: no child. */
