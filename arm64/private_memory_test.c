@@ -42,6 +42,7 @@
 static void case_file_flags(const struct test_case *tc, struct result *res);
 static void case_create(const struct test_case *tc, struct result *res);
 static void case_create_mte(const struct test_case *tc, struct result *res);
+static void case_anon_hva(const struct test_case *tc, struct result *res);
 static void case_host_mmap(const struct test_case *tc, struct result *res);
 static void case_host_touch(const struct test_case *tc, struct result *res);
 static void case_guest_rw(const struct test_case *tc, struct result *res);
@@ -77,6 +78,8 @@ static const struct {
 };
 
 static const struct case_def shared_cases[] = {
+	{ "create_anon_hva", case_anon_hva },
+	{ "create_mte_anon_hva", case_anon_hva },
 	{ "punch_hole", case_punch_hole },
 	{ "truncate", case_truncate },
 	{ "exec_dic", case_exec_dic },
@@ -173,6 +176,41 @@ static void case_create_mte(const struct test_case *tc, struct result *res)
 	slot_fixture_init(&s, ops, REGION_SIZE);
 	obs = out_ret(slot_fixture_add(&s, mte_vm_create(), 0,
 				       MAP_MT(MT_NORMAL)));
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+/*
+ * Row 48 without the VMA's help: a guest_memfd-only slot never faults
+ * through its userspace_addr, so a VMM may give anonymous memory there,
+ * which has VM_MTE_ALLOWED. Only the guest_memfd rule can refuse it.
+ */
+static void case_anon_hva(const struct test_case *tc, struct result *res)
+{
+	bool mte = strstr(tc->name, "_mte_") != NULL;
+	const struct backing_ops *ops = tc->arg;
+	struct expect e = expect_slot_create(kernel_facts(), ops->vma, mte);
+	struct outcome obs;
+	struct backing b;
+	struct vm *vm;
+	void *anon;
+	int ret;
+
+	need_gmem();
+	if (mte)
+		mte_require();
+	backing_create_or_skip(ops, REGION_SIZE, &b);
+	vm = mte ? mte_vm_create() : vm_create_default();
+	ret = ops->attach(&b, vm);
+	if (ret)
+		test_fail("KVM_CREATE_GUEST_MEMFD: %s", strerror(-ret));
+	anon = mmap(NULL, REGION_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (anon == MAP_FAILED)
+		test_fail("mmap: %s", strerror(errno));
+	obs = out_ret(vm_add_gmem_slot(vm, vm_alloc_gpa(vm, REGION_SIZE),
+				       REGION_SIZE, anon, KVM_MEM_GUEST_MEMFD,
+				       b.fd, 0, NULL));
+	result_diag(res, "userspace_addr: anonymous memory, not the file");
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
