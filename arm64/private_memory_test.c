@@ -43,6 +43,7 @@ static void case_file_flags(const struct test_case *tc, struct result *res);
 static void case_create(const struct test_case *tc, struct result *res);
 static void case_create_mte(const struct test_case *tc, struct result *res);
 static void case_anon_hva(const struct test_case *tc, struct result *res);
+static void case_dirty_log(const struct test_case *tc, struct result *res);
 static void case_host_mmap(const struct test_case *tc, struct result *res);
 static void case_host_touch(const struct test_case *tc, struct result *res);
 static void case_guest_rw(const struct test_case *tc, struct result *res);
@@ -80,6 +81,7 @@ static const struct {
 static const struct case_def shared_cases[] = {
 	{ "create_anon_hva", case_anon_hva },
 	{ "create_mte_anon_hva", case_anon_hva },
+	{ "dirty_log", case_dirty_log },
 	{ "punch_hole", case_punch_hole },
 	{ "truncate", case_truncate },
 	{ "exec_dic", case_exec_dic },
@@ -211,6 +213,22 @@ static void case_anon_hva(const struct test_case *tc, struct result *res)
 				       REGION_SIZE, anon, KVM_MEM_GUEST_MEMFD,
 				       b.fd, 0, NULL));
 	result_diag(res, "userspace_addr: anonymous memory, not the file");
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+/* §13: KVM_MEM_LOG_DIRTY_PAGES is not a guest_memfd slot's flag. */
+static void case_dirty_log(const struct test_case *tc, struct result *res)
+{
+	const struct backing_ops *ops = tc->arg;
+	struct expect e = expect_slot_create_flags(kernel_facts(), ops->vma,
+						   KVM_MEM_LOG_DIRTY_PAGES,
+						   false);
+	struct slot_fixture s = { 0 };
+	struct outcome obs;
+
+	slot_fixture_init(&s, ops, REGION_SIZE);
+	obs = out_ret(slot_fixture_add(&s, NULL, KVM_MEM_LOG_DIRTY_PAGES,
+				       MAP_MT(MT_NORMAL)));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
