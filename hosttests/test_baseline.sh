@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 report="$top/runner/report.sh"
-m=$fixtures/matrix
+m=$data/matrix
 
 # run DIR LABEL < records: one column directory DIR/LABEL.
 col() {
@@ -149,7 +149,7 @@ expect_eq "--diff with one run exits 2" $? 2
 # binaries test_cli.sh uses: 6.12 fails anon_4k/ro_store, 7.2 passes it but
 # splats in splat_test.
 stub_run() {
-	S2CONFORM_VM=$fixtures/vm-stub S2CONFORM_RESULTS=$tmp/results \
+	S2CONFORM_VM=$data/vm-stub S2CONFORM_RESULTS=$tmp/results \
 		S2_STUB_DIR=$tmp/stub O=$tmp/build \
 		"$top/run_tests.sh" --vm --no-build "$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
@@ -162,7 +162,7 @@ expect_eq "stub 6.12 run: exit 1 (a FAIL)" $rc 1
 stub_run --kernel 7.2 --baseline "$old" --junit "$tmp/stub.xml"
 expect_eq "7.2 against the 6.12 run: the new splat is a regression, exit 1" $rc 1
 expect_eq "  exactly the differing cases" "$(grep -E '^  (new|fixed|changed|removed)' <<<"$out")" \
-"  new FAIL 6.12->7.2 splat_test kernel-splat: - -> FAIL (WARNING: CPU: 1 PID: 77 at arch/arm64/kvm/mmu.c:42 fake_abort)
+"  new FAIL 6.12->7.2 splat_test splat/warn: PASS 0 -> FAIL 0 (observed 0, expected 0 (kernel splat: WARNING: CPU: 1 PID: 77 at arch/arm64/kvm/mmu.c:42 fake_abort))
   fixed 6.12->7.2 mem_test anon_4k/ro_store: FAIL KVM_RUN:EFAULT -> PASS EXIT_MMIO"
 expect_match "  the column match is said" "$out" \
 	'^  baseline 6\.12 -> 7\.2: matched as the only column on each side'

@@ -3,15 +3,15 @@
 # `git bisect run` (0 good, 1 bad, 125 skip, >= 128 abort), and its
 # observation matching.  No kernel is built or booted: a fake kernel tree
 # with a stub merge_config.sh, a fake `make` on PATH, the stub VM harness
-# (hosttests/fixtures/vm-stub) and fake test binaries (lib.sh).  The fake
+# (hosttests/data/vm-stub) and fake test binaries (lib.sh).  The fake
 # mem_test observes KVM_RUN:EFAULT on anon_4k/ro_store (a FAIL, it expects
 # EXIT_MMIO) except on 7.2 kernels, where it observes EXIT_MMIO (a PASS).
 # shellcheck source=hosttests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 oracle=$top/bisect/oracle.sh
-export S2CONFORM_VM=$fixtures/vm-stub
-export S2CONFORM_BISECT_DEPS=$fixtures/vm-stub/deps.sh
+export S2CONFORM_VM=$data/vm-stub
+export S2CONFORM_BISECT_DEPS=$data/vm-stub/deps.sh
 export S2CONFORM_CACHE=$tmp/cache
 export S2_STUB_DIR=$tmp/stub
 export O=$tmp/build
@@ -44,7 +44,7 @@ for a; do case $a in -C) next=1 ;; *) [ -n "${next:-}" ] && src=$a; next= ;; esa
 [ "${FAKE_BUILD:-}" = fail ] || [ -f "$src/BROKEN" ] &&
 	{ echo "drivers/foo.c:1: error: boom" >&2; exit 2; }
 mkdir -p "$out/arch/arm64/boot" "$out/include/config"
-echo image >"$out/arch/arm64/boot/Image"
+{ head -c 56 /dev/zero; printf ARMd; } >"$out/arch/arm64/boot/Image"
 # The tree's RELEASE file (the bisect test's commits change it), else
 # FAKE_RELEASE.
 rel=${FAKE_RELEASE:-6.19.0-bisect}
@@ -129,7 +129,13 @@ FAKE_BUILD=fail code "a build failure is skip" 125 --case "$ro"
 expect_match "a build failure shows the error" "$err" 'error: boom'
 FAKE_DROP=KVM code "a config without KVM is skip" 125 --case "$ro"
 expect_match "  and says which option went missing" "$err" 'CONFIG_KVM is not =y'
-code "--kernel-image boots that image" 1 --kernel-image "$tmp/linux/Makefile" --case "$ro"
+{ head -c 56 /dev/zero; printf ARMd; } >"$tmp/Image"	# arm64 header magic
+code "--kernel-image boots that image" 1 --kernel-image "$tmp/Image" --case "$ro"
+mkdir -p "$tmp/noimage"
+code "--kernel-image DIR without an Image aborts" 128 --kernel-image "$tmp/noimage" --case "$ro"
+code "--kernel-image of garbage aborts" 128 --kernel-image "$tmp/linux/Makefile" --case "$ro"
+code "--observe with a bad regex aborts" 128 --kernel 7.2 --case "$ro" --observe '('
+expect_match "  saying why, not with grep's raw error" "$err" "^oracle: bad regular expression '\\(' \\("
 expect_eq "--kernel-image builds nothing" "$(grep -c Image "$tmp/make.log")" 3
 
 # Infrastructure: no boot is a skip, a bad command line an abort.

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "expect.h"
+#include "model/vma.h"
 
 #define SZ_4K	0x1000ULL
 #define SZ_2M	0x200000ULL
@@ -29,6 +29,7 @@ struct backing_ops {
 	const char *desc;
 	unsigned int vma;	/* VMA_* flags */
 	uint64_t page_size;	/* the host page size it is built from */
+	bool unlisted;		/* only backing_find() finds it */
 	/*
 	 * Map size bytes into b->hva (and b->alias, if the kind has a second
 	 * view). 0, or -errno; an environment that cannot provide the kind
@@ -65,15 +66,25 @@ struct backing {
 extern const struct backing_ops *const __start_s2_backings[];
 extern const struct backing_ops *const __stop_s2_backings[];
 
+static inline const struct backing_ops *const *
+__backing_listed(const struct backing_ops *const *p)
+{
+	while (p < __stop_s2_backings && (*p)->unlisted)
+		p++;
+	return p;
+}
+
+/* Every registered kind but the unlisted ones. */
 #define for_each_backing(p)						\
-	for (p = __start_s2_backings; p < __stop_s2_backings; p++)
+	for (p = __backing_listed(__start_s2_backings);			\
+	     p < __stop_s2_backings; p = __backing_listed(p + 1))
 
 const struct backing_ops *backing_find(const char *name);
-int backing_create(const struct backing_ops *ops, uint64_t size,
-		   struct backing *b);
-/* backing_create() for a case: SKIP when unavailable, FAIL on error. */
-void backing_create_or_skip(const struct backing_ops *ops, uint64_t size,
-			    struct backing *b);
+int __backing_create(const struct backing_ops *ops, uint64_t size,
+		     struct backing *b);
+/* __backing_create() for a case: SKIP when unavailable, FAIL on error. */
+void backing_create(const struct backing_ops *ops, uint64_t size,
+		    struct backing *b);
 void backing_destroy(struct backing *b);
 /*
  * A memslot of the whole backing at gpa in vm, the way a VMM makes one:
@@ -84,33 +95,15 @@ int backing_add_slot(struct backing *b, struct vm *vm, uint64_t gpa,
 		     uint32_t flags, struct region **out);
 bool backing_host_huge(struct backing *b);
 
-/* Expectations that need the backing itself (lib/expect_backing.c). */
-struct expect_attr expect_backing_attr(const struct kernel_facts *kf,
-				       struct backing *b);
-struct expect expect_backing_exec(const struct kernel_facts *kf,
-				  struct backing *b);
-struct expect expect_backing_mte_after(const struct kernel_facts *kf,
-				       struct backing *b);
-
 /*
- * 1 GiB hugetlb pages (lib/backing/hugetlb_1g.c), not registered: only
- * code that names it meets a kind needing a free gigantic page.
+ * 1 GiB hugetlb pages (lib/backing/hugetlb_1g.c), unlisted: only code that
+ * names it meets a kind needing a free gigantic page.
  * hugetlb_1g_reserve() finds one (reserved at boot, else one more now,
  * after compaction) and returns the nr_hugepages to give back to
  * hugetlb_1g_release(), or -1 saying why in why.
  */
-extern const struct backing_ops backing_hugetlb_1g;
 long hugetlb_1g_reserve(char *why, size_t n);
 void hugetlb_1g_release(long old);
-
-/*
- * Kinds no per-backing loop meets: the ones KVM refuses or the guest
- * cannot touch (lib/backing/guest_memfd.c, memfd_secret.c), tested by
- * private_memory_test.
- */
-extern const struct backing_ops backing_gmem_private;
-extern const struct backing_ops backing_gmem_no_init_shared;
-extern const struct backing_ops backing_memfd_secret;
 
 /* Helpers for kinds. */
 int backing_mmap(struct backing *b, uint64_t size, int prot, int flags,

@@ -12,7 +12,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "expect.h"
+#include "kernel_facts.h"
 #include "kvm_ioctl.h"
 
 static bool file_exists(const char *path)

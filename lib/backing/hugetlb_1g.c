@@ -3,7 +3,7 @@
  * hugetlb_1g.c - MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|MAP_HUGE_1GB, and
  * finding a free 1 GiB page for it.
  *
- * Not registered: a gigantic page is rarely free (the test VM has CMA or
+ * Unlisted: a gigantic page is rarely free (the test VM has CMA or
  * swiotlb in every aligned GiB unless booted with "cma=0 hugepagesz=1G
  * hugepages=1"), so only code that asks for it by name uses it.
  */
@@ -25,14 +25,16 @@ static int hugetlb_1g_create(struct backing *b, uint64_t size)
 			    MAP_HUGE_1GB, -1, SZ_4K);
 }
 
-const struct backing_ops backing_hugetlb_1g = {
+static const struct backing_ops hugetlb_1g = {
 	.name = "hugetlb_1g",
 	.desc = "MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB|MAP_HUGE_1GB",
 	.vma = VMA_ANON | VMA_HUGETLB,
 	.page_size = SZ_1G,
 	.create = hugetlb_1g_create,
 	.destroy = backing_generic_destroy,
+	.unlisted = true,
 };
+BACKING_REGISTER(hugetlb_1g);
 
 static long read_long(const char *path)
 {

@@ -32,11 +32,14 @@ static int memfd_secret_create(struct backing *b, uint64_t size)
 			    b->fd, SZ_4K);
 }
 
-const struct backing_ops backing_memfd_secret = {
+/* Unlisted: the guest cannot touch it (row 32). */
+static const struct backing_ops memfd_secret_ops = {
 	.name = "memfd_secret",
 	.desc = "memfd_secret() MAP_SHARED",
 	.vma = VMA_SHARED | VMA_SECRETMEM,
 	.page_size = SZ_4K,
 	.create = memfd_secret_create,
 	.destroy = backing_generic_destroy,
+	.unlisted = true,
 };
+BACKING_REGISTER(memfd_secret_ops);
