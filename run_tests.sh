@@ -32,9 +32,14 @@ hang_grace=${S2_HANG_GRACE:-30}
 usage() {
 	cat <<'EOF'
 usage: run_tests.sh [options]
-  --kernel LIST         comma list of kernel series (6.1,6.12,7.2), paths to
-                        an Image (or a directory with one), or "all"
-                        (default 7.2; VM mode only)
+  --kernel LIST         comma list of kernels (default 7.2; VM mode only):
+                        Debian series 6.1,6.12,7.2 or flavours 7.2-16k,
+                        7.2-rt, 7.2-cloud, pinned as 7.2=7.2.13-1; "all"
+                        (the generic flavour of every series); or a path:
+                        an Image, a build tree (O= dir), a modules_install
+                        tree, a kernel .deb
+  --list-kernels        the aliases, the exact versions they resolve to
+  --offline             kernels, headers and tools from the cache only
   --cpu LIST            comma list of QEMU CPU models (max,neoverse-n1,...;
                         see vm/qemu_cpu.sh --list): every kernel runs on
                         each, in columns labelled KERNEL/CPU (VM mode only;
@@ -100,6 +105,7 @@ verbose=0
 mode=
 build=1
 bench=0
+list_kernels=0
 
 need_arg() { [ "$2" -ge 2 ] || usage_error "option $1 needs an argument"; }
 
@@ -172,6 +178,8 @@ parse_args() {
 		--baseline) need_arg "$1" $#; baseline=$2; shift ;;
 		--list) list=1 ;;
 		--bench) bench=1 ;;
+		--list-kernels) list_kernels=1 ;;
+		--offline) export S2_OFFLINE=1 ;;
 		--direct) mode=direct ;;
 		--vm) mode=vm ;;
 		--no-build) build=0 ;;
@@ -228,23 +236,28 @@ deps() {
 	"$vm/deps.sh" || die "vm/deps.sh could not install the dependencies"
 }
 
-# Expand "all" and check every alias against the harness's series, before
-# anything slow happens.  Paths are checked for existence only.
+# Expand "all" and check every alias (ALIAS[=VERSION]) against the
+# harness's, before anything slow happens.  Paths are checked for
+# existence only.
 resolve_kernels() {
-	local series k why
-	series=$("$vm/fetch_kernel.sh" --list-series) ||
-		die "vm/fetch_kernel.sh --list-series failed"
+	local aliases k why
 	if [ "$kernels" = all ]; then
-		mapfile -t kernel_list <<<"$series"
+		aliases=$("$vm/fetch_kernel.sh" --list-series) ||
+			die "vm/fetch_kernel.sh --list-series failed"
+		mapfile -t kernel_list <<<"$aliases"
 		return
 	fi
+	aliases=$("$vm/fetch_kernel.sh" --list-aliases) ||
+		die "vm/fetch_kernel.sh --list-aliases failed"
 	IFS=, read -ra kernel_list <<<"$kernels"
 	for k in "${kernel_list[@]}"; do
 		if [[ $k == */* ]] || [ -e "$k" ]; then
 			why=$(kernel_image_problem "$k")
 			[ -z "$why" ] || usage_error "--kernel $k: $why"
-		elif ! grep -qxF -- "$k" <<<"$series"; then
-			usage_error "unknown kernel '$k' (known: ${series//$'\n'/ })"
+		elif [[ $k == *=* ]] && [ -z "${k#*=}" ]; then
+			usage_error "'$k': the pin wants a package version (${k%%=*}=VERSION)"
+		elif ! grep -qxF -- "${k%%=*}" <<<"$aliases"; then
+			usage_error "unknown kernel '$k' (known: ${aliases//$'\n'/ })"
 		fi
 	done
 }
@@ -627,7 +640,7 @@ kernel_label() {
 	if [[ $k == */* ]] || [ -e "$k" ]; then
 		label=$(cat "$kd/release" 2>/dev/null) || label=${k##*/}
 	else
-		label=$k
+		label=${k%%=*}
 	fi
 	echo "${label//\//_}"
 }
@@ -651,8 +664,50 @@ fixture_extra() {
 		log "[$label] error: $fixture_error"
 		return 0
 	fi
-	extra=(--extra "$ko:/lib/modules-extra/s2fixture.ko"
+	extra+=(--extra "$ko:/lib/modules-extra/s2fixture.ko"
 	       --extra "$ko.params:/lib/modules-extra/s2fixture.ko.params")
+}
+
+# config_gate KD LABEL: when the kernel's config is known, stop its column
+# before boot if it lacks what the harness needs (sets col_error, returns
+# 3), and tell the guest which options the topics lack (cfg_extra puts
+# config-missing in the initramfs: those cases SKIP naming the option).
+config_gate() {
+	local kd=$1 label=$2 missing f=$tmp/config-missing-$2
+	cfg_extra=()
+	if [ ! -f "$kd/config" ]; then
+		log "[$label] note: the kernel's config is unknown (no .config, no IKCONFIG): not checked before boot"
+		return 0
+	fi
+	missing=$("$top/configs/check_config.sh" --required "$kd/config") ||
+		die "configs/check_config.sh failed"
+	if [ -n "$missing" ]; then
+		col_error="the kernel's config lacks ${missing// /, }, which the harness cannot run without (configs/s2conform.config)"
+		log "[$label] error: $col_error"
+		return 3
+	fi
+	"$top/configs/check_config.sh" --topics "$kd/config" >"$f" ||
+		die "configs/check_config.sh failed"
+	[ -s "$f" ] || return 0
+	log "[$label] the kernel's config lacks $(cut -f1 "$f" | paste -sd ' '): the cases needing them skip"
+	cfg_extra=(--extra "$f:/s2conform/config-missing")
+}
+
+# boot_hint KD KDIR LABEL: no TAP from a kernel whose config was not
+# checked; say which required options are the likely cause.
+boot_hint() {
+	local kd=$1 kdir=$2 label=$3 why
+	[ ! -s "$kdir/tap.txt" ] && [ ! -f "$kd/config" ] || return 0
+	if grep -qs 'Unable to mount root fs\|junk in compressed archive\|no cpio magic' "$kdir/console.log"; then
+		why="the kernel could not unpack the initramfs: CONFIG_BLK_DEV_INITRD, CONFIG_RD_GZIP"
+	elif grep -qs 'Run /init\|Freeing unused kernel memory' "$kdir/console.log"; then
+		why="the kernel started /init but gave no TAP: CONFIG_VIRTIO_CONSOLE, CONFIG_VIRTIO_MMIO or CONFIG_VIRTIO_PCI, CONFIG_DEVTMPFS, CONFIG_BINFMT_SCRIPT"
+	elif [ ! -s "$kdir/console.log" ]; then
+		why="no console output: CONFIG_SERIAL_AMBA_PL011_CONSOLE, CONFIG_PRINTK"
+	else
+		why="one of $("$top/configs/check_config.sh" --list-required | paste -sd ' ')"
+	fi
+	log "[$label] no TAP output and the kernel's config is unknown; likely missing: $why"
 }
 
 # Fetch kernel number KI and pack its initramfs, once for all its CPU
@@ -660,7 +715,7 @@ fixture_extra() {
 # kd, klabel and initrd.  Returns 3 on an infrastructure failure.
 prepare_kernel() {
 	local ki=$1 k=${kernel_list[$1]} state=$tmp/kernel-$1
-	local -a extra=()
+	local -a extra=() cfg_extra=()
 	{ exec 8>"$state.lock" && flock 8; } || die "cannot lock $state.lock"
 	if [ -f "$state" ]; then
 		# shellcheck disable=SC1090 # written below, by an earlier column
@@ -669,24 +724,31 @@ prepare_kernel() {
 		[ -n "$kd" ]
 		return $(( $? ? 3 : 0 ))
 	fi
-	kd='' klabel=$k initrd=$tmp/kernel-$ki.cpio.gz fixture_error=
+	kd='' klabel=$k initrd=$tmp/kernel-$ki.cpio.gz col_error='' fixture_error=
+	kpkgs=''
 	log "[$k] fetching kernel"
 	if ! kd=$("$vm/fetch_kernel.sh" "$k"); then
 		log "[$k] error: fetching the kernel failed (exit $?)"
 		kd=
 	else
 		klabel=$(kernel_label "$k" "$kd")
-		fixture_extra "$kd" "$klabel"
-		log "[$klabel] building initramfs"
-		"$vm/mkinitramfs.sh" --kernel-dir "$kd" --tests "$testdir" \
-			--runner "$runner/run_direct.sh" --out "$initrd" \
-			"${extra[@]}" || {
-			log "[$klabel] error: building the initramfs failed"
+		kpkgs=$(cat "$kd/packages" 2>/dev/null)
+		if ! config_gate "$kd" "$klabel"; then
 			kd=
-		}
+		else
+			fixture_extra "$kd" "$klabel"
+			log "[$klabel] building initramfs"
+			"$vm/mkinitramfs.sh" --kernel-dir "$kd" --tests "$testdir" \
+				--runner "$runner/run_direct.sh" --out "$initrd" \
+				"${extra[@]}" "${cfg_extra[@]}" || {
+				log "[$klabel] error: building the initramfs failed"
+				kd=
+			}
+		fi
 	fi
-	printf 'kd=%q klabel=%q initrd=%q fixture_error=%q\n' "$kd" "$klabel" \
-		"$initrd" "$fixture_error" >"$state"
+	printf 'kd=%q klabel=%q initrd=%q fixture_error=%q col_error=%q kpkgs=%q\n' \
+		"$kd" "$klabel" "$initrd" "$fixture_error" "$col_error" \
+		"$kpkgs" >"$state"
 	exec 8>&-
 	[ -n "$kd" ] || return 3
 }
@@ -698,7 +760,7 @@ prepare_kernel() {
 # time up to the runner's first output, test time the rest of the boot.
 run_column() {
 	local ci=$1 cpu=${col_cpu[$1]} kd klabel initrd label kdir
-	local t0=$SECONDS rc=0 started t_boot
+	local t0=$SECONDS rc=0 started t_boot col_error kpkgs
 	started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	boot_seconds='' test_seconds='' reboots=0
 	boot_status="error: fetching or packing the kernel failed"
@@ -717,6 +779,7 @@ run_column() {
 		    "${cpu:+on $cpu }(${timeout}s per binary${without:+, without $without})"
 		t_boot=$SECONDS
 		boot_kernel "$kd" "$initrd" "$kdir" "$label" "$cpu" || rc=3
+		boot_hint "$kd" "$kdir" "$label"
 		[ -z "$boot_seconds" ] ||
 			test_seconds=$((SECONDS - t_boot - boot_seconds))
 	fi
@@ -730,12 +793,18 @@ run_column() {
 finish_column() {
 	local label=$1 kdir=$2 cpu=$5
 	parse_results "$label" "$kdir"
+	[ -z "${col_error:-}" ] || printf '%s\tboot\tkernel-config\tERROR\t-\t-\t%s\t-\n' \
+		"$label" "$col_error" >>"$kdir/records.tsv"
 	[ -n "$cpu" ] || cpu=$(sed -n 's/^cpu=//p' "$kdir/machine" 2>/dev/null)
 	{
 		printf 'alias=%s\nrelease=%s\ncpu=%s\ncolumn=%s\n' \
 			"$4" "$(cat "$kdir/release" 2>/dev/null)" "$cpu" "$label"
 		printf 'started=%s\nboot_seconds=%s\ntest_seconds=%s\nwall_seconds=%s\n' \
 			"$7" "$boot_seconds" "$test_seconds" "$6"
+		[ -z "${col_error:-}" ] || echo "boot_status=error: $col_error"
+		# Every package the kernel came from, pkg.NAME=VERSION.
+		[ -z "${kpkgs:-}" ] || sed -n \
+			's/^\([^:=]*\)\(:[^=]*\)\{0,1\}=\(.*\)$/pkg.\1=\3/p' <<<"$kpkgs"
 	} >"$kdir/kernel.info"
 	log "[$label] done in ${6}s${boot_seconds:+ (boot ${boot_seconds}s, tests ${test_seconds}s)}"
 	[ -z "$without" ] || echo "without=$without" >>"$kdir/kernel.info"
@@ -818,6 +887,7 @@ cleanup() {
 main() {
 	local rc=0 r
 	parse_args "$@"
+	[ $list_kernels -eq 0 ] || exec "$vm/fetch_kernel.sh" --list-kernels
 	pick_mode
 	if [ "$mode" = direct ] && [ $kernel_given -eq 1 ]; then
 		log "direct mode runs on the host kernel; --kernel ignored"

@@ -181,8 +181,16 @@ static bool selected(const struct test_case *tc, const char *filter)
 static bool skipped_before(const struct suite *s, const struct test_case *tc,
 			   struct result *res)
 {
+	/* An option the kernel's config lacks: the case is not run at all. */
+	const char *opt = facts_config_missing(s->name, tc->k->name);
+
 	memset(res, 0, sizeof(*res));
-	if (!s->before || !s->before(tc->k, res->reason, sizeof(res->reason)))
+	if (opt)
+		snprintf(res->reason, sizeof(res->reason),
+			 "the kernel's config lacks %s (configs/s2conform.config)",
+			 opt);
+	else if (!s->before ||
+		 !s->before(tc->k, res->reason, sizeof(res->reason)))
 		return false;
 	res->verdict = V_SKIP;
 	res->decided = true;
