@@ -57,6 +57,10 @@ apt_candidate() {
 # missing on a new machine). Returns non-zero if apt-get update failed.
 S2_APT_UPDATED=
 apt_update() {
+	if [ "${S2_OFFLINE:-0}" != 0 ]; then
+		log "offline (--offline): not refreshing the apt lists"
+		return 1
+	fi
 	[ -z "$S2_APT_UPDATED" ] || return 0
 	S2_APT_UPDATED=1
 	log "refreshing apt lists (apt-get update)"
@@ -96,6 +100,8 @@ apt_size() {
 apt_fetch() {
 	local root=$1 dl deb total
 	shift
+	[ "${S2_OFFLINE:-0}" = 0 ] ||
+		die "offline (--offline): $* is not in the cache ($S2_CACHE)"
 
 	# apt downloads as the _apt user: give it a directory it can reach
 	# (the cache may be under a private home directory).
