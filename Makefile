@@ -50,7 +50,7 @@ CASE_LISTS := $(TESTS:%=%.cases)
 PROFILES := $(patsubst configs/%,$(O)/configs/%,$(wildcard configs/profiles/*.conf))
 
 # Host unit tests: the pure layers, built natively.
-UNIT_LIB := lib/outcome.c lib/expect.c lib/expect_mte.c lib/memtype.c \
+UNIT_LIB := lib/sizes.c lib/outcome.c lib/expect.c lib/expect_mte.c lib/memtype.c \
 	    lib/expect_unmap.c lib/expect_device.c lib/expect_pfnmap.c \
 	    lib/bench_stats.c
 UNIT_SRCS := $(wildcard hosttests/unit_*.c)
