@@ -543,7 +543,7 @@ int main(int argc, char **argv)
 	int ret = parse(argc, argv, &o), n = 0, total = 0, failed = 0;
 	const unsigned int *mib;
 	struct expect tlbi;
-	char facts[320];
+	char facts[512];
 	size_t b, op;
 	uint64_t t0;
 	int i;

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "outcome.h"
+#include "sizes.h"
 
 /* What KVM's predicates see in a memslot's VMA. */
 #define VMA_ANON	(1u << 0)	/* MAP_ANONYMOUS */
@@ -50,6 +51,11 @@ struct kernel_facts {
 	int dic;		/* CTR_EL0.DIC: 1, 0, or -1 unknown */
 	int fwb;		/* Stage-2 Force Write-Back (kernel log) */
 	int tlbirange;		/* TLB range maintenance (kernel log) */
+	int ncpus;		/* online CPUs: TCG needs 2 (qemu-tcg.md) */
+	int fixture_aau;	/* module built with VM_ALLOW_ANY_UNCACHED:
+				 * 1/0, -1 no module */
+	int mte_hugetlb_prot;	/* PROT_MTE on hugetlb: 0, -errno, 1 unread */
+	struct host_sizes sizes;
 	bool feat[FEAT_NR];
 	char feat_src[FEAT_NR][96];
 	char profile[256];	/* override file applied, if any */
@@ -63,6 +69,8 @@ bool version_at_least(const struct kernel_facts *kf, int major, int minor);
 const char *feature_name(enum feature f);
 const char *feature_note(enum feature f);
 void facts_apply_versions(struct kernel_facts *kf);
+/* What the kernel answered (caps, module, PROT_MTE) overrides versions. */
+void facts_apply_probes(struct kernel_facts *kf);
 void facts_parse_cpu_features(struct kernel_facts *kf, const char *log);
 /* One line for the TAP header: release, caps, CPU features, profile. */
 int facts_format(const struct kernel_facts *kf, char *buf, size_t n);

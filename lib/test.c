@@ -279,7 +279,7 @@ int test_main(int argc, char **argv, const struct test_suite *s)
 {
 	const char *filter = NULL;
 	int i, n = 0, counts[V_NR] = { 0 };
-	char facts[320];
+	char facts[512];
 	struct result res;
 
 	for (i = 1; i < argc; i++) {
