@@ -15,10 +15,10 @@
 #include "expect.h"
 #include "mte.h"
 #include "probe.h"
+#include "slot.h"
 #include "test.h"
 #include "vm.h"
 
-#define REGION_SIZE	SZ_2M
 
 static void case_cap(const struct test_case *tc, struct result *res);
 static void case_enable_before_vcpu(const struct test_case *tc,
@@ -97,13 +97,13 @@ static void case_create(const struct test_case *tc, struct result *res)
 	struct backing b;
 	struct vm *vm = mte_vm_create();
 
-	backing_create_or_skip(ops, REGION_SIZE, &b);
-	obs = out_ret(vm_add_slot(vm, vm_alloc_gpa(vm, REGION_SIZE),
-				  REGION_SIZE, b.hva, 0, NULL));
+	backing_create_or_skip(ops, backing_region_size(ops), &b);
+	obs = out_ret(vm_add_slot(vm, vm_alloc_gpa(vm, backing_region_size(ops)),
+				  backing_region_size(ops), b.hva, 0, NULL));
 	result_outcome(res, &obs, &e.out, e.reason);
 	if (!kf->feat[FEAT_MTE_MAP_SHARED])
 		return;	/* 6.1 checks VM_SHARED, not VM_MTE_ALLOWED */
-	obs = out_ret(mte_prot_probe(b.hva, REGION_SIZE));
+	obs = out_ret(mte_prot_probe(b.hva, backing_region_size(ops)));
 	result_diag(res, "mprotect(PROT_MTE): %s", errno_name(obs.err));
 	result_outcome(res, &obs, &p.out, p.reason);
 }
@@ -122,20 +122,19 @@ static void case_enable_after_slot(const struct test_case *tc,
 	int ret;
 
 	mte_require();
-	backing_create_or_skip(ops, REGION_SIZE, &b);
+	backing_create_or_skip(ops, backing_region_size(ops), &b);
 	vm = vm_create_default();
-	gpa = vm_alloc_gpa(vm, REGION_SIZE);
-	ret = vm_add_slot(vm, gpa, REGION_SIZE, b.hva, 0, NULL);
-	if (ret)
-		test_fail("slot before MTE: %s", strerror(-ret));
+	gpa = vm_alloc_gpa(vm, backing_region_size(ops));
+	ret = vm_add_slot(vm, gpa, backing_region_size(ops), b.hva, 0, NULL);
+	slot_expect_accepted(ops, false, ret);
 	ret = vm_enable_mte(vm);
 	if (ret)
 		test_fail("enabling MTE with a slot present: %s",
 			  strerror(-ret));
-	mte_map_tagged(vm, gpa, REGION_SIZE);
+	mte_map_tagged(vm, gpa, backing_region_size(ops));
 	vcpu = vcpu_add_default(vm);
 	/* Host data first, so the page has content but no tags yet. */
-	memset(b.hva, 0xa5, 4096);
+	memset(b.hva, 0xa5, host_page());
 	e = expect_backing_mte_after(kernel_facts(), &b);
 	obs = probe(vcpu, PROBE_LDG, gpa, 0);
 	if (obs.kind == OUT_COMPLETED)

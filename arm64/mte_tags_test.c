@@ -19,11 +19,12 @@
 #include "kvm_ioctl.h"
 #include "mte.h"
 #include "probe.h"
+#include "slot.h"
 #include "test.h"
 #include "vm.h"
 
-#define REGION_SIZE	SZ_2M
-#define PAGE		SZ_4K
+/* COPY_TAGS works in host pages: its IPA and length are PAGE_SIZE units. */
+#define PAGE		host_page()
 #define TAG_A		5
 #define TAG_B		3
 #define RACE_PAGES	128
@@ -96,24 +97,20 @@ struct mte_fixture {
 	struct vm *vm;
 	struct vcpu *vcpu;
 	uint64_t gpa;
+	uint64_t size;
 };
 
-/* An MTE VM with the backing as a Tagged slot; SKIP if refused. */
+/* An MTE VM with the backing as a Tagged slot, as the expectation says. */
 static void setup(struct mte_fixture *f, const struct backing_ops *ops,
 		  uint32_t flags)
 {
-	int ret;
-
+	f->size = backing_region_size(ops);
 	f->vm = mte_vm_create();
-	backing_create_or_skip(ops, REGION_SIZE, &f->b);
-	f->gpa = vm_alloc_gpa(f->vm, REGION_SIZE);
-	ret = vm_add_slot(f->vm, f->gpa, REGION_SIZE, f->b.hva, flags, NULL);
-	if (ret == -EINVAL)
-		test_skip("%s slot refused with MTE on this kernel (EINVAL; "
-			  "see mte_slot_test)", ops->name);
-	if (ret)
-		test_fail("MTE slot: %s", strerror(-ret));
-	mte_map_tagged(f->vm, f->gpa, REGION_SIZE);
+	backing_create_or_skip(ops, f->size, &f->b);
+	f->gpa = vm_alloc_gpa(f->vm, f->size);
+	slot_expect_accepted(ops, true, vm_add_slot(f->vm, f->gpa, f->size,
+						    f->b.hva, flags, NULL));
+	mte_map_tagged(f->vm, f->gpa, f->size);
 	f->vcpu = vcpu_add_default(f->vm);
 }
 
@@ -192,7 +189,7 @@ static void case_copy_from(const struct test_case *tc, struct result *res)
 	setup(&f, backing_find("anon_4k"), 0);
 	vcpu_call_ok(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
 	ret = mte_tags_from_guest(f.vm, f.gpa, PAGE, tags);
-	if (ret != PAGE)
+	if (ret != (long)PAGE)
 		test_fail("COPY_TAGS FROM_GUEST returned %ld", ret);
 	obs = out_value(mismatches(tags, sizeof(tags), TAG_A));
 	result_outcome(res, &obs, &exp, "§4.4: FROM_GUEST returns the tags "
@@ -209,7 +206,7 @@ static void case_copy_to(const struct test_case *tc, struct result *res)
 	setup(&f, backing_find("anon_4k"), 0);
 	memset(tags, TAG_B, sizeof(tags));
 	ret = mte_tags_to_guest(f.vm, f.gpa, PAGE, tags);
-	if (ret != PAGE)
+	if (ret != (long)PAGE)
 		test_fail("COPY_TAGS TO_GUEST returned %ld", ret);
 	obs = out_value(count_not(&f, f.gpa, PAGE, TAG_B));
 	result_outcome(res, &obs, &exp, "§4.4: the guest's LDG sees tags "
@@ -219,7 +216,7 @@ static void case_copy_to(const struct test_case *tc, struct result *res)
 /* §4.4: every malformed request is EINVAL, whichever check trips. */
 static void case_copy_invalid(const struct test_case *tc, struct result *res)
 {
-	static const struct {
+	const struct {
 		const char *what;
 		uint64_t off, len, flags, reserved;
 	} bad[] = {
@@ -287,20 +284,20 @@ static void case_copy_dirty(const struct test_case *tc, struct result *res)
 static struct vcpu *second_vm(struct mte_fixture *f)
 {
 	struct vm *vm = mte_vm_create();
-	uint64_t gpa = vm_alloc_gpa(vm, REGION_SIZE);
+	uint64_t gpa = vm_alloc_gpa(vm, f->size);
 	void *view;
 	int ret;
 
-	view = mmap(NULL, REGION_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+	view = mmap(NULL, f->size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		    f->b.fd, 0);
 	if (view == MAP_FAILED)
 		test_fail("second mapping of the memfd: %s", strerror(errno));
-	ret = vm_add_slot(vm, gpa, REGION_SIZE, view, 0, NULL);
+	ret = vm_add_slot(vm, gpa, f->size, view, 0, NULL);
 	if (ret)
 		test_fail("second VM's slot: %s", strerror(-ret));
 	if (gpa != f->gpa)
 		test_fail("the two VMs lay out slots differently");
-	mte_map_tagged(vm, gpa, REGION_SIZE);
+	mte_map_tagged(vm, gpa, f->size);
 	return vcpu_add_default(vm);
 }
 
@@ -328,7 +325,7 @@ static void case_vmm_alias(const struct test_case *tc, struct result *res)
 	uint8_t *alias;
 
 	setup(&f, backing_find("memfd_shared"), 0);
-	alias = mmap(NULL, REGION_SIZE, PROT_READ | PROT_WRITE | PROT_MTE_FLAG,
+	alias = mmap(NULL, f.size, PROT_READ | PROT_WRITE | PROT_MTE_FLAG,
 		     MAP_SHARED, f.b.fd, 0);
 	if (alias == MAP_FAILED)
 		test_fail("PROT_MTE mapping of the memfd: %s", strerror(errno));
@@ -387,7 +384,7 @@ static void case_race(const struct test_case *tc, struct result *res)
 	r[0] = (struct racer){ f.vcpu, guest_tag_pages, f.gpa, NULL };
 	r[1] = (struct racer){ vcpu_add_default(f.vm), guest_read_pages,
 			       f.gpa, NULL };
-	r[2].alias = mmap(NULL, REGION_SIZE,
+	r[2].alias = mmap(NULL, f.size,
 			  PROT_READ | PROT_WRITE | PROT_MTE_FLAG, MAP_SHARED,
 			  f.b.fd, 0);
 	if (r[2].alias == MAP_FAILED)

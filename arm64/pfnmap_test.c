@@ -32,7 +32,8 @@
 #include "test.h"
 #include "vm.h"
 
-#define REGION_SIZE	SZ_2M
+/* TTM pages, tails and the fixture module all count in host pages. */
+#define PAGE		host_page()
 #define GUEST_DATA	0x6775657374ab5a01ULL
 #define HOST_DATA	0x686f7374a55acd02ULL
 
@@ -102,7 +103,7 @@ static int cacheable_cap(struct vm *vm)
 
 static void fixture_backing(struct fixture *f)
 {
-	slot_fixture_init(&f->s, f->s.ops, REGION_SIZE);
+	slot_fixture_init(&f->s, f->s.ops, backing_region_size(f->s.ops));
 }
 
 static void note_cap(struct fixture *f, struct result *res, struct vm *vm)
@@ -138,7 +139,7 @@ static struct s2fx_page ttm_page(struct fixture *f, unsigned int p,
 				 uint32_t *gen)
 {
 	struct s2fx_page pg;
-	int ret = fixture_ttm_query(f->s.b.fd, (uint64_t)p * SZ_4K, &pg, 1,
+	int ret = fixture_ttm_query(f->s.b.fd, (uint64_t)p * PAGE, &pg, 1,
 				    gen);
 
 	if (ret)
@@ -169,8 +170,8 @@ static void create_slot(struct fixture *f, struct result *res, bool mte)
 	vm = mte ? mte_vm_create() : vm_create_default();
 	note_cap(f, res, vm);
 	e = expect_pfnmap_create(f->s.kf, f->s.ops->vma, mte, f->cap);
-	obs = out_ret(vm_add_slot(vm, vm_alloc_gpa(vm, REGION_SIZE),
-				  REGION_SIZE, f->s.b.hva, 0, NULL));
+	obs = out_ret(vm_add_slot(vm, vm_alloc_gpa(vm, f->s.size),
+				  f->s.size, f->s.b.hva, 0, NULL));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
@@ -198,15 +199,14 @@ static void check_mte_after_slot(struct fixture *f, struct result *res)
 	fixture_backing(f);
 	f->s.vm = vm_create_default();
 	note_cap(f, res, f->s.vm);
-	f->s.gpa = vm_alloc_gpa(f->s.vm, REGION_SIZE);
-	ret = vm_add_slot(f->s.vm, f->s.gpa, REGION_SIZE, f->s.b.hva, 0, NULL);
-	if (ret)
-		test_skip("no slot before MTE either: %s", strerror(-ret));
+	f->s.gpa = vm_alloc_gpa(f->s.vm, f->s.size);
+	ret = vm_add_slot(f->s.vm, f->s.gpa, f->s.size, f->s.b.hva, 0, NULL);
+	slot_expect_accepted(f->s.ops, false, ret);
 	ret = vm_enable_mte(f->s.vm);
 	if (ret)
 		test_fail("enabling MTE with a slot present: %s",
 			  strerror(-ret));
-	mte_map_tagged(f->s.vm, f->s.gpa, REGION_SIZE);
+	mte_map_tagged(f->s.vm, f->s.gpa, f->s.size);
 	f->vcpu = vcpu_add_default(f->s.vm);
 	host = f->s.b.hva;
 	host[0] = HOST_DATA;
@@ -287,9 +287,9 @@ static void check_dontneed(struct fixture *f, struct result *res)
 	struct outcome obs;
 
 	fixture_setup(f, res);
-	vcpu_call_ok(f->vcpu, guest_touch, f->s.gpa, SZ_4K, SZ_4K, 1,
+	vcpu_call_ok(f->vcpu, guest_touch, f->s.gpa, PAGE, PAGE, 1,
 		     GUEST_DATA);
-	obs = out_ret(madvise(f->s.b.hva, REGION_SIZE, MADV_DONTNEED) ?
+	obs = out_ret(madvise(f->s.b.hva, f->s.size, MADV_DONTNEED) ?
 		      -errno : 0);
 	result_outcome(res, &obs, &e.out, e.reason);
 }
@@ -314,7 +314,7 @@ static void check_ttm_refcount(struct fixture *f, struct result *res)
 	obs = out_value(tail.refcount);
 	result_outcome(res, &obs, &et.out, et.reason);
 	/* 6.x drops the reference it took once stage 2 is mapped. */
-	vcpu_call_ok(f->vcpu, guest_touch, f->s.gpa, SZ_4K, SZ_4K, 0, 0);
+	vcpu_call_ok(f->vcpu, guest_touch, f->s.gpa, PAGE, PAGE, 0, 0);
 	head = ttm_page(f, 0, NULL);
 	diag_page(res, "after a guest load", 0, &head);
 	obs = out_value(head.refcount);
@@ -336,7 +336,7 @@ static void check_ttm_tail(struct fixture *f, struct result *res)
 	diag_page(res, "before the guest", 1, &pg);
 	e = expect_pfnmap_access(f->s.kf, f->s.ops->vma, true, f->cap,
 				 S2FX_TTM_FILL(gen, 1));
-	obs = probe(f->vcpu, PROBE_LOAD, f->s.gpa + SZ_4K, 0);
+	obs = probe(f->vcpu, PROBE_LOAD, f->s.gpa + PAGE, 0);
 	pg = ttm_page(f, 1, NULL);
 	diag_page(res, "after the guest load", 1, &pg);
 	result_outcome(res, &obs, &e.out, e.reason);
@@ -344,7 +344,7 @@ static void check_ttm_tail(struct fixture *f, struct result *res)
 
 static void check_ttm_tail_exec(struct fixture *f, struct result *res)
 {
-	exec_at(f, res, SZ_4K, true);
+	exec_at(f, res, PAGE, true);
 }
 
 /*
@@ -363,12 +363,12 @@ static void evict_and_retouch(struct fixture *f, struct result *res,
 	int ret;
 
 	fixture_setup(f, res);
-	gpa = f->s.gpa + (uint64_t)p * SZ_4K;
+	gpa = f->s.gpa + (uint64_t)p * PAGE;
 	/* Map the head page in stage 2 (the tail too where KVM can). */
-	vcpu_call_ok(f->vcpu, guest_touch, f->s.gpa, SZ_4K, SZ_4K, 1,
+	vcpu_call_ok(f->vcpu, guest_touch, f->s.gpa, PAGE, PAGE, 1,
 		     GUEST_DATA);
 	if (!pfnmap_tail_refused(f->s.kf, f->s.ops->vma))
-		vcpu_call_ok(f->vcpu, guest_touch, gpa, SZ_4K, SZ_4K, 1,
+		vcpu_call_ok(f->vcpu, guest_touch, gpa, PAGE, PAGE, 1,
 			     GUEST_DATA);
 	before = ttm_page(f, p, &gen);
 	diag_page(res, "before eviction", p, &before);
@@ -429,25 +429,26 @@ static void replace_vma(struct fixture *f, struct result *res)
 	int ret;
 
 	f->s.kf = kernel_facts();
+	f->s.size = backing_region_size(f->s.ops);
 	if (f->s.kf->kvm)
 		test_skip("/dev/kvm: %s", strerror(-f->s.kf->kvm));
 	/* Open the device first: SKIP before anything when it is absent. */
-	backing_create_or_skip(f->s.ops, REGION_SIZE, &f->s.b);
+	backing_create_or_skip(f->s.ops, f->s.size, &f->s.b);
 	hva = f->s.b.hva;
-	if (munmap(hva, REGION_SIZE) ||
-	    mmap(hva, REGION_SIZE, PROT_READ | PROT_WRITE,
+	if (munmap(hva, f->s.size) ||
+	    mmap(hva, f->s.size, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != hva)
 		test_fail("anonymous memory at %p: %s", hva, strerror(errno));
 	f->s.vm = vm_create_default();
 	note_cap(f, res, f->s.vm);
-	f->s.gpa = vm_alloc_gpa(f->s.vm, REGION_SIZE);
-	ret = vm_add_slot(f->s.vm, f->s.gpa, REGION_SIZE, hva, 0, NULL);
+	f->s.gpa = vm_alloc_gpa(f->s.vm, f->s.size);
+	ret = vm_add_slot(f->s.vm, f->s.gpa, f->s.size, hva, 0, NULL);
 	if (ret)
 		test_fail("slot over anonymous memory: %s", strerror(-ret));
-	vm_map(f->s.vm, f->s.gpa, f->s.gpa, REGION_SIZE, MAP_MT(MT_NORMAL));
+	vm_map(f->s.vm, f->s.gpa, f->s.gpa, f->s.size, MAP_MT(MT_NORMAL));
 	f->vcpu = vcpu_add_default(f->s.vm);
-	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, SZ_4K, GUEST_DATA);
-	if (!fixture_map(&f->s.b, REGION_SIZE, S2FX_CACHEABLE, hva))
+	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, PAGE, GUEST_DATA);
+	if (!fixture_map(&f->s.b, f->s.size, S2FX_CACHEABLE, hva))
 		test_fail("mapping the cacheable kind over the slot: %s",
 			  strerror(errno));
 	host = hva;

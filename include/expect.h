@@ -79,6 +79,7 @@ int facts_apply_profile(struct kernel_facts *kf, const char *path);
 struct expect {
 	struct outcome out;
 	bool defect;		/* out is a known kernel bug, named in reason */
+	bool unknown;		/* needs a fact the suite lacks: reason names it */
 	char reason[200];
 };
 

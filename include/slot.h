@@ -36,6 +36,14 @@ void slot_fixture_init(struct slot_fixture *s, const struct backing_ops *ops,
 int slot_fixture_add(struct slot_fixture *s, struct vm *vm, uint32_t flags,
 		     unsigned int attrs);
 
+/*
+ * A case that needs the slot judges KVM's answer ret against the
+ * expectation: a refusal it predicts SKIPs naming the row (the kind's
+ * create case judges the refusal itself), one it does not predict FAILs,
+ * and so does an acceptance where it predicts a refusal.
+ */
+void slot_expect_accepted(const struct backing_ops *ops, bool mte, int ret);
+
 /* slot_fixture_add() that must succeed. */
 void slot_fixture_add_ok(struct slot_fixture *s, struct vm *vm,
 			 uint32_t flags, unsigned int attrs);
