@@ -52,6 +52,8 @@ struct backing {
 	void *map;		/* what to munmap (may be padded) */
 	uint64_t map_size;
 	uint64_t file_fill;	/* a file-backed kind's initial content */
+	uint64_t huge_size;	/* hugetlb pages added to the pool at create, */
+	long huge_added;	/* given back by backing_generic_destroy() */
 	char why[160];
 };
 

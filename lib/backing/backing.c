@@ -63,6 +63,8 @@ void backing_destroy(struct backing *b)
 	b->ops = NULL;
 }
 
+static void give_back_hugepages(struct backing *b);
+
 void backing_generic_destroy(struct backing *b)
 {
 	if (b->alias)
@@ -73,6 +75,7 @@ void backing_generic_destroy(struct backing *b)
 		close(b->fd);
 	b->alias = b->map = NULL;
 	b->fd = -1;
+	give_back_hugepages(b);
 }
 
 static const struct host_sizes *sizes(void)
@@ -221,15 +224,37 @@ static int write_long(const char *path, long v)
 	return fclose(f) || ret ? -EIO : 0;
 }
 
+static void hugepages_path(char *buf, size_t n, uint64_t huge,
+			   const char *file)
+{
+	snprintf(buf, n, "/sys/kernel/mm/hugepages/hugepages-%llukB/%s",
+		 (unsigned long long)(huge >> 10), file);
+}
+
+/* Leave the pool as it was: the host's huge pages belong to its admin. */
+static void give_back_hugepages(struct backing *b)
+{
+	char path[128];
+	long nr;
+
+	if (!b->huge_added)
+		return;
+	hugepages_path(path, sizeof(path), b->huge_size, "nr_hugepages");
+	nr = read_long(path);
+	if (nr >= b->huge_added)
+		write_long(path, nr - b->huge_added);
+	b->huge_added = 0;
+}
+
 /*
- * Free pages of the size, else one more batch now (after compaction): the
- * VM reserves what it can at boot, but a granule's contiguous sizes may
- * only be had at run time. What is added stays in the pool as free pages.
+ * Free pages of the size, else the missing ones now (after compaction):
+ * the VM reserves what it can at boot, but a granule's contiguous sizes
+ * may only be had at run time. Destroy gives them back.
  */
 int backing_need_hugepages(struct backing *b, uint64_t size, uint64_t huge)
 {
-	char dir[96], path[128], name[16], offered[128];
-	long need, free_pages, nr;
+	char path[128], name[16], offered[128];
+	long need, free_pages, nr, after;
 
 	if (!huge) {
 		sizes_format(sizes(), offered, sizeof(offered));
@@ -238,22 +263,24 @@ int backing_need_hugepages(struct backing *b, uint64_t size, uint64_t huge)
 	}
 	size_str(huge, name, sizeof(name));
 	need = (size + huge - 1) / huge;
-	snprintf(dir, sizeof(dir), "/sys/kernel/mm/hugepages/hugepages-"
-		 "%llukB", (unsigned long long)(huge >> 10));
-	snprintf(path, sizeof(path), "%s/free_hugepages", dir);
+	hugepages_path(path, sizeof(path), huge, "free_hugepages");
 	free_pages = read_long(path);
 	if (free_pages >= need)
 		return 0;
-	snprintf(path, sizeof(path), "%s/nr_hugepages", dir);
+	hugepages_path(path, sizeof(path), huge, "nr_hugepages");
 	nr = read_long(path);
 	if (nr >= 0) {
 		write_long("/proc/sys/vm/compact_memory", 1);
 		write_long(path, nr + need - (free_pages > 0 ? free_pages : 0));
-		snprintf(path, sizeof(path), "%s/free_hugepages", dir);
+		after = read_long(path);
+		b->huge_size = huge;
+		b->huge_added = after > nr ? after - nr : 0;
+		hugepages_path(path, sizeof(path), huge, "free_hugepages");
 		free_pages = read_long(path);
 	}
 	if (free_pages >= need)
 		return 0;
+	give_back_hugepages(b);
 	return backing_unavailable(b, "%ld free %s huge pages, need %ld: "
 				   "none reserved at boot (hugepagesz=%s "
 				   "hugepages=N) and none to be had now",
