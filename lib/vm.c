@@ -138,11 +138,20 @@ void vm_destroy(struct vm *vm)
 	free(vm);
 }
 
+/*
+ * 1 GiB apart, or more: every stage-2 block of any granule (a PUD at 4K,
+ * a PMD of 32M or 512M at 16K/64K) fits aligned, so an HVA aligned to
+ * the block is co-aligned with its GPA.
+ */
 uint64_t vm_alloc_gpa(struct vm *vm, uint64_t size)
 {
-	const uint64_t align = 1ULL << 30;
-	uint64_t gpa = vm->next_gpa;
+	const struct page_geom *g = &kernel_facts()->sizes.geom;
+	uint64_t align = 1ULL << 30, gpa = vm->next_gpa;
 
+	if (g->pud > align)
+		align = g->pud;
+	if (g->pmd > align)
+		align = g->pmd;
 	vm->next_gpa = (gpa + size + align - 1) & ~(align - 1);
 	if (vm->next_gpa > (1ULL << GUEST_VA_BITS))
 		test_fail("guest address space exhausted");
