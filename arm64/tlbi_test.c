@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tlbi_test - which TLB invalidation a stage-2 unmap uses (row 40 of
+ * spec/kernel-behaviors.md §10): from 6.6 on, with TLBIRANGE and FWB, the
+ * unmap walker defers its leaf TLBIs to one range TLBI per <= 1 GiB
+ * (stage2_unmap_defer_tlb_flush()); otherwise one TLBI IPA per leaf.
+ *
+ * Measured with kprobe events on kvm_tlb_flush_vmid_range() (the range
+ * path) and __kvm_tlb_flush_vmid_ipa() (the per-leaf path, where its code
+ * can be probed) while a memslot of LEAVES host pages is deleted.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "backing.h"
+#include "expect.h"
+#include "kprobe_count.h"
+#include "probe.h"
+#include "slot.h"
+#include "test.h"
+#include "vm.h"
+
+#define LEAVES		64	/* host pages mapped, one stage-2 leaf each */
+#define TOUCH_VAL	0x746c6269746c6269ULL	/* "tlbitlbi" */
+
+enum { P_RANGE, P_IPA };
+
+static void case_delete_slot(const struct test_case *tc, struct result *res);
+
+/* Guest code: guest_touch() from the guest runtime. */
+
+/* Host code */
+
+/* The probes, or SKIP naming what the kernel lacks to observe them. */
+static void probes_setup(struct kprobe_count *k)
+{
+	int ret = kprobe_count_init(k);
+
+	if (ret)
+		test_skip("%s", k->why);
+	if (kprobe_count_add(k, "range", "kvm_tlb_flush_vmid_range") < 0 ||
+	    kprobe_count_add(k, "ipa", "__kvm_tlb_flush_vmid_ipa") < 0)
+		test_fail("kprobe_events: %s", strerror(errno));
+}
+
+static void case_delete_slot(const struct test_case *tc, struct result *res)
+{
+	const struct backing_ops *ops = backing_find("anon_4k");
+	struct expect e = expect_unmap_tlbi(kernel_facts());
+	struct slot_fixture s;
+	struct kprobe_count k;
+	enum tlbi_strategy seen;
+	struct vcpu *vcpu;
+	long range, ipa;
+	int ret;
+
+	if (e.out.value == TLBI_UNKNOWN)
+		test_skip("%s", e.reason);
+	slot_fixture_init(&s, ops, LEAVES * host_page());
+	slot_fixture_add_ok(&s, NULL, 0, MAP_MT(MT_NORMAL));
+	vcpu = vcpu_add_default(s.vm);
+	vcpu_call_ok(vcpu, guest_touch, s.gpa, s.size, host_page(), 1,
+		     TOUCH_VAL);
+	probes_setup(&k);
+	ret = kprobe_count_start(&k);
+	if (!ret)
+		ret = vm_delete_slot(s.vm, s.slot);
+	range = kprobe_count_hits(&k, P_RANGE);
+	ipa = kprobe_count_hits(&k, P_IPA);
+	kprobe_count_stop(&k);
+	if (ret)
+		test_fail("deleting the slot under the probes: %s",
+			  strerror(-ret));
+	seen = tlbi_classify(range, ipa, LEAVES);
+	result_diag(res, "deleting %d leaves: kvm_tlb_flush_vmid_range %ld "
+		    "calls, __kvm_tlb_flush_vmid_ipa %ld calls (-1: not "
+		    "probed%s%s)", LEAVES, range, ipa, k.why[0] ? ": " : "",
+		    k.why);
+	if (seen == TLBI_UNKNOWN && range < 0)
+		test_skip("neither TLBI path could be observed (%s)", k.why);
+	result_check(res, seen == e.out.value, tlbi_strategy_name(seen),
+		     tlbi_strategy_name(e.out.value), e.reason);
+}
+
+int main(int argc, char **argv)
+{
+	struct test_suite suite = {
+		.name = "tlbi_test",
+		.summary = "a stage-2 unmap invalidates by range iff TLBIRANGE "
+			   "and FWB (row 40)",
+	};
+
+	suite_add(&suite, case_delete_slot, NULL, NULL, "unmap/delete_slot");
+	return test_main(argc, argv, &suite);
+}
