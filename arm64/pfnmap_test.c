@@ -116,21 +116,24 @@ static void note_cap(struct fixture *f, struct result *res, struct vm *vm)
 /* A slot over the backing, Normal-WB at stage 1; must be accepted. */
 static void fixture_setup(struct fixture *f, struct result *res)
 {
+	struct expect e;
 	int ret;
 
 	fixture_backing(f);
 	f->s.vm = vm_create_default();
 	note_cap(f, res, f->s.vm);
 	ret = slot_fixture_add(&f->s, f->s.vm, 0, MAP_MT(MT_NORMAL));
-	if (ret) {
-		struct expect e = expect_pfnmap_create(f->s.kf, f->s.ops->vma,
-						       false, f->cap);
-
-		if (e.out.kind == OUT_ERRNO && e.out.err == -ret)
-			test_skip("the slot is refused as expected (%s)",
-				  e.reason);
-		test_fail("memslot on %s: %s", f->s.ops->name, strerror(-ret));
-	}
+	e = expect_pfnmap_create(f->s.kf, f->s.ops->vma, false, f->cap);
+	if (ret && e.out.kind == OUT_ERRNO && e.out.err == -ret)
+		test_skip("the slot is refused as expected (%s)", e.reason);
+	if (ret)
+		test_fail("memslot on %s: %s; expected %s (%s)",
+			  f->s.ops->name, strerror(-ret),
+			  e.out.err ? errno_name(e.out.err) : "success",
+			  e.reason);
+	if (e.out.err)
+		test_fail("memslot on %s accepted; expected %s (%s)",
+			  f->s.ops->name, errno_name(e.out.err), e.reason);
 	f->vcpu = vcpu_add_default(f->s.vm);
 }
 
