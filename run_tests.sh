@@ -7,7 +7,8 @@
 # runner/run_direct.sh.  Either way the results end up in
 # results/<timestamp>/<kernel>/ and are summarised per kernel, with a
 # case x kernel matrix when several kernels ran; results/<timestamp>/ also
-# gets results.json and matrix.md (the matrix in Markdown).
+# gets results.json, matrix.md (the matrix in Markdown) and junit.xml
+# (docs/results.md).
 #
 # Exit: 0 all passed or skipped, 1 a test failed, 2 usage error,
 #       3 infrastructure failure (dependencies, build, download, boot).
@@ -25,12 +26,22 @@ usage: run_tests.sh [options]
   --kernel LIST         comma list of kernel series (6.1,6.12,7.2), paths to
                         an Image (or a directory with one), or "all"
                         (default 7.2; VM mode only)
+  --cpu LIST            comma list of QEMU CPU models (max,neoverse-n1,...;
+                        see vm/qemu_cpu.sh --list): every kernel runs on
+                        each, in columns labelled KERNEL/CPU (VM mode only;
+                        default: the profile's CPU, columns labelled KERNEL)
+  -j N                  run N columns (kernel x CPU) at once (default: one
+                        per host core)
   --filter GLOB         run only cases whose name matches GLOB ('anon_4k/*')
   --list                list binary:case for every (matching) case
   --timeout SECS        per test binary (default 120)
   --boot-timeout SECS   per kernel, boot and all tests (default 900)
   --json FILE           also write results.json to FILE
   --markdown FILE       also write the Markdown matrix (matrix.md) to FILE
+  --junit FILE          also write JUnit XML (junit.xml) to FILE
+  --baseline RUN        report only what changed since a stored run (its
+                        results directory, a column of it, or results.json);
+                        exit 1 only on a regression (docs/results.md)
   --direct | --vm       force a mode (default: direct on arm64 with a usable
                         /dev/kvm, else QEMU)
   --no-build            use the test binaries already built, skip make
@@ -50,18 +61,28 @@ die() { log "error: $*"; exit 3; }
 
 kernels=7.2
 kernel_given=0
+cpus=
+njobs=
 filter=
 list=0
 timeout=120
 boot_timeout=900
 json=
 markdown=
+junit=
+baseline=
 verbose=0
 mode=
 build=1
 bench=0
 
 need_arg() { [ "$2" -ge 2 ] || usage_error "option $1 needs an argument"; }
+
+count() {
+	if ! [[ $2 =~ ^[0-9]+$ ]] || [ "$2" -eq 0 ]; then
+		usage_error "$1 wants a positive number, not '$2'"
+	fi
+}
 
 positive() {
 	if ! [[ $2 =~ ^[0-9]+$ ]] || [ "$2" -eq 0 ]; then
@@ -77,12 +98,18 @@ parse_args() {
 		fi
 		case $1 in
 		--kernel) need_arg "$1" $#; kernels=$2; kernel_given=1; shift ;;
+		--cpu) need_arg "$1" $#; cpus=$2; shift
+			[ -n "$cpus" ] || usage_error "--cpu wants at least one CPU model" ;;
+		-j) need_arg "$1" $#; count "$1" "$2"; njobs=$2; shift ;;
+		-j*) count -j "${1#-j}"; njobs=${1#-j} ;;
 		--filter) need_arg "$1" $#; filter=$2; shift ;;
 		--timeout) need_arg "$1" $#; positive "$1" "$2"; timeout=$2; shift ;;
 		--boot-timeout) need_arg "$1" $#; positive "$1" "$2"
 			boot_timeout=$2; shift ;;
 		--json) need_arg "$1" $#; json=$2; shift ;;
 		--markdown) need_arg "$1" $#; markdown=$2; shift ;;
+		--junit) need_arg "$1" $#; junit=$2; shift ;;
+		--baseline) need_arg "$1" $#; baseline=$2; shift ;;
 		--list) list=1 ;;
 		--bench) bench=1 ;;
 		--direct) mode=direct ;;
@@ -95,6 +122,15 @@ parse_args() {
 		shift
 	done
 	[ -n "$kernels" ] || usage_error "--kernel wants at least one kernel"
+	check_baseline
+}
+
+# A baseline that cannot be read would only be found after the run.
+check_baseline() {
+	local err
+	[ -n "$baseline" ] || return 0
+	err=$("$runner/report.sh" --summary "$baseline" 2>&1 >/dev/null)
+	[ $? -ne 2 ] || { err=${err%%$'\n'*}; usage_error "--baseline: ${err#report.sh: }"; }
 }
 
 pick_mode() {
@@ -131,6 +167,30 @@ resolve_kernels() {
 			usage_error "unknown kernel '$k' (known: ${series//$'\n'/ })"
 		fi
 	done
+}
+
+# Check every --cpu model with QEMU itself (vm/qemu_cpu.sh) before anything
+# slow: unknown, 32-bit or EL2-less models are usage errors.
+resolve_cpus() {
+	local why
+	cpu_list=("")
+	[ -n "$cpus" ] || return 0
+	IFS=, read -ra cpu_list <<<"$cpus"
+	why=$("$vm/qemu_cpu.sh" "${cpu_list[@]}" 2>&1 >/dev/null)
+	case $? in
+	0) ;;
+	2) usage_error "--cpu: ${why#qemu_cpu.sh: }" ;;
+	*) die "vm/qemu_cpu.sh could not ask QEMU about the CPU models: $why" ;;
+	esac
+}
+
+# Columns at once: one per host core. Each TCG guest runs -smp 2 but keeps
+# about one host core busy (its vCPUs mostly wait on each other); see the
+# measurements in docs/columns.md.
+default_jobs() {
+	local n
+	n=$(nproc 2>/dev/null) || n=1
+	njobs=${njobs:-$(( n > 1 ? n : 1 ))}
 }
 
 build_tests() {
@@ -248,11 +308,11 @@ watch_guest() {
 }
 
 boot_kernel() {
-	local kd=$1 initrd=$2 kdir=$3 label=$4 append rc
+	local kd=$1 initrd=$2 kdir=$3 label=$4 cpu=$5 append rc
 	append="s2.timeout=$timeout"
 	[ -n "$filter" ] && append+=" s2.filter=$filter"
 	"$vm/boot.sh" --kernel-dir "$kd" --initrd "$initrd" --out "$kdir" \
-		--timeout "$boot_timeout" --append "$append" &
+		--timeout "$boot_timeout" --append "$append" ${cpu:+--cpu "$cpu"} &
 	boot_pid=$!
 	watch_guest "$boot_pid" "$kdir" "$label"
 	wait "$boot_pid"
@@ -278,9 +338,6 @@ kernel_label() {
 	echo "${label//\//_}"
 }
 
-# Fetch, pack, boot and judge one kernel.  Returns 3 on an infrastructure
-# failure; test verdicts are left in records.tsv.  Wall time counts it all,
-# boot time up to the runner's first output.
 # The PFNMAP fixture module for this kernel (fixture/build.sh caches it).
 # Without it the fixture_* cases SKIP, so a failed build is not fatal.
 fixture_extra() {
@@ -295,54 +352,111 @@ fixture_extra() {
 	       --extra "$ko.params:/lib/modules-extra/s2fixture.ko.params")
 }
 
-run_kernel() {
-	local k=$1 kd label kdir initrd t0=$SECONDS rc=0 started
+# Fetch kernel number KI and pack its initramfs, once for all its CPU
+# columns (the first column to get here does it, the others wait): sets
+# kd, klabel and initrd.  Returns 3 on an infrastructure failure.
+prepare_kernel() {
+	local ki=$1 k=${kernel_list[$1]} state=$tmp/kernel-$1
 	local -a extra=()
-	started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	{ exec 8>"$state.lock" && flock 8; } || die "cannot lock $state.lock"
+	if [ -f "$state" ]; then
+		# shellcheck disable=SC1090 # written below, by an earlier column
+		. "$state"
+		exec 8>&-
+		[ -n "$kd" ]
+		return $(( $? ? 3 : 0 ))
+	fi
+	kd='' klabel=$k initrd=$tmp/kernel-$ki.cpio.gz
 	log "[$k] fetching kernel"
-	kd=$("$vm/fetch_kernel.sh" "$k") || {
+	if ! kd=$("$vm/fetch_kernel.sh" "$k"); then
 		log "[$k] error: fetching the kernel failed (exit $?)"
-		return 3
-	}
-	label=$(kernel_label "$k" "$kd")
-	kdir=$resdir/$label
-	[ -e "$kdir" ] && label+="-${#kdirs[@]}" && kdir=$resdir/$label
-	mkdir -p "$kdir"
-	cp "$kd/release" "$kdir/release" 2>/dev/null
-	initrd=$tmp/$label.cpio.gz
-	fixture_extra "$kd" "$label"
-	log "[$label] building initramfs"
-	"$vm/mkinitramfs.sh" --kernel-dir "$kd" --tests "$testdir" \
-		--runner "$runner/run_direct.sh" --out "$initrd" \
-		"${extra[@]}" || {
-		log "[$label] error: building the initramfs failed"
-		return 3
-	}
-	log "[$label] booting $(cat "$kd/release" 2>/dev/null)" \
-	    "(boot timeout ${boot_timeout}s)"
-	boot_kernel "$kd" "$initrd" "$kdir" "$label" || rc=3
-	rm -f "$initrd"
-	finish_kernel "$label" "$kdir" "$(cat "$kd/release" 2>/dev/null)" \
-		"$boot_seconds" $((SECONDS - t0)) "$started"
+		kd=
+	else
+		klabel=$(kernel_label "$k" "$kd")
+		fixture_extra "$kd" "$klabel"
+		log "[$klabel] building initramfs"
+		"$vm/mkinitramfs.sh" --kernel-dir "$kd" --tests "$testdir" \
+			--runner "$runner/run_direct.sh" --out "$initrd" \
+			"${extra[@]}" || {
+			log "[$klabel] error: building the initramfs failed"
+			kd=
+		}
+	fi
+	printf 'kd=%q klabel=%q initrd=%q\n' "$kd" "$klabel" "$initrd" >"$state"
+	exec 8>&-
+	[ -n "$kd" ] || return 3
+}
+
+# Column number CI: kernel col_kernel[CI] on CPU col_cpu[CI] (empty: the
+# profile's).  Fetch, pack, boot and judge; the results directory goes to
+# $tmp/col-CI.dir for the summary.  Returns 3 on an infrastructure failure;
+# test verdicts are left in records.tsv.  Wall time counts it all, boot
+# time up to the runner's first output, test time the rest of the boot.
+run_column() {
+	local ci=$1 cpu=${col_cpu[$1]} kd klabel initrd label kdir
+	local t0=$SECONDS rc=0 started t_boot
+	started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	boot_seconds='' test_seconds=
+	if ! prepare_kernel "${col_kernel[$ci]}"; then
+		klabel=${kernel_list[${col_kernel[$ci]}]}
+		rc=3
+	fi
+	label=$klabel${cpu:+/$cpu}
+	kdir=$resdir/${label//\//_}
+	mkdir "$kdir" 2>/dev/null || { kdir+=-$ci; label+=-$ci; mkdir -p "$kdir"; }
+	echo "$kdir" >"$tmp/col-$ci.dir"
+	if [ $rc -eq 0 ]; then
+		cp "$kd/release" "$kdir/release" 2>/dev/null
+		log "[$label] booting $(cat "$kd/release" 2>/dev/null)" \
+		    "${cpu:+on $cpu }(boot timeout ${boot_timeout}s)"
+		t_boot=$SECONDS
+		boot_kernel "$kd" "$initrd" "$kdir" "$label" "$cpu" || rc=3
+		[ -z "$boot_seconds" ] ||
+			test_seconds=$((SECONDS - t_boot - boot_seconds))
+	fi
+	finish_column "$label" "$kdir" "${kernel_list[${col_kernel[$ci]}]}" \
+		"$klabel" "$cpu" $((SECONDS - t0)) "$started"
 	return $rc
 }
 
-# Parse, record and summarise one kernel's results.
-# finish_kernel LABEL KDIR RELEASE BOOT_SECONDS WALL_SECONDS STARTED
-finish_kernel() {
-	local label=$1 kdir=$2
+# Parse and record one column's results.
+# finish_column LABEL KDIR KERNEL ALIAS CPU WALL_SECONDS STARTED
+finish_column() {
+	local label=$1 kdir=$2 cpu=$5
 	parse_results "$label" "$kdir"
-	printf 'alias=%s\nrelease=%s\nstarted=%s\nboot_seconds=%s\nwall_seconds=%s\n' \
-		"$label" "$3" "$6" "$4" "$5" >"$kdir/kernel.info"
-	log "[$label] done in ${5}s${4:+ (boot ${4}s)}"
-	kdirs+=("$kdir")
-	"$runner/report.sh" --summary "$kdir"
+	[ -n "$cpu" ] || cpu=$(sed -n 's/^cpu=//p' "$kdir/machine" 2>/dev/null)
+	{
+		printf 'alias=%s\nrelease=%s\ncpu=%s\ncolumn=%s\n' \
+			"$4" "$(cat "$kdir/release" 2>/dev/null)" "$cpu" "$label"
+		printf 'started=%s\nboot_seconds=%s\ntest_seconds=%s\nwall_seconds=%s\n' \
+			"$7" "$boot_seconds" "$test_seconds" "$6"
+	} >"$kdir/kernel.info"
+	log "[$label] done in ${6}s${boot_seconds:+ (boot ${boot_seconds}s, tests ${test_seconds}s)}"
 }
 
+# Every kernel x CPU column, $njobs at a time; kdirs in column order.
 run_vm() {
-	local k rc=0
-	for k in "${kernel_list[@]}"; do
-		run_kernel "$k" || rc=3
+	local ki c ci rc=0 n
+	col_kernel=() col_cpu=()
+	for ki in "${!kernel_list[@]}"; do
+		for c in "${cpu_list[@]}"; do
+			col_kernel+=("$ki") col_cpu+=("$c")
+		done
+	done
+	n=${#col_kernel[@]}
+	[ "$njobs" -le "$n" ] || njobs=$n
+	[ "$njobs" -eq 1 ] || log "$n columns, $njobs at a time (-j $njobs)"
+	for ((ci = 0; ci < n; ci++)); do
+		while [ "$(jobs -rp | wc -l)" -ge "$njobs" ]; do
+			wait -n
+		done
+		( trap '[ -z "${boot_pid:-}" ] || kill "$boot_pid" 2>/dev/null; exit 130' INT TERM
+		  run_column "$ci"; echo $? >"$tmp/col-$ci.rc" ) &
+	done
+	wait
+	for ((ci = 0; ci < n; ci++)); do
+		[ -f "$tmp/col-$ci.dir" ] && kdirs+=("$(cat "$tmp/col-$ci.dir")")
+		[ "$(cat "$tmp/col-$ci.rc" 2>/dev/null)" = 0 ] || rc=3
 	done
 	return $rc
 }
@@ -351,6 +465,7 @@ run_vm() {
 # console log so that splats are still found.
 run_host() {
 	local label kdir n0 t0=$SECONDS rc=0 started
+	boot_seconds='' test_seconds=
 	started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	label=$(uname -r)
 	kdir=$resdir/$label
@@ -367,25 +482,36 @@ run_host() {
 		fi
 	[ "${PIPESTATUS[0]}" -eq 2 ] && { log "error: run_direct.sh refused to run"; rc=3; }
 	dmesg 2>/dev/null | tail -n +$((n0 + 1)) >"$kdir/console.log"
-	finish_kernel "$label" "$kdir" "$label" "" $((SECONDS - t0)) "$started"
+	finish_column "$label" "$kdir" "$label" "$label" host \
+		$((SECONDS - t0)) "$started"
+	kdirs+=("$kdir")
 	return $rc
 }
 
 # shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
 	[ -n "${boot_pid:-}" ] && kill "$boot_pid" 2>/dev/null
+	# Column jobs stop their boot.sh on TERM.
+	# shellcheck disable=SC2046 # one pid a word
+	kill $(jobs -p) 2>/dev/null
 	[ -n "${tmp:-}" ] && rm -rf "$tmp"
 }
 
 main() {
-	local rc=0
+	local rc=0 r
 	parse_args "$@"
 	pick_mode
 	if [ "$mode" = direct ] && [ $kernel_given -eq 1 ]; then
 		log "direct mode runs on the host kernel; --kernel ignored"
 	fi
+	if [ "$mode" = direct ] && [ -n "$cpus" ]; then
+		log "direct mode runs on the host CPU; --cpu ignored"
+		cpus=
+	fi
 	deps
 	[ "$mode" = vm ] && [ $list -eq 0 ] && resolve_kernels
+	resolve_cpus
+	default_jobs
 	tmp=$(mktemp -d) || die "mktemp failed"
 	build_tests
 	testdir=${O:-build}/arm64
@@ -406,11 +532,16 @@ main() {
 		run_host || rc=3
 	fi
 	[ ${#kdirs[@]} -gt 0 ] || die "no kernel produced results"
+	for d in "${kdirs[@]}"; do
+		"$runner/report.sh" --summary "$d"
+	done
 	"$runner/report.sh" --matrix --json "$resdir/results.json" \
-		--markdown "$resdir/matrix.md" "${kdirs[@]}" ||
-		{ [ $rc -eq 0 ] && rc=1; }
+		--markdown "$resdir/matrix.md" --junit "$resdir/junit.xml" \
+		${baseline:+--baseline "$baseline"} "${kdirs[@]}" ||
+		{ r=$?; [ $rc -eq 0 ] && rc=$r; }
 	[ -n "$json" ] && cp "$resdir/results.json" "$json"
 	[ -n "$markdown" ] && cp "$resdir/matrix.md" "$markdown"
+	[ -n "$junit" ] && cp "$resdir/junit.xml" "$junit"
 	log "results in ${resdir#"$PWD"/}"
 	exit $rc
 }

@@ -47,10 +47,10 @@ if [ -s "$tmp/results.json" ] && command -v python3 >/dev/null; then
 	passes=$(python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-print(sum(r["verdict"] == "PASS" and r["kernel"] == sys.argv[2]
+print(sum(r["status"] == "PASS" and r["column"] == sys.argv[2]
 	  for r in d["results"]))' "$tmp/results.json" "$kernel") || passes=0
 elif [ -s "$tmp/results.json" ]; then
-	passes=$(grep -c "\"kernel\":\"$kernel\".*\"verdict\":\"PASS\"" "$tmp/results.json")
+	passes=$(grep -c "\"column\":\"$kernel\".*\"status\":\"PASS\"" "$tmp/results.json")
 fi
 if [ "$passes" -gt 0 ]; then
 	ok "e2e: results.json has $passes PASS on $kernel"

@@ -142,3 +142,22 @@ EOS
 	echo mte/tagged >"$d/mte_test.cases"
 	echo splat/warn >"$d/splat_test.cases"
 }
+
+# use_vm_stub: run_tests.sh in $tmp with the stub harness
+# (hosttests/fixtures/vm-stub) and the fake suite in $O/arm64.
+use_vm_stub() {
+	export S2CONFORM_VM=$fixtures/vm-stub
+	export S2CONFORM_RESULTS=$tmp/results
+	export S2_STUB_DIR=$tmp/stub
+	export O=$tmp/build
+	unset S2_FAKE_KERNEL S2_STUB_FAIL
+	make_fake_suite "$O/arm64"
+}
+
+# run ARGS...: run_tests.sh ARGS; sets rc, out (stdout) and err (stderr).
+run() {
+	"$top/run_tests.sh" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}

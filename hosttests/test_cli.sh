@@ -5,20 +5,7 @@
 # shellcheck source=hosttests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-export S2CONFORM_VM=$fixtures/vm-stub
-export S2CONFORM_RESULTS=$tmp/results
-export S2_STUB_DIR=$tmp/stub
-export O=$tmp/build
-unset S2_FAKE_KERNEL S2_STUB_FAIL
-make_fake_suite "$O/arm64"
-
-# run ARGS...: sets rc, out (stdout) and err (stderr).
-run() {
-	"$top/run_tests.sh" "$@" >"$tmp/out" 2>"$tmp/err"
-	rc=$?
-	out=$(cat "$tmp/out")
-	err=$(cat "$tmp/err")
-}
+use_vm_stub
 
 # usage_case DESC MESSAGE_RE ARGS...: exit 2 with the message and usage.
 usage_case() {
@@ -87,7 +74,7 @@ run --vm --no-build --kernel 6.12,7.2 --timeout 7 --json "$tmp/r.json" \
 	--markdown "$tmp/m.md"
 expect_eq "two kernels with failures exit 1" $rc 1
 expect_match "summary for 6.12" "$out" \
-	'^kernel 6.12: 2 passed, 1 failed, 2 skipped \(6.12.0-stub, boot [0-9]+s, wall [0-9]+s\)$'
+	'^kernel 6.12: 2 passed, 1 failed, 0 xfail, 2 skipped, 0 error, 0 miss \(6.12.0-stub, boot [0-9]+s, tests [0-9]+s, wall [0-9]+s\)$'
 expect_match "summary for 7.2 blames the splat on splat_test" "$out" \
 	'^  FAIL splat_test kernel-splat: WARNING: CPU: 1 PID: 77 at arch/arm64/kvm/mmu.c:42'
 expect_match "matrix with both kernels" "$out" \
@@ -125,7 +112,7 @@ rm -rf "$tmp/results"
 : >"$tmp/Image"
 run --vm --no-build --kernel "$tmp/Image" --filter 'anon_4k/create'
 expect_match "a kernel given by path is labelled by its release" "$rc:$out" \
-	'^0:kernel custom-stub: 1 passed, 0 failed, 0 skipped'
+	'^0:kernel custom-stub: 1 passed, 0 failed, 0 xfail, 0 skipped'
 rm -rf "$tmp/results"
 
 run --vm --no-build --kernel all --filter 'anon_4k/create'
@@ -148,7 +135,7 @@ rm -rf "$tmp/results"
 S2_KMSG=$tmp/kmsg S2_FAKE_KERNEL=7.2 run --direct --no-build --kernel 6.12
 expect_eq "direct mode: passing run exits 0" $rc 0
 expect_match "direct mode: kernel is uname -r" "$out" \
-	"^kernel $(uname -r): 3 passed, 0 failed, 2 skipped \(wall [0-9]+s\)$"
+	"^kernel $(uname -r): 3 passed, 0 failed, 0 xfail, 2 skipped, 0 error, 0 miss \(wall [0-9]+s\)$"
 expect_match "direct mode: --kernel is ignored, and said so" "$err" "--kernel ignored"
 rm -rf "$tmp/results"
 

@@ -3,17 +3,20 @@
 #
 # Usage: vm/boot.sh --kernel-dir DIR --initrd FILE --out DIR
 #                   [--timeout SECS] [--append "kernel args"] [--mem MB]
-#                   [--qemu-arg ARG]...
+#                   [--cpu MODEL] [--qemu-arg ARG]...
 #
 # The machine comes from configs/qemu-tcg.conf ($S2_QEMU_CONF overrides the
 # path): CPU, memory, NUMA nodes, the RAM hidden from Linux with mem= (the
 # fixture carve-out and the pmem-region nodes added to QEMU's own DTB) and
 # an ivshmem-plain PCI device for VFIO. --mem overrides QEMU_MEM_MB (the
-# carve-outs must still fit); each --qemu-arg is one more QEMU argument.
+# carve-outs must still fit); --cpu overrides QEMU_CPU, and the machine
+# gets virtualization=on and, where vm/qemu_cpu.sh says the model has MTE,
+# mte=on; each --qemu-arg is one more QEMU argument.
 #
 # Writes to DIR: console.log (serial console: kernel log and markers),
 # tap.txt (the runner's stdout, over a virtio console = guest /dev/hvc0),
-# qemu.log (QEMU's own stderr), status ("done rc=N", "crashed", "watchdog",
+# qemu.log (QEMU's own stderr), machine (cpu= and machine=, what QEMU
+# was given), status ("done rc=N", "crashed", "watchdog",
 # "no-runner" or "qemu-error"), and watchdog when the timeout fired.
 # Guest parameters go in --append: s2.filter=GLOB s2.timeout=SECS s2.args=...
 # Exit: 0 the guest powered off (whatever the tests said, or it died while
@@ -26,12 +29,12 @@ CONF=${S2_QEMU_CONF:-$S2_VM_DIR/../configs/qemu-tcg.conf}
 RAM_BASE=$((0x40000000))	# -M virt
 
 usage() {
-	usage_die "usage: $0 --kernel-dir DIR --initrd FILE --out DIR [--timeout SECS] [--append ARGS] [--mem MB] [--qemu-arg ARG]..."
+	usage_die "usage: $0 --kernel-dir DIR --initrd FILE --out DIR [--timeout SECS] [--append ARGS] [--mem MB] [--cpu MODEL] [--qemu-arg ARG]..."
 }
 
 # Defaults, then the profile (see configs/qemu-tcg.conf for each variable).
 load_conf() {
-	QEMU_MACHINE=virt,virtualization=on,mte=on,gic-version=3,iommu=smmuv3
+	QEMU_MACHINE=virt,gic-version=3,iommu=smmuv3
 	QEMU_CPU=max QEMU_SMP=2 QEMU_MEM_MB=4096 KERNEL_APPEND=
 	QEMU_NUMA_NODES=1 IVSHMEM_SIZE_MB=0
 	FIXTURE_CARVEOUT_BASE='' FIXTURE_CARVEOUT_SIZE=''
@@ -53,6 +56,7 @@ parse_args() {
 		--timeout) TIMEOUT=$2 ;;
 		--append) APPEND=$2 ;;
 		--mem) MEM=$2 ;;
+		--cpu) QEMU_CPU=$2 ;;
 		--qemu-arg) QEMU_EXTRA+=("$2") ;;
 		*) usage ;;
 		esac
@@ -104,6 +108,18 @@ plan_memory() {
 	MEM_LIMIT=
 	[ "$low" -ge $((RAM_BASE + MEM * 1048576)) ] ||
 		MEM_LIMIT=$(((low - RAM_BASE) / 1048576))
+}
+
+# QEMU_MACHINE for QEMU_CPU: EL2 always (the guest runs KVM), MTE where
+# the model has it; whatever the profile said about either is replaced.
+machine_for_cpu() {
+	local mte
+
+	mte=$("$S2_VM_DIR/qemu_cpu.sh" "$QEMU_CPU") ||
+		usage_die "cannot boot CPU model '$QEMU_CPU'"
+	QEMU_MACHINE=$(sed -E 's/,(virtualization|mte)=[a-z]*//g' \
+		<<<"$QEMU_MACHINE"),virtualization=on
+	[ "${mte#* }" != mte=on ] || QEMU_MACHINE+=,mte=on
 }
 
 # QEMU's machine arguments, shared by the DTB dump and the boot: QARGS.
@@ -230,13 +246,15 @@ main() {
 	parse_args "$@"
 	command -v qemu-system-aarch64 >/dev/null ||
 		die "qemu-system-aarch64 not found (run vm/deps.sh)"
+	machine_for_cpu
 	plan_memory
 	mkdir -p "$OUT" || die "cannot create $OUT"
 	rm -f "$OUT/console.log" "$OUT/tap.txt" "$OUT/qemu.log" \
 		"$OUT/status" "$OUT/watchdog"
+	printf 'cpu=%s\nmachine=%s\n' "$QEMU_CPU" "$QEMU_MACHINE" >"$OUT/machine"
 	trap 'stop_qemu; s2_cleanup' EXIT
 
-	log "booting $RELEASE (timeout ${TIMEOUT} s)"
+	log "booting $RELEASE on $QEMU_CPU, -M $QEMU_MACHINE (timeout ${TIMEOUT} s)"
 	t0=$(now)
 	machine_args
 	make_dtb
