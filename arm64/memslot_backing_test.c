@@ -23,7 +23,7 @@
 #include "test.h"
 #include "vm.h"
 
-#define WINDOW_PAGES	32	/* host pages read and written: TCG-cheap */
+#define WINDOW_PAGES	512	/* host pages read and written: all of 2M at 4K */
 #define BLOCK_POINTS	64	/* words touched per block by check_block */
 #define OLD_DATA	0x0123456789abcdefULL
 #define HOST_DATA	0xfedcba9876543210ULL
