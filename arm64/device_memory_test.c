@@ -273,11 +273,13 @@ static void check_read_path(struct fixture *f, struct result *res,
 /* Guest stores show in the host mapping and the read path, and back. */
 static void check_host_sees(struct fixture *f, struct result *res)
 {
-	uint64_t words = f->s.size / 8, i;
+	uint64_t words, i;
 	volatile uint64_t *host;
-	struct outcome obs, exp = out_value(words);
+	struct outcome obs, exp;
 
 	fixture_setup(f, MAP_MT(MT_NORMAL));
+	words = f->s.size / 8;
+	exp = out_value(words);
 	host = f->s.b.hva;
 	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, f->s.size, GUEST_DATA);
 	obs = out_value(host_check(f->s.b.hva, f->s.size, GUEST_DATA));

@@ -64,6 +64,8 @@ static const struct case_def single[] = {
 
 /* Guest code */
 
+static uint64_t page_bytes;	/* the host page: set before any vCPU runs */
+
 /* Tag granule 0 of every page of [base, +pages): page i gets race_tag(i). */
 static unsigned int race_tag(uint64_t i)
 {
@@ -75,7 +77,7 @@ static uint64_t guest_tag_pages(uint64_t base, uint64_t pages)
 	uint64_t i;
 
 	for (i = 0; i < pages; i++)
-		guest_mte_set(tag_ptr(base + i * PAGE, race_tag(i)),
+		guest_mte_set(tag_ptr(base + i * page_bytes, race_tag(i)),
 			      MTE_GRANULE);
 	return 0;
 }
@@ -86,7 +88,7 @@ static uint64_t guest_read_pages(uint64_t base, uint64_t pages)
 	uint64_t i, sum = 0;
 
 	for (i = pages; i-- > 0;)
-		sum += guest_mte_get(base + i * PAGE);
+		sum += guest_mte_get(base + i * page_bytes);
 	return sum;
 }
 
@@ -111,6 +113,8 @@ static void setup(struct mte_fixture *f, const struct backing_ops *ops,
 	slot_expect_accepted(ops, true, vm_add_slot(f->vm, f->gpa, f->size,
 						    f->b.hva, flags, NULL));
 	mte_map_tagged(f->vm, f->gpa, f->size);
+	page_bytes = host_page();
+	sync_global_to_guest(f->vm, page_bytes);
 	f->vcpu = vcpu_add_default(f->vm);
 }
 
