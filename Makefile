@@ -9,6 +9,14 @@
 # On x86 hosts CROSS_COMPILE defaults to aarch64-linux-gnu-; on arm64 the
 # native compiler is used. Kernel-style O= puts every output under dir.
 
+# In a kernel tree as tools/testing/selftests/s2conform (copied or linked),
+# kselftest's make passes OUTPUT; kselftest.mk then has the rules.
+KSFT_LIB_MK := $(if $(OUTPUT),$(firstword $(realpath $(CURDIR)/../lib.mk \
+		$(SRC_PATH)/lib.mk $(PWD)/lib.mk)))
+ifneq ($(KSFT_LIB_MK),)
+include kselftest.mk
+else
+
 ARCH ?= arm64
 ifneq ($(ARCH),arm64)
 $(error s2conform tests arm64 KVM only; ARCH=$(ARCH) is not supported)
@@ -47,17 +55,18 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o) $(GUEST_SRCS:%.c=$(O)/%.o) \
 TESTS := $(TEST_SRCS:arm64/%.c=$(O)/arm64/%)
 BENCHES := $(BENCH_SRCS:arm64/%.c=$(O)/bench/%)
 CASE_LISTS := $(TESTS:%=%.cases)
+BENCH_LISTS := $(BENCHES:%=%.cases)
 PROFILES := $(patsubst configs/%,$(O)/configs/%,$(wildcard configs/profiles/*.conf))
 
 # Host unit tests: the pure layers, built natively.
 UNIT_LIB := lib/sizes.c lib/outcome.c lib/expect.c lib/expect_mte.c lib/memtype.c \
 	    lib/expect_unmap.c lib/expect_device.c lib/expect_pfnmap.c \
-	    lib/bench_stats.c
+	    lib/bench_stats.c lib/expect_gmem.c
 UNIT_SRCS := $(wildcard hosttests/unit_*.c)
 UNIT_BIN := $(O)/host/unit_tests
 
 .PHONY: all unit check clean install
-all: $(TESTS) $(CASE_LISTS) $(PROFILES) $(BENCHES)
+all: $(TESTS) $(CASE_LISTS) $(PROFILES) $(BENCHES) $(BENCH_LISTS)
 
 $(O)/lib/arm64/%.o: lib/arm64/%.c
 	@mkdir -p $(@D)
@@ -79,7 +88,7 @@ $(O)/bench/%: $(O)/arm64/%.o $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Case lists let x86 hosts answer --list without booting a VM.
-$(O)/arm64/%.cases: $(O)/arm64/%
+$(CASE_LISTS) $(BENCH_LISTS): %.cases: %
 	@if [ "$(HOST_ARCH)" = aarch64 ]; then $< --list > $@; \
 	elif [ -n "$(QEMU_USER)" ]; then $(QEMU_USER) $< --list > $@; \
 	else echo "note: no qemu-aarch64, $@ not made" >&2; fi
@@ -114,6 +123,9 @@ clean:
 # collection uses 120.
 INSTALL_PATH ?= $(O)/kselftest_install
 KSFT_TIMEOUT ?= 120
+# kselftest's "config": the kernel options the cases need.
+KSFT_CONFIG ?= $(firstword $(wildcard configs/s2conform.config configs/kvm-arm64.config))
+FIXTURE_SRCS := fixture/Kbuild fixture/s2fixture.c fixture/s2fixture.h
 
 install: $(TESTS) $(PROFILES)
 	@mkdir -p $(INSTALL_PATH)/s2conform $(INSTALL_PATH)/kselftest \
@@ -124,5 +136,8 @@ install: $(TESTS) $(PROFILES)
 	printf 'timeout=%s\n' $(KSFT_TIMEOUT) >$(INSTALL_PATH)/s2conform/settings
 	printf 's2conform:%s\n' $(notdir $(TESTS)) >$(INSTALL_PATH)/kselftest-list.txt
 	$(if $(PROFILES),install -m 644 $(PROFILES) $(INSTALL_PATH)/configs/profiles/)
+	install -m 644 $(KSFT_CONFIG) $(INSTALL_PATH)/s2conform/config
+	install -D -m 644 -t $(INSTALL_PATH)/s2conform/fixture $(FIXTURE_SRCS)
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
+endif

@@ -11,14 +11,23 @@
 # (docs/results.md).
 #
 # Exit: 0 all passed or skipped, 1 a test failed, 2 usage error,
-#       3 infrastructure failure (dependencies, build, download, boot).
+#       3 the suite could not test something: an ERROR or MISS record
+#       (dependencies, build, download, boot, a piece of the VM
+#       environment, a crashed or hung binary), even when a test failed.
 set -u -o pipefail
 
 top=$(cd "$(dirname "$0")" && pwd)
 runner=$top/runner
+# shellcheck source=runner/kernel_image.sh
+. "$runner/kernel_image.sh"
 # S2CONFORM_VM points at another harness; hosttests use it for stubs.
 vm=${S2CONFORM_VM:-$top/vm}
 results=${S2CONFORM_RESULTS:-$top/results}
+# S2CONFORM_FIXTURE_BUILD stands in for fixture/build.sh in hosttests.
+fixture_build=${S2CONFORM_FIXTURE_BUILD:-$top/fixture/build.sh}
+# Seconds a guest may stay silent beyond a binary's timeout (and the
+# runner's 10 s kill grace) before it counts as hung.
+hang_grace=${S2_HANG_GRACE:-30}
 
 usage() {
 	cat <<'EOF'
@@ -32,10 +41,17 @@ usage: run_tests.sh [options]
                         default: the profile's CPU, columns labelled KERNEL)
   -j N                  run N columns (kernel x CPU) at once (default: one
                         per host core)
-  --filter GLOB         run only cases whose name matches GLOB ('anon_4k/*')
+  --filter GLOB         run only cases whose name matches GLOB ('anon_4k/*'),
+                        or BINARY:CASE globs as --list prints them
   --list                list binary:case for every (matching) case
-  --timeout SECS        per test binary (default 120)
-  --boot-timeout SECS   per kernel, boot and all tests (default 900)
+  --timeout SECS        per test binary (default 120); a guest silent for
+                        that plus a grace is ended, its binary is ERROR and
+                        the kernel is booted again for the others
+  --boot-timeout SECS   per boot, all tests included (default: from the
+                        per-binary timeouts)
+  --without LIST        do not set up these pieces of the VM environment:
+                        fixture,fsdax,devdax,dax(=both),vfio,hugetlb,swap,
+                        numa; their cases SKIP, saying so (VM mode)
   --json FILE           also write results.json to FILE
   --markdown FILE       also write the Markdown matrix (matrix.md) to FILE
   --junit FILE          also write JUnit XML (junit.xml) to FILE
@@ -51,7 +67,8 @@ usage: run_tests.sh [options]
   -h, --help            this text
 Environment: O=DIR builds into DIR instead of build/ (as make does);
   S2CONFORM_RESULTS=DIR keeps results there instead of results/.
-Exit: 0 pass, 1 test failure, 2 usage error, 3 infrastructure failure.
+Exit: 0 pass, 1 test failure, 2 usage error, 3 the suite could not test
+  something (ERROR or MISS results, infrastructure failure).
 EOF
 }
 
@@ -66,7 +83,8 @@ njobs=
 filter=
 list=0
 timeout=120
-boot_timeout=900
+boot_timeout=
+without=
 json=
 markdown=
 junit=
@@ -84,11 +102,42 @@ count() {
 	fi
 }
 
+# At most 6 digits: bash arithmetic must not overflow on the way.
 positive() {
-	if ! [[ $2 =~ ^[0-9]+$ ]] || [ "$2" -eq 0 ]; then
-		usage_error "$1 wants a positive number of seconds, not '$2'"
+	if ! [[ $2 =~ ^[0-9]{1,6}$ ]] || [ "$2" -eq 0 ]; then
+		usage_error "$1 wants a positive number of seconds (at most" \
+			"999999), not '$2'"
 	fi
 }
+
+# An output file whose directory exists and can be written, checked before
+# the suite runs rather than when it is done.
+out_file() {
+	local d
+	d=$(dirname -- "$2")
+	[ -d "$d" ] || usage_error "$1 $2: no directory $d"
+	[ -w "$d" ] || usage_error "$1 $2: directory $d is not writable"
+	[ ! -d "$2" ] || usage_error "$1 $2 is a directory"
+	[ ! -e "$2" ] || [ -w "$2" ] || usage_error "$1 $2 is not writable"
+}
+
+# The environment pieces the VM harness provides (vm/init, vm/devices.sh).
+PIECES="fixture fsdax devdax vfio hugetlb swap numa"
+
+parse_without() {
+	local p w=()
+	IFS=, read -ra w <<<"$1"
+	without=
+	for p in "${w[@]}"; do
+		[ "$p" = dax ] && p="fsdax,devdax"
+		[ -n "$p" ] && [[ " $PIECES fsdax,devdax " == *" $p "* ]] ||
+			usage_error "--without: unknown piece '$p' (known: dax" \
+				"${PIECES// /, })"
+		without+=${without:+,}$p
+	done
+}
+
+without_has() { [[ ,$without, == *,$1,* ]]; }
 
 parse_args() {
 	while [ $# -gt 0 ]; do
@@ -106,9 +155,11 @@ parse_args() {
 		--timeout) need_arg "$1" $#; positive "$1" "$2"; timeout=$2; shift ;;
 		--boot-timeout) need_arg "$1" $#; positive "$1" "$2"
 			boot_timeout=$2; shift ;;
-		--json) need_arg "$1" $#; json=$2; shift ;;
-		--markdown) need_arg "$1" $#; markdown=$2; shift ;;
-		--junit) need_arg "$1" $#; junit=$2; shift ;;
+		--json) need_arg "$1" $#; out_file "$1" "$2"; json=$2; shift ;;
+		--markdown) need_arg "$1" $#; out_file "$1" "$2"
+			markdown=$2; shift ;;
+		--without) need_arg "$1" $#; parse_without "$2"; shift ;;
+		--junit) need_arg "$1" $#; out_file "$1" "$2"; junit=$2; shift ;;
 		--baseline) need_arg "$1" $#; baseline=$2; shift ;;
 		--list) list=1 ;;
 		--bench) bench=1 ;;
@@ -142,6 +193,25 @@ pick_mode() {
 	fi
 }
 
+# Direct mode runs the aarch64 binaries here: refuse a host that cannot,
+# before building them.  (Binaries that are not ELF, as hosttests' stand-ins,
+# run anywhere.)
+check_direct() {
+	local f
+	[ "$mode" = direct ] && [ $list -eq 0 ] || return 0
+	[ "$(uname -m)" = aarch64 ] && return 0
+	[ $build -eq 1 ] && usage_error "--direct runs the tests on this" \
+		"host's kernel, which needs arm64 with /dev/kvm; this is" \
+		"$(uname -m): use the VM mode"
+	for f in "$testdir"/*; do
+		[ -f "$f" ] && [ -x "$f" ] || continue
+		[ "$(head -c 4 "$f" | od -An -c | tr -d ' ')" = '177ELF' ] &&
+			usage_error "--direct: $f is a compiled test binary and this" \
+				"host is $(uname -m): use the VM mode"
+	done
+	return 0
+}
+
 deps() {
 	[ -x "$vm/deps.sh" ] || die "$vm/deps.sh is missing"
 	"$vm/deps.sh" --check >/dev/null 2>&1 && return
@@ -152,7 +222,7 @@ deps() {
 # Expand "all" and check every alias against the harness's series, before
 # anything slow happens.  Paths are checked for existence only.
 resolve_kernels() {
-	local series k
+	local series k why
 	series=$("$vm/fetch_kernel.sh" --list-series) ||
 		die "vm/fetch_kernel.sh --list-series failed"
 	if [ "$kernels" = all ]; then
@@ -162,7 +232,8 @@ resolve_kernels() {
 	IFS=, read -ra kernel_list <<<"$kernels"
 	for k in "${kernel_list[@]}"; do
 		if [[ $k == */* ]] || [ -e "$k" ]; then
-			[ -e "$k" ] || usage_error "no kernel image at '$k'"
+			why=$(kernel_image_problem "$k")
+			[ -z "$why" ] || usage_error "--kernel $k: $why"
 		elif ! grep -qxF -- "$k" <<<"$series"; then
 			usage_error "unknown kernel '$k' (known: ${series//$'\n'/ })"
 		fi
@@ -212,6 +283,19 @@ binaries() {
 	done
 }
 
+# filter_match BINARY CASE: the case is selected.  A filter with a colon
+# is BINARY_GLOB:CASE_GLOB, as --list prints the cases.
+filter_match() {
+	[ -n "$filter" ] || return 0
+	if [[ $filter == *:* ]]; then
+		# shellcheck disable=SC2053 # globs on purpose
+		[[ $1 == ${filter%%:*} && $2 == ${filter#*:} ]]
+	else
+		# shellcheck disable=SC2053
+		[[ $2 == $filter ]]
+	fi
+}
+
 # Case lists come from the <name>.cases files the Makefile writes next to
 # the binaries: aarch64 binaries cannot run on an x86 host to be asked.
 list_from_cases() {
@@ -223,8 +307,7 @@ list_from_cases() {
 			continue
 		fi
 		while IFS= read -r c; do
-			# shellcheck disable=SC2053 # $filter is a glob on purpose
-			[ -z "$filter" ] || [[ $c == $filter ]] || continue
+			filter_match "${bin##*/}" "$c" || continue
 			echo "${bin##*/}:$c"
 		done <"$bin.cases"
 	done < <(binaries)
@@ -263,18 +346,36 @@ new_resdir() {
 	ln -sfn "${resdir##*/}" "$results/latest" 2>/dev/null
 }
 
-# records.tsv for one kernel directory, from tap.txt and console.log.
+# records.tsv and binaries.tsv for one column directory, from tap.txt and
+# console.log; plan.txt lists the cases that were due (binary:case).
 parse_results() {
 	local label=$1 kdir=$2
-	touch "$kdir/tap.txt" "$kdir/console.log"
+	touch "$kdir/tap.txt" "$kdir/console.log" "$kdir/plan.txt"
 	rm -f "$kdir/splats.txt"
-	{
-		awk -v kernel="$label" -f "$runner/tap_parse.awk" "$kdir/tap.txt"
-		awk -v kernel="$label" -v excerpts="$kdir/splats.txt" \
-			-v release="$(cat "$kdir/release" 2>/dev/null)" \
-			-v defects="$top/configs/known-defects.conf" \
-			-f "$runner/splat.awk" "$kdir/console.log"
-	} >"$kdir/records.tsv"
+	awk -v kernel="$label" -v plan="$kdir/plan.txt" \
+		-v binaries="$kdir/binaries.tsv" \
+		-f "$runner/tap_parse.awk" "$kdir/tap.txt" >"$kdir/tap.tsv"
+	awk -v kernel="$label" -v records="$kdir/tap.tsv" \
+		-v excerpts="$kdir/splats.txt" \
+		-v release="$(cat "$kdir/release" 2>/dev/null)" \
+		-v defects="$top/configs/known-defects.conf" \
+		-f "$runner/splat.awk" "$kdir/console.log" >"$kdir/records.tsv"
+	rm -f "$kdir/tap.tsv"
+	if [ -s "$kdir/hangs.txt" ]; then
+		cat "$kdir/hangs.txt" >>"$kdir/splats.txt"
+	fi
+}
+
+# The binaries with a due case, in plan order.
+due_binaries() {
+	cut -d: -f1 "$1" | awk '!seen[$0]++'
+}
+
+# The binary a boot's TAP left open: begun, no result line.
+open_binary() {
+	awk '/^# selftests: s2conform: / { b = substr($0, 25); next }
+	     /^(not )?ok [0-9]+ (selftests: )?s2conform: / { b = "" }
+	     END { print b }' "$1"
 }
 
 # Wait for boot.sh (pid $1) while the guest writes $2/tap.txt: report the
@@ -307,24 +408,97 @@ watch_guest() {
 	return 0
 }
 
-boot_kernel() {
-	local kd=$1 initrd=$2 kdir=$3 label=$4 cpu=$5 append rc
+# boot_once KD INITRD OUT LABEL BINARY...: one boot running BINARY...
+# (all when none is given).  A guest silent for longer than a binary may
+# take, plus a grace, is ended by boot.sh ("hung").
+boot_once() {
+	local kd=$1 initrd=$2 out=$3 label=$4 cpu=$5 append rc idle limit bins
+	shift 5
+	idle=$((timeout + 10 + hang_grace))
+	limit=${boot_timeout:-$((300 + $# * idle))}
 	append="s2.timeout=$timeout"
 	[ -n "$filter" ] && append+=" s2.filter=$filter"
-	"$vm/boot.sh" --kernel-dir "$kd" --initrd "$initrd" --out "$kdir" \
-		--timeout "$boot_timeout" --append "$append" ${cpu:+--cpu "$cpu"} &
+	[ -n "$without" ] && append+=" s2.without=$without"
+	[ -n "$fixture_error" ] && append+=" s2.fixture_error=\"$fixture_error\""
+	bins=$(IFS=,; echo "$*")
+	[ "$bins" = "$all_bins" ] || append+=" s2.bins=$bins"
+	"$vm/boot.sh" --kernel-dir "$kd" --initrd "$initrd" --out "$out" \
+		--timeout "$limit" --idle-timeout "$idle" --append "$append" \
+		${cpu:+--cpu "$cpu"} &
 	boot_pid=$!
-	watch_guest "$boot_pid" "$kdir" "$label"
+	watch_guest "$boot_pid" "$out" "$label"
 	wait "$boot_pid"
 	rc=$?
 	boot_pid=
 	[ $rc -eq 0 ] && return 0
-	if [ -e "$kdir/watchdog" ]; then
-		log "[$label] error: boot watchdog fired after ${boot_timeout}s"
-	else
-		log "[$label] error: boot failed (boot.sh exit $rc; see $kdir/console.log)"
-	fi
+	case $(cat "$out/status" 2>/dev/null) in
+	hung) log "[$label] error: the kernel stopped responding (no" \
+		  "output for ${idle}s)" ;;
+	watchdog) log "[$label] error: boot watchdog fired after ${limit}s" ;;
+	*) log "[$label] error: boot failed (boot.sh exit $rc; see" \
+	       "$out/console.log)" ;;
+	esac
 	return 3
+}
+
+# Why the guest of boot directory $1 stopped while $2 ran: one line, and
+# the console tail (with any hung-task or RCU-stall report) in hangs.txt.
+stop_reason() {
+	local out=$1 name=$2 kdir=$3 st why report
+	st=$(cat "$out/status" 2>/dev/null)
+	report=$(tr -d '\r' <"$out/console.log" | grep -m 1 -E \
+		'Kernel panic|INFO: task .* blocked|rcu: INFO:|soft lockup|hard LOCKUP' |
+		sed 's/^\[[ 0-9.]*\] //')
+	case $st in
+	hung) why="kernel stopped responding (no output for" \
+	      why+=" $((timeout + 10 + hang_grace))s)" ;;
+	*) why="kernel died (${st:-no status})" ;;
+	esac
+	{
+		echo "--- $why in $name [${kdir##*/}]; console tail:"
+		tr -d '\r' <"$out/console.log" | tail -n 25 | sed 's/^/  /'
+	} >>"$kdir/hangs.txt"
+	echo "$why${report:+: $report}; console tail in splats.txt"
+}
+
+# Boot until every due binary has run: a guest that stops responding or
+# dies costs the binary that was running (ERROR) and one more boot for the
+# binaries after it.  Sets boot_seconds (of the first boot).
+boot_kernel() {
+	local kd=$1 initrd=$2 kdir=$3 label=$4 cpu=$5 n=0 rc=0 out cur st first
+	local -a left
+	mapfile -t left < <(due_binaries "$kdir/plan.txt")
+	all_bins=$(IFS=,; echo "${left[*]}")
+	: >"$kdir/tap.txt"
+	: >"$kdir/console.log"
+	while :; do
+		out=$kdir/boot$n
+		boot_once "$kd" "$initrd" "$out" "$label" "$cpu" "${left[@]}" ||
+			rc=3
+		[ $n -eq 0 ] && first=$boot_seconds
+		cat "$out/tap.txt" >>"$kdir/tap.txt" 2>/dev/null
+		cat "$out/console.log" >>"$kdir/console.log" 2>/dev/null
+		st=$(cat "$out/status" 2>/dev/null)
+		[ "$st" = hung ] || [ "$st" = crashed ] || break
+		cur=$(open_binary "$out/tap.txt")
+		[ -n "$cur" ] || break
+		echo "# s2conform: rebooted: $(stop_reason "$out" "$cur" "$kdir")" \
+			>>"$kdir/tap.txt"
+		while [ ${#left[@]} -gt 0 ] && [ "${left[0]}" != "$cur" ]; do
+			left=("${left[@]:1}")
+		done
+		left=("${left[@]:1}")
+		[ ${#left[@]} -gt 0 ] || break
+		log "[$label] $cur stopped the kernel; booting again for" \
+			"${#left[@]} more binaries"
+		rc=0
+		n=$((n + 1))
+	done
+	boot_seconds=$first
+	for f in status qemu.log machine; do
+		cp "$kdir/boot$n/$f" "$kdir/$f" 2>/dev/null
+	done
+	return $rc
 }
 
 # Label for results: the alias, or the release of a kernel given by path.
@@ -339,13 +513,22 @@ kernel_label() {
 }
 
 # The PFNMAP fixture module for this kernel (fixture/build.sh caches it).
-# Without it the fixture_* cases SKIP, so a failed build is not fatal.
+# A failed build is not fatal to the other cases: the guest is told why
+# (s2.fixture_error), and the fixture_* cases are ERROR with that cause.
 fixture_extra() {
 	local kd=$1 label=$2 ko
 	extra=()
+	fixture_error=
+	without_has fixture && return 0
 	log "[$label] building the fixture module"
-	if ! ko=$("$top/fixture/build.sh" "$kd" "$tmp/fixture-$label"); then
-		log "[$label] warning: fixture module not built; its cases skip"
+	if ! ko=$("$fixture_build" "$kd" "$tmp/fixture-$label" \
+		2>"$tmp/fixture-$label.log"); then
+		fixture_error=$(grep -v '^  |' "$tmp/fixture-$label.log" | tail -n 1 |
+			sed 's/^s2conform: //; s/^error: //; s/^module build failed: //' |
+			tr -d '"\\' |
+			cut -c1-160)
+		fixture_error="fixture module build failed: ${fixture_error:-no reason given}"
+		log "[$label] error: $fixture_error"
 		return 0
 	fi
 	extra=(--extra "$ko:/lib/modules-extra/s2fixture.ko"
@@ -366,7 +549,7 @@ prepare_kernel() {
 		[ -n "$kd" ]
 		return $(( $? ? 3 : 0 ))
 	fi
-	kd='' klabel=$k initrd=$tmp/kernel-$ki.cpio.gz
+	kd='' klabel=$k initrd=$tmp/kernel-$ki.cpio.gz fixture_error=
 	log "[$k] fetching kernel"
 	if ! kd=$("$vm/fetch_kernel.sh" "$k"); then
 		log "[$k] error: fetching the kernel failed (exit $?)"
@@ -382,7 +565,8 @@ prepare_kernel() {
 			kd=
 		}
 	fi
-	printf 'kd=%q klabel=%q initrd=%q\n' "$kd" "$klabel" "$initrd" >"$state"
+	printf 'kd=%q klabel=%q initrd=%q fixture_error=%q\n' "$kd" "$klabel" \
+		"$initrd" "$fixture_error" >"$state"
 	exec 8>&-
 	[ -n "$kd" ] || return 3
 }
@@ -407,8 +591,9 @@ run_column() {
 	echo "$kdir" >"$tmp/col-$ci.dir"
 	if [ $rc -eq 0 ]; then
 		cp "$kd/release" "$kdir/release" 2>/dev/null
+		list_from_cases >"$kdir/plan.txt" 2>/dev/null
 		log "[$label] booting $(cat "$kd/release" 2>/dev/null)" \
-		    "${cpu:+on $cpu }(boot timeout ${boot_timeout}s)"
+		    "${cpu:+on $cpu }(${timeout}s per binary${without:+, without $without})"
 		t_boot=$SECONDS
 		boot_kernel "$kd" "$initrd" "$kdir" "$label" "$cpu" || rc=3
 		[ -z "$boot_seconds" ] ||
@@ -432,6 +617,9 @@ finish_column() {
 			"$7" "$boot_seconds" "$test_seconds" "$6"
 	} >"$kdir/kernel.info"
 	log "[$label] done in ${6}s${boot_seconds:+ (boot ${boot_seconds}s, tests ${test_seconds}s)}"
+	[ -z "$without" ] || echo "without=$without" >>"$kdir/kernel.info"
+	[ -z "${fixture_error:-}" ] ||
+		echo "fixture_error=$fixture_error" >>"$kdir/kernel.info"
 }
 
 # Every kernel x CPU column, $njobs at a time; kdirs in column order.
@@ -473,6 +661,8 @@ run_host() {
 	uname -r >"$kdir/release"
 	n0=$(dmesg 2>/dev/null | wc -l) ||
 		log "kernel log not readable: splats go undetected"
+	"$runner/run_direct.sh" -l ${filter:+-f "$filter"} "$testdir" \
+		>"$kdir/plan.txt" 2>/dev/null
 	log "[$label] running tests on the host kernel"
 	"$runner/run_direct.sh" -t "$timeout" ${filter:+-f "$filter"} \
 		"$testdir" | if [ $verbose -eq 1 ]; then
@@ -504,6 +694,10 @@ main() {
 	if [ "$mode" = direct ] && [ $kernel_given -eq 1 ]; then
 		log "direct mode runs on the host kernel; --kernel ignored"
 	fi
+	testdir=${O:-build}/arm64
+	[ $bench -eq 1 ] && testdir=${O:-build}/bench
+	[[ $testdir == /* ]] || testdir=$top/$testdir
+	check_direct
 	if [ "$mode" = direct ] && [ -n "$cpus" ]; then
 		log "direct mode runs on the host CPU; --cpu ignored"
 		cpus=
@@ -514,9 +708,6 @@ main() {
 	default_jobs
 	tmp=$(mktemp -d) || die "mktemp failed"
 	build_tests
-	testdir=${O:-build}/arm64
-	[ $bench -eq 1 ] && testdir=${O:-build}/bench
-	[[ $testdir == /* ]] || testdir=$top/$testdir
 	[ -n "$(binaries)" ] || die "no test binaries in $testdir"
 	if [ $list -eq 1 ]; then
 		list_cases
@@ -539,9 +730,11 @@ main() {
 		--markdown "$resdir/matrix.md" --junit "$resdir/junit.xml" \
 		${baseline:+--baseline "$baseline"} "${kdirs[@]}" ||
 		{ r=$?; [ $rc -eq 0 ] && rc=$r; }
-	[ -n "$json" ] && cp "$resdir/results.json" "$json"
-	[ -n "$markdown" ] && cp "$resdir/matrix.md" "$markdown"
-	[ -n "$junit" ] && cp "$resdir/junit.xml" "$junit"
+	# The suite could not test something: that is never a pass.
+	cut -f4 "${kdirs[@]/%//records.tsv}" | grep -qxE 'ERROR|MISS' && rc=3
+	[ -n "$json" ] && { cp "$resdir/results.json" "$json" || rc=3; }
+	[ -n "$markdown" ] && { cp "$resdir/matrix.md" "$markdown" || rc=3; }
+	[ -n "$junit" ] && { cp "$resdir/junit.xml" "$junit" || rc=3; }
 	log "results in ${resdir#"$PWD"/}"
 	exit $rc
 }

@@ -209,7 +209,7 @@ static void case_pageout(const struct test_case *tc, struct result *res)
 	int tries;
 
 	if (!have_swap())
-		test_skip("no swap device (/proc/swaps is empty)");
+		test_skip_env("SWAP", "no swap device (/proc/swaps is empty)");
 	setup(&f, tc->arg, true);
 	tag_page(&f);
 	for (tries = 0; tries < 3; tries++) {
@@ -248,7 +248,7 @@ static void case_migrate(const struct test_case *tc, struct result *res)
 	int from, to, status = -1;
 
 	if (access("/sys/devices/system/node/node1", F_OK))
-		test_skip("one NUMA node: nowhere to migrate to");
+		test_skip_env("NUMA", "one NUMA node: nowhere to migrate to");
 	setup(&f, tc->arg, true);
 	tag_page(&f);
 	pages[0] = f.b.hva;

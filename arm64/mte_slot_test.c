@@ -98,8 +98,8 @@ static void case_create(const struct test_case *tc, struct result *res)
 	struct vm *vm = mte_vm_create();
 
 	backing_create_or_skip(ops, backing_region_size(ops), &b);
-	obs = out_ret(vm_add_slot(vm, vm_alloc_gpa(vm, backing_region_size(ops)),
-				  backing_region_size(ops), b.hva, 0, NULL));
+	obs = out_ret(backing_add_slot(&b, vm, vm_alloc_gpa(vm,
+				       backing_region_size(ops)), 0, NULL));
 	result_outcome(res, &obs, &e.out, e.reason);
 	if (!kf->feat[FEAT_MTE_MAP_SHARED])
 		return;	/* 6.1 checks VM_SHARED, not VM_MTE_ALLOWED */
@@ -125,9 +125,15 @@ static void case_enable_after_slot(const struct test_case *tc,
 	backing_create_or_skip(ops, backing_region_size(ops), &b);
 	vm = vm_create_default();
 	gpa = vm_alloc_gpa(vm, backing_region_size(ops));
-	ret = vm_add_slot(vm, gpa, backing_region_size(ops), b.hva, 0, NULL);
+	ret = backing_add_slot(&b, vm, gpa, 0, NULL);
 	slot_expect_accepted(ops, false, ret);
 	ret = vm_enable_mte(vm);
+	if (ops->vma & VMA_GMEM) {
+		e = expect_gmem_mte_after_slot();
+		obs = out_ret(ret);
+		result_outcome(res, &obs, &e.out, e.reason);
+		return;
+	}
 	if (ret)
 		test_fail("enabling MTE with a slot present: %s",
 			  strerror(-ret));

@@ -25,6 +25,7 @@
  * bench_stats.h's.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <signal.h>
 #include <stdio.h>
@@ -49,6 +50,7 @@
 
 static const enum unmap_op ops[] = {
 	UNMAP_DELETE_SLOT, UNMAP_MUNMAP, UNMAP_DONTNEED, UNMAP_MPROTECT_RO,
+	UNMAP_PUNCH_HOLE,
 };
 #define NR_OPS	ARRAY_SIZE(ops)
 
@@ -72,6 +74,8 @@ static struct bench benches[] = {
 	{ "anon_thp", "", 0, { 64, 128, 256, 512, 1024 } },
 	{ "hugetlb_private", "", 0, { 32, 64, 96, 128 } },
 	{ "hugetlb_1g", "", 0, { 1024 } },
+	/* PUNCH_HOLE is guest_memfd's own invalidation (§13): pages only. */
+	{ "gmem_shared", "", 0, { 4, 8, 16 } },
 };
 
 /* What one child measures: one backing at one size, every op. */
@@ -164,7 +168,7 @@ static void __attribute__((noreturn)) child_end(struct sample *s, int fd,
 
 static int rig_slot(struct rig *r)
 {
-	return vm_add_slot(r->vm, r->gpa, r->size, r->b.hva, 0, &r->slot);
+	return backing_add_slot(&r->b, r->vm, r->gpa, 0, &r->slot);
 }
 
 /*
@@ -210,6 +214,10 @@ static int timed_op(struct rig *r, enum unmap_op op, uint64_t *ns)
 		break;
 	case UNMAP_MPROTECT_RO:
 		ret = mprotect(r->b.hva, r->size, PROT_READ) ? -errno : 0;
+		break;
+	case UNMAP_PUNCH_HOLE:
+		ret = fallocate(r->b.fd, FALLOC_FL_PUNCH_HOLE |
+				FALLOC_FL_KEEP_SIZE, 0, r->size) ? -errno : 0;
 		break;
 	default:
 		ret = -EINVAL;
@@ -492,8 +500,11 @@ static int write_json(const char *path, const struct opts *o,
 static bool selected(const struct opts *o, const struct bench *bn,
 		     unsigned int mib, enum unmap_op op)
 {
+	const struct backing_ops *b = bench_ops(bn);
 	char name[96];
 
+	if (b && !unmap_op_applies(op, b->vma))
+		return false;
 	snprintf(name, sizeof(name), "%s.%s.%uM", bn->backing,
 		 unmap_op_name(op), mib);
 	return !o->filter || !fnmatch(o->filter, name, 0);

@@ -67,7 +67,7 @@ static void case_op(const struct test_case *tc, struct result *res);
 /* The backings the issue names; ops come from unmap_op_applies(). */
 static const char *const backings[] = {
 	"anon_4k", "anon_thp", "hugetlb_private", "hugetlb_shared",
-	"memfd_shared",
+	"memfd_shared", "gmem_shared",
 };
 
 static const enum unmap_op ops[] = {
@@ -230,6 +230,15 @@ static void setup(struct fixture *f, const struct backing_ops *ops)
 	for (i = 0; i < NPAGES; i++)
 		((volatile uint64_t *)((uint8_t *)f->s.b.hva + i * unit_bytes))
 			[MARK_WORD] = MARK_VAL;
+	/*
+	 * A host mapping of a guest_memfd page would let the mmu notifier
+	 * unmap it at stage 2 too; without one only guest_memfd's own
+	 * invalidation can. The data stays in the file.
+	 */
+	if ((ops->vma & VMA_GMEM) &&
+	    madvise(f->s.b.hva, f->s.size, MADV_DONTNEED))
+		test_fail("MADV_DONTNEED of the host view: %s",
+			  strerror(errno));
 }
 
 static int do_op(struct fixture *f, enum unmap_op op)

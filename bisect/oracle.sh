@@ -29,6 +29,8 @@ set -u -o pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
+# shellcheck source=runner/kernel_image.sh
+. "$top/runner/kernel_image.sh"
 cache=${S2CONFORM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/s2conform}
 deps=${S2CONFORM_BISECT_DEPS:-$here/deps.sh}
 ARCH=arm64
@@ -125,8 +127,14 @@ parse_args() {
 	[ -z "$image" ] || [ -z "$series" ] ||
 		usage_abort "--kernel and --kernel-image exclude each other"
 	for n in "$jobs" "$timeout" "$boot_timeout"; do
-		[[ $n =~ ^[1-9][0-9]*$ ]] || usage_abort "'$n' is not a positive number"
+		[[ $n =~ ^[1-9][0-9]{0,5}$ ]] ||
+			usage_abort "'$n' is not a positive number (at most 999999)"
 	done
+	# A bad image is the user's error, not a commit to skip (125).
+	if [ -n "$image" ]; then
+		why=$(kernel_image_problem "$image")
+		[ -z "$why" ] || usage_abort "--kernel-image: $why"
+	fi
 }
 
 # set_judge good|bad [FIELD=]REGEX
@@ -142,8 +150,9 @@ set_judge() {
 	esac
 	[ -n "$pattern" ] || usage_abort "an empty pattern matches everything"
 	# grep says 2 for a bad regex: catch it now, not at the first step.
-	echo | grep -qE -- "$pattern"
-	[ $? -ne 2 ] || usage_abort "bad regular expression '$pattern'"
+	echo | grep -qE -- "$pattern" 2>/dev/null
+	[ $? -ne 2 ] || usage_abort "bad regular expression '$pattern'" \
+		"($(echo | grep -E -- "$pattern" 2>&1 | sed 's/^grep: //'))"
 }
 
 # q CMD...: run CMD, its output to LOG (and stderr with -v).
@@ -316,10 +325,11 @@ judge() {
 	splat=$(rec "$bin/kernel-splat")
 	binrec=$(rec "$bin")
 	IFS=$'\t' read -r v o e why <<<"$r"
-	if [ -z "$r" ]; then
-		# The binary ran (it had the case) but reported no result for it.
+	if [ -z "$r" ] || [ "$v" = MISS ]; then
+		# The binary ran (it had the case) but reported no result for it:
+		# it crashed or the kernel stopped (its ERROR record says which).
 		IFS=$'\t' read -r v _ _ why <<<"$binrec"
-		if [ "$mode" = verdict ] && [ "$v" = FAIL ]; then
+		if [ "$mode" = verdict ] && { [ "$v" = FAIL ] || [ "$v" = ERROR ]; }; then
 			verdict_line BAD "no result, the binary failed: $why"
 			exit $EX_BAD
 		fi

@@ -150,6 +150,7 @@ use_vm_stub() {
 	export S2CONFORM_RESULTS=$tmp/results
 	export S2_STUB_DIR=$tmp/stub
 	export O=$tmp/build
+	export S2CONFORM_FIXTURE_BUILD=$fixtures/vm-stub/fixture_build.sh
 	unset S2_FAKE_KERNEL S2_STUB_FAIL
 	make_fake_suite "$O/arm64"
 }
@@ -160,4 +161,42 @@ run() {
 	rc=$?
 	out=$(cat "$tmp/out")
 	err=$(cat "$tmp/err")
+}
+
+# expect_collection DIR: an installed kselftest collection in DIR names
+# every test binary (arm64/*_test.c) in kselftest-list.txt, has each as an
+# aarch64 executable in DIR/s2conform, and nothing there but the binaries,
+# settings, config and fixture/.  Sets bins (the binary names).
+expect_collection() {
+	local inst=$1 b f hdr missing= extra=
+
+	bins=()
+	for f in "$top"/arm64/*_test.c; do
+		f=${f##*/}
+		bins+=("${f%.c}")
+	done
+	expect_eq "kselftest-list.txt has s2conform:<binary> for every test" \
+		"$(cat "$inst/kselftest-list.txt")" \
+		"$(printf 's2conform:%s\n' "${bins[@]}")"
+	for b in "${bins[@]}"; do
+		f=$inst/s2conform/$b
+		# ELF, 64-bit, little endian, e_machine 183 (AArch64).
+		hdr=$(od -An -tx1 -N20 "$f" 2>/dev/null | tr -d ' \n')
+		[ -x "$f" ] && [ "${hdr:0:8}" = 7f454c46 ] &&
+			[ "${hdr:36:4}" = b700 ] || missing+=" $b"
+	done
+	expect_eq "every binary is an executable aarch64 ELF in s2conform/" \
+		"$missing" ""
+	for f in "$inst"/s2conform/*; do
+		f=${f##*/}
+		case $f in settings | config | fixture) continue ;; esac
+		[[ " ${bins[*]} " == *" $f "* ]] || extra+=" $f"
+	done
+	expect_eq "nothing but binaries, settings, config, fixture/ in s2conform/" \
+		"$extra" ""
+	expect_eq "config: the kernel options the cases need" \
+		"$(grep -c '^CONFIG_KVM=y' "$inst/s2conform/config" 2>/dev/null)" 1
+	expect_eq "fixture/: the fixture module's source and Kbuild" \
+		"$(ls "$inst/s2conform/fixture" 2>/dev/null | tr '\n' ' ')" \
+		"Kbuild s2fixture.c s2fixture.h "
 }

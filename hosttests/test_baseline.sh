@@ -162,7 +162,7 @@ expect_eq "stub 6.12 run: exit 1 (a FAIL)" $rc 1
 stub_run --kernel 7.2 --baseline "$old" --junit "$tmp/stub.xml"
 expect_eq "7.2 against the 6.12 run: the new splat is a regression, exit 1" $rc 1
 expect_eq "  exactly the differing cases" "$(grep -E '^  (new|fixed|changed|removed)' <<<"$out")" \
-"  new FAIL 6.12->7.2 splat_test kernel-splat: - -> FAIL (WARNING: CPU: 1 PID: 77 at arch/arm64/kvm/mmu.c:42 fake_abort)
+"  new FAIL 6.12->7.2 splat_test splat/warn: PASS 0 -> FAIL 0 (observed 0, expected 0 (kernel splat: WARNING: CPU: 1 PID: 77 at arch/arm64/kvm/mmu.c:42 fake_abort))
   fixed 6.12->7.2 mem_test anon_4k/ro_store: FAIL KVM_RUN:EFAULT -> PASS EXIT_MMIO"
 expect_match "  the column match is said" "$out" \
 	'^  baseline 6\.12 -> 7\.2: matched as the only column on each side'

@@ -44,7 +44,7 @@ for a; do case $a in -C) next=1 ;; *) [ -n "${next:-}" ] && src=$a; next= ;; esa
 [ "${FAKE_BUILD:-}" = fail ] || [ -f "$src/BROKEN" ] &&
 	{ echo "drivers/foo.c:1: error: boom" >&2; exit 2; }
 mkdir -p "$out/arch/arm64/boot" "$out/include/config"
-echo image >"$out/arch/arm64/boot/Image"
+{ head -c 56 /dev/zero; printf ARMd; } >"$out/arch/arm64/boot/Image"
 # The tree's RELEASE file (the bisect test's commits change it), else
 # FAKE_RELEASE.
 rel=${FAKE_RELEASE:-6.19.0-bisect}
@@ -129,7 +129,13 @@ FAKE_BUILD=fail code "a build failure is skip" 125 --case "$ro"
 expect_match "a build failure shows the error" "$err" 'error: boom'
 FAKE_DROP=KVM code "a config without KVM is skip" 125 --case "$ro"
 expect_match "  and says which option went missing" "$err" 'CONFIG_KVM is not =y'
-code "--kernel-image boots that image" 1 --kernel-image "$tmp/linux/Makefile" --case "$ro"
+{ head -c 56 /dev/zero; printf ARMd; } >"$tmp/Image"	# arm64 header magic
+code "--kernel-image boots that image" 1 --kernel-image "$tmp/Image" --case "$ro"
+mkdir -p "$tmp/noimage"
+code "--kernel-image DIR without an Image aborts" 128 --kernel-image "$tmp/noimage" --case "$ro"
+code "--kernel-image of garbage aborts" 128 --kernel-image "$tmp/linux/Makefile" --case "$ro"
+code "--observe with a bad regex aborts" 128 --kernel 7.2 --case "$ro" --observe '('
+expect_match "  saying why, not with grep's raw error" "$err" "^oracle: bad regular expression '\\(' \\("
 expect_eq "--kernel-image builds nothing" "$(grep -c Image "$tmp/make.log")" 3
 
 # Infrastructure: no boot is a skip, a bad command line an abort.

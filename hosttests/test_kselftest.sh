@@ -17,28 +17,7 @@ if ! out=$(make -s -C "$top" install O="$tmp/build" INSTALL_PATH="$inst" \
 fi
 ok "make install builds and installs"
 
-bins=()
-for f in "$top"/arm64/*_test.c; do
-	f=${f##*/}
-	bins+=("${f%.c}")
-done
-expect_eq "kselftest-list.txt has s2conform:<binary> for every test" \
-	"$(cat "$inst/kselftest-list.txt")" "$(printf 's2conform:%s\n' "${bins[@]}")"
-missing=
-for b in "${bins[@]}"; do
-	f=$inst/s2conform/$b
-	# ELF, 64-bit, little endian, e_machine 183 (AArch64).
-	hdr=$(od -An -tx1 -N20 "$f" 2>/dev/null | tr -d ' \n')
-	[ -x "$f" ] && [ "${hdr:0:8}" = 7f454c46 ] && [ "${hdr:36:4}" = b700 ] ||
-		missing+=" $b"
-done
-expect_eq "every binary is an executable aarch64 ELF in s2conform/" "$missing" ""
-extra=
-for f in "$inst"/s2conform/*; do
-	f=${f##*/}
-	[ "$f" = settings ] || [[ " ${bins[*]} " == *" $f "* ]] || extra+=" $f"
-done
-expect_eq "no build leftovers in the collection" "$extra" ""
+expect_collection "$inst"
 expect_eq "settings: the per-binary timeout (KSFT_TIMEOUT)" \
 	"$(cat "$inst/s2conform/settings")" "timeout=150"
 check "run_kselftest.sh and its runner are installed executable" \

@@ -65,9 +65,9 @@ not ok 4 selftests: s2conform: d_term # exit=143"
 # to stderr
 # no newline
 ok 1 selftests: s2conform: a_pass"
-	expect_eq "$sh: start/end markers around each binary" \
+	expect_eq "$sh: start/end markers around each binary, one per case result" \
 		"$(tr '\n' ' ' <"$tmp/kmsg")" \
-		"s2conform: start a_pass s2conform: end a_pass rc=0 s2conform: start b_skip s2conform: end b_skip rc=4 s2conform: start c_segv s2conform: end c_segv rc=139 s2conform: start d_term s2conform: end d_term rc=143 "
+		"s2conform: start a_pass s2conform: result a/one s2conform: end a_pass rc=0 s2conform: start b_skip s2conform: end b_skip rc=4 s2conform: start c_segv s2conform: end c_segv rc=139 s2conform: start d_term s2conform: end d_term rc=143 "
 
 	out=$(S2_FAKE_KERNEL=7.2 $sh "$rd" -f 'anon_4k/*' "$tmp/suite")
 	expect_eq "$sh: -f runs only binaries with a matching case" \

@@ -13,23 +13,23 @@ while read -r awk; do
 
 	got=$($awk -v kernel=k -f "$parse" "$fixtures/crlf.tap")
 	expect_eq "$awk: CRLF line ends are dropped" "$got" \
-		"$(printf 'k\tcrlf_test\ta/b\tPASS\t1\t1\t')"
+		"$(printf 'k\tcrlf_test\ta/b\tPASS\t1\t1\t\t-')"
 
 	got=$($awk -v kernel=k -f "$parse" /dev/null | cut -f2-4,7)
-	expect_eq "$awk: no output at all is a runner failure" "$got" \
-		"$(printf 's2conform\trunner\tFAIL\tno TAP output from the runner')"
+	expect_eq "$awk: no output at all is a runner ERROR" "$got" \
+		"$(printf 's2conform\trunner\tERROR\tno TAP output from the runner')"
 
 	got=$(printf 'TAP version 13\n1..3\n' | $awk -f "$parse" | cut -f4,7)
-	expect_eq "$awk: a short top-level plan is a runner failure" "$got" \
-		"$(printf 'FAIL\tplanned 3 binaries, 0 reported')"
+	expect_eq "$awk: a short top-level plan is a runner ERROR" "$got" \
+		"$(printf 'ERROR\tplanned 3 binaries, 0 reported')"
 
 	got=$(printf 'TAP version 13\n1..1\n# selftests: s2conform: t\n# 1..2\n# ok 1 a\n# ok 2 b\nok 1 s2conform: t\n' |
 		$awk -f "$parse" | cut -f4 | sort | uniq -c | tr -s ' ')
 	expect_eq "$awk: a clean binary yields only its cases" "$got" " 2 PASS"
 
 	got=$(printf 'TAP version 13\n1..1\n# selftests: s2conform: t\n# 1..1\n# ok 1 a\nnot ok 1 s2conform: t # exit=1\n' |
-		$awk -f "$parse" | grep -c FAIL)
-	expect_eq "$awk: exit 1 without a failing case still fails" "$got" 1
+		$awk -f "$parse" | grep -c ERROR)
+	expect_eq "$awk: exit 1 without a failing case is an ERROR" "$got" 1
 
 	# kselftest's own result lines ("selftests: COLLECTION: NAME"), and its
 	# closing totals line, as run_direct.sh prints them now.
@@ -37,7 +37,23 @@ while read -r awk; do
 		$awk -f "$parse" | cut -f2-4,7 | tr '\t' ' ')
 	expect_eq "$awk: kselftest-format result lines and totals" "$got" \
 		"t a PASS 
-u u FAIL exit=139 (SIGSEGV) after 0 of 1 cases"
+u u ERROR exit=139 (SIGSEGV); reported 0 of 1 planned cases"
+
+	# plan: every due case that did not report is MISS, named.
+	printf 'm:a\nm:b\nm:c\nn:x\n' >"$tmp/plan"
+	got=$(printf 'TAP version 13\n1..2\n# selftests: s2conform: m\n# 1..3\n# ok 1 a\n# # duration_ms=5\nnot ok 1 s2conform: m # exit=139\n' |
+		$awk -v plan="$tmp/plan" -v binaries="$tmp/bins" -f "$parse" |
+		cut -f2-4,8 | tr '\t\n' ': ')
+	expect_eq "$awk: MISS for each due case not reported, duration folded" \
+		"$got" "m:a:PASS:5 m:m:ERROR:- m:b:MISS:- m:c:MISS:- s2conform:runner:ERROR:- n:x:MISS:- "
+	expect_eq "$awk: binaries.tsv" "$(cut -f2- "$tmp/bins" | tr '\t\n' ': ')" \
+		"m:ERROR:-:3:1 n:MISS:-:1:0 "
+
+	# A case the harness could not set up: ERROR, not SKIP.
+	got=$(printf 'TAP version 13\n1..1\n# selftests: s2conform: t\n# 1..1\n# not ok 1 fx/a # ERROR the harness did not provide FIXTURE (build failed): x\nnot ok 1 s2conform: t # exit=1\n' |
+		$awk -f "$parse" | cut -f3,4,7 | tr '\t' '|')
+	expect_eq "$awk: ERROR directive, and exit 1 adds no record" "$got" \
+		"fx/a|ERROR|the harness did not provide FIXTURE (build failed): x"
 
 	# kselftest XFAIL: a known defect the case itself names.
 	got=$(printf 'TAP version 13\n1..1\n# selftests: s2conform: t\n# 1..1\n# ok 1 h/reuse # XFAIL observed=completed=0x100 expected=completed=0x100 (known 6.1 defect: leak)\nok 1 selftests: s2conform: t\n' |

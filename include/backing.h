@@ -17,6 +17,8 @@
 #include "expect.h"
 
 struct backing;
+struct region;
+struct vm;
 
 /* How the host maps a kind: sizes come from kernel_facts()->sizes. */
 enum backing_map {
@@ -40,6 +42,12 @@ struct backing_ops {
 	 * returns -EOPNOTSUPP with b->why saying what is missing.
 	 */
 	int (*create)(struct backing *b, uint64_t size);
+	/*
+	 * Kinds whose memory belongs to one VM (guest_memfd: the file is
+	 * made by, and binds only to, that VM) finish create() here, when
+	 * backing_add_slot() first meets the VM; b->hva is valid after.
+	 */
+	int (*attach)(struct backing *b, struct vm *vm);
 	void (*destroy)(struct backing *b);
 };
 
@@ -54,6 +62,8 @@ struct backing {
 	uint64_t file_fill;	/* a file-backed kind's initial content */
 	uint64_t huge_size;	/* hugetlb pages added to the pool at create, */
 	long huge_added;	/* given back by backing_generic_destroy() */
+	struct vm *vm;		/* the VM attach() made it for */
+	uint64_t gmem_offset;	/* VMA_GMEM: the slot's offset in fd */
 	char why[160];
 };
 
@@ -90,6 +100,13 @@ uint64_t backing_page_size(const struct backing_ops *ops);
 uint64_t backing_region_size(const struct backing_ops *ops);
 /* Bytes the host maps b's first page with: page, or PMD/PUD if huge. */
 uint64_t backing_host_map_size(struct backing *b);
+/*
+ * A memslot of the whole backing at gpa in vm, the way a VMM makes one:
+ * by HVA, or for VMA_GMEM by guest_memfd fd + offset with b->hva as the
+ * VMM's own view. 0 or -errno (cases may expect a refusal).
+ */
+int backing_add_slot(struct backing *b, struct vm *vm, uint64_t gpa,
+		     uint32_t flags, struct region **out);
 
 /* Expectations that need the backing itself (lib/expect_backing.c). */
 struct expect_attr expect_backing_attr(const struct kernel_facts *kf,
@@ -107,6 +124,15 @@ struct expect expect_backing_mte_after(const struct kernel_facts *kf,
 extern const struct backing_ops backing_hugetlb_1g;
 /* MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB at backing_page_size(b->ops). */
 int backing_hugetlb_anon_create(struct backing *b, uint64_t size);
+
+/*
+ * Kinds no per-backing loop meets: the ones KVM refuses or the guest
+ * cannot touch (lib/backing/guest_memfd.c, memfd_secret.c), tested by
+ * private_memory_test.
+ */
+extern const struct backing_ops backing_gmem_private;
+extern const struct backing_ops backing_gmem_no_init_shared;
+extern const struct backing_ops backing_memfd_secret;
 
 /* Helpers for kinds. */
 int backing_mmap(struct backing *b, uint64_t size, int prot, int flags,

@@ -35,6 +35,7 @@ enum feature {
 	FEAT_CACHEABLE_PFNMAP,	/* VMA-based cacheability (FWB+DIC) */
 	FEAT_PFNMAP_NO_REFCOUNT, /* kvm_follow_pfn: no refs on PFNMAP */
 	FEAT_COPY_TAGS_CHECKS,	/* COPY_TAGS: INT_MAX and dirty-log EBUSY */
+	FEAT_EXCL_ATOMIC_INJECT, /* FSC 0x35 is injected, not -EFAULT */
 	FEAT_NR,
 };
 
@@ -47,6 +48,8 @@ struct kernel_facts {
 	bool cap_memory2;
 	bool cap_nisv;
 	int cap_cacheable_pfnmap; /* VM cap 243: 1/0, -1 if not read */
+	bool cap_gmem;		/* KVM_CAP_GUEST_MEMFD (234) */
+	long long gmem_flags;	/* KVM_CAP_GUEST_MEMFD_FLAGS (244), VM fd */
 	bool tcg;		/* QEMU TCG: see spec/qemu-tcg.md */
 	int dic;		/* CTR_EL0.DIC: 1, 0, or -1 unknown */
 	int fwb;		/* Stage-2 Force Write-Back (kernel log) */
@@ -224,5 +227,34 @@ struct expect expect_pfnmap_refault(const struct kernel_facts *kf,
 				    uint64_t fresh);
 struct expect expect_ttm_refcount(bool tail);
 struct expect expect_pfnmap_dontneed(void);
+
+/*
+ * guest_memfd and memfd_secret (lib/expect_gmem.c): spec §13, rows 32,
+ * 48, 49. A guest_memfd slot faults through gmem_abort(), which takes the
+ * pfn from the file and never looks at the VMA.
+ */
+#define VMA_GMEM	(1u << 13)	/* KVM_MEM_GUEST_MEMFD slot */
+#define VMA_GMEM_MMAP	(1u << 14)	/* GUEST_MEMFD_FLAG_MMAP */
+#define VMA_GMEM_SHARED	(1u << 15)	/* GUEST_MEMFD_FLAG_INIT_SHARED */
+#define VMA_SECRETMEM	(1u << 16)	/* memfd_secret(): GUP refuses it */
+
+/* The slot with flags (KVM_MEM_*) in an MTE VM or not. */
+struct expect expect_slot_create_flags(const struct kernel_facts *kf,
+				       unsigned int vma, uint32_t flags,
+				       bool mte);
+struct expect expect_gmem_slot(const struct kernel_facts *kf,
+			       unsigned int vma, uint32_t flags, bool mte);
+struct expect expect_gmem_file(const struct kernel_facts *kf,
+			       uint64_t flags);
+struct expect expect_gmem_mmap(unsigned int vma);
+struct expect expect_gmem_host_touch(unsigned int vma);
+struct expect expect_gmem_mte_after_slot(void);
+struct expect expect_gmem_truncate(void);
+struct expect expect_gmem_exec_faults(const struct kernel_facts *kf);
+struct expect expect_mprotect_ro_store_kind(unsigned int vma);
+bool expect_block_mapped(unsigned int vma, bool host_huge,
+			 const char **reason);
+struct expect expect_secretmem_access(void);
+struct expect expect_excl_atomic(const struct kernel_facts *kf);
 
 #endif

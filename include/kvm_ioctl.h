@@ -8,6 +8,7 @@
 #ifndef S2_KVM_IOCTL_H
 #define S2_KVM_IOCTL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "uapi_compat.h"
 
@@ -19,8 +20,24 @@ int kvm_create_vcpu(int vm_fd, int id);
 int kvm_vcpu_mmap_size(void);
 int kvm_enable_cap(int fd, int cap, uint64_t arg0);
 
+/* One memslot as either ioctl sees it; gmem_* only with KVM_MEM_GUEST_MEMFD. */
+struct memslot_desc {
+	uint32_t slot;
+	uint32_t flags;
+	uint64_t gpa;
+	uint64_t size;
+	void *hva;
+	int gmem_fd;
+	uint64_t gmem_offset;
+};
+
+bool kvm_has_memslot2(void);
+/* KVM_SET_USER_MEMORY_REGION2 if the kernel has it, else v1. */
+int kvm_set_memslot2(int vm_fd, const struct memslot_desc *d);
 int kvm_set_memslot(int vm_fd, uint32_t slot, uint32_t flags, uint64_t gpa,
 		    uint64_t size, void *hva);
+
+int kvm_create_guest_memfd(int vm_fd, uint64_t size, uint64_t flags);
 
 int kvm_vcpu_preferred_target(int vm_fd, struct kvm_vcpu_init *init);
 int kvm_vcpu_init(int vcpu_fd, struct kvm_vcpu_init *init);

@@ -19,8 +19,12 @@
 #include "expect.h"
 #include "outcome.h"
 
-/* V_XFAIL: the kernel showed a known, named defect (kselftest XFAIL). */
-enum verdict { V_PASS, V_FAIL, V_SKIP, V_XFAIL, V_NR };
+/*
+ * V_XFAIL: the kernel showed a known, named defect (kselftest XFAIL).
+ * V_ERROR: the suite could not test, e.g. the VM harness failed to provide
+ * a piece of the environment (test_skip_env()); TAP "not ok N case # ERROR".
+ */
+enum verdict { V_PASS, V_FAIL, V_SKIP, V_XFAIL, V_ERROR, V_NR };
 
 struct result {
 	enum verdict verdict;
@@ -70,6 +74,16 @@ void test_fail(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
 void test_skip(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
+/* The suite could not test: kselftest's error, exit code 1. */
+void test_error(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+/*
+ * SKIP for want of environment piece `piece` ("FIXTURE", "FSDAX", "DEVDAX",
+ * "VFIO", "HUGETLB", "SWAP", "NUMA"), unless the harness promised it and
+ * failed (S2_ENV_ERROR_<piece>=cause, set by vm/init): then ERROR.
+ */
+void test_skip_env(const char *piece, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
 
 void result_diag(struct result *res, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

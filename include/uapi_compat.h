@@ -26,8 +26,14 @@
 #ifndef KVM_CAP_USER_MEMORY2
 #define KVM_CAP_USER_MEMORY2 231
 #endif
+#ifndef KVM_CAP_GUEST_MEMFD
+#define KVM_CAP_GUEST_MEMFD 234
+#endif
 #ifndef KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED
 #define KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED 243
+#endif
+#ifndef KVM_CAP_GUEST_MEMFD_FLAGS
+#define KVM_CAP_GUEST_MEMFD_FLAGS 244
 #endif
 #ifndef KVM_CAP_ARM_SEA_TO_USER
 #define KVM_CAP_ARM_SEA_TO_USER 245
@@ -38,6 +44,39 @@
 #ifndef KVM_EXIT_MEMORY_FAULT
 #define KVM_EXIT_MEMORY_FAULT 39
 #endif
+
+/*
+ * Memslots v2 and guest_memfd (include/uapi/linux/kvm.h of 6.8+ / 7.2).
+ * The structs carry s2_ names so they never clash with a newer header's.
+ */
+#ifndef KVM_MEM_GUEST_MEMFD
+#define KVM_MEM_GUEST_MEMFD (1u << 2)
+#endif
+#ifndef GUEST_MEMFD_FLAG_MMAP
+#define GUEST_MEMFD_FLAG_MMAP (1ULL << 0)
+#define GUEST_MEMFD_FLAG_INIT_SHARED (1ULL << 1)
+#endif
+
+struct s2_memory_region2 {
+	__u32 slot;
+	__u32 flags;
+	__u64 guest_phys_addr;
+	__u64 memory_size;
+	__u64 userspace_addr;
+	__u64 guest_memfd_offset;
+	__u32 guest_memfd;
+	__u32 pad1;
+	__u64 pad2[14];
+};
+
+struct s2_create_guest_memfd {
+	__u64 size;
+	__u64 flags;
+	__u64 reserved[6];
+};
+
+#define S2_SET_USER_MEMORY_REGION2 _IOW(KVMIO, 0x49, struct s2_memory_region2)
+#define S2_CREATE_GUEST_MEMFD _IOWR(KVMIO, 0xd4, struct s2_create_guest_memfd)
 
 #ifndef KVM_ARM_TAGS_TO_GUEST
 #define KVM_ARM_TAGS_TO_GUEST 0

@@ -31,6 +31,8 @@ struct region {
 	uint64_t gpa;
 	uint64_t size;
 	void *hva;
+	int gmem_fd;		/* KVM_MEM_GUEST_MEMFD slots: the file */
+	uint64_t gmem_offset;
 	bool live;
 };
 
@@ -67,6 +69,10 @@ int vm_enable_mte(struct vm *vm);
 uint64_t vm_alloc_gpa(struct vm *vm, uint64_t size);
 int vm_add_slot(struct vm *vm, uint64_t gpa, uint64_t size, void *hva,
 		uint32_t flags, struct region **out);
+/* A slot whose memory is gmem_fd from gmem_offset; hva is the VMM's view. */
+int vm_add_gmem_slot(struct vm *vm, uint64_t gpa, uint64_t size, void *hva,
+		     uint32_t flags, int gmem_fd, uint64_t gmem_offset,
+		     struct region **out);
 int vm_delete_slot(struct vm *vm, struct region *r);
 void *vm_gpa2hva(struct vm *vm, uint64_t gpa);
 

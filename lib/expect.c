@@ -37,6 +37,9 @@ static const struct {
 	[FEAT_COPY_TAGS_CHECKS] = { "copy_tags_checks", 6, 12,
 		"COPY_TAGS length/dirty-log checks: in 6.12, not 6.1; "
 		"exact merge unconfirmed" },
+	[FEAT_EXCL_ATOMIC_INJECT] = { "excl_atomic_inject", 6, 19,
+		"kvm_inject_dabt_excl_atomic(): in 7.2, not 6.12; "
+		"exact merge unconfirmed" },
 };
 
 const char *feature_name(enum feature f)
@@ -162,10 +165,11 @@ int facts_format(const struct kernel_facts *kf, char *buf, size_t n)
 
 	sizes_format(&kf->sizes, sizes, sizeof(sizes));
 	return snprintf(buf, n, "kernel %s: kvm=%s mte=%d memory2=%d "
-			"nisv=%d ipa=%d tcg=%d cpus=%d dic=%s fwb=%s "
-			"tlbirange=%s %s%s%s",
+			"nisv=%d gmem=%d gmem_flags=%lld ipa=%d tcg=%d cpus=%d "
+			"dic=%s fwb=%s tlbirange=%s %s%s%s",
 			kf->release, kf->kvm ? errno_name(-kf->kvm) : "ok",
 			kf->cap_mte, kf->cap_memory2, kf->cap_nisv,
+			kf->cap_gmem, kf->gmem_flags,
 			kf->ipa_limit, kf->tcg, kf->ncpus, tri(kf->dic),
 			tri(kf->fwb), tri(kf->tlbirange), sizes,
 			kf->profile[0] ? " profile=" : "", kf->profile);
@@ -254,10 +258,15 @@ static bool mte_allowed(const struct kernel_facts *kf, unsigned int vma)
 struct expect expect_slot_create(const struct kernel_facts *kf,
 				 unsigned int vma, bool mte)
 {
+	if (vma & VMA_GMEM)
+		return expect_gmem_slot(kf, vma, 0, mte);
 	/* Rows 16/22/26/28: VM_PFNMAP has its own rules (expect_pfnmap.c). */
 	if (vma & VMA_PFNMAP)
 		return expect_pfnmap_create(kf, vma, mte,
 					    kf->cap_cacheable_pfnmap);
+	if (!mte && (vma & VMA_SECRETMEM))
+		return make_expect(out_ret(0), "row 32: the slot is made; GUP "
+				   "meets secretmem only at fault time");
 	if (!mte)
 		return make_expect(out_ret(0), "rows 1/9: any VMA makes a slot "
 			      "without MTE");

@@ -24,6 +24,12 @@ const char *unmap_op_name(enum unmap_op op)
 /* A hole punched in a file a private mapping copied from is not an unmap. */
 bool unmap_op_applies(enum unmap_op op, unsigned int vma)
 {
+	/*
+	 * gmem_abort() never looks at the VMA: what the host does to its
+	 * own view of a guest_memfd leaves the guest's memory alone.
+	 */
+	if (vma & VMA_GMEM)
+		return op == UNMAP_PUNCH_HOLE || op == UNMAP_DELETE_SLOT;
 	if (op == UNMAP_PUNCH_HOLE)
 		return (vma & VMA_SHARED) &&
 		       (vma & (VMA_SHMEM | VMA_HUGETLB | VMA_FILE));

@@ -247,8 +247,13 @@ static void gather(struct kernel_facts *kf)
 		kf->cap_nisv = kvm_check_cap(KVM_CAP_ARM_NISV_TO_USER) > 0;
 		kf->cap_cacheable_pfnmap =
 			read_vm_cap(KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED);
+		kf->cap_gmem = kvm_check_cap(KVM_CAP_GUEST_MEMFD) > 0;
+		/* Per VM: INIT_SHARED depends on the VM type. */
+		kf->gmem_flags = kf->cap_gmem ?
+				 read_vm_cap(KVM_CAP_GUEST_MEMFD_FLAGS) : 0;
 	} else {
 		kf->cap_cacheable_pfnmap = -1;
+		kf->gmem_flags = -1;
 	}
 	kf->tcg = detect_tcg();
 	kf->ncpus = sysconf(_SC_NPROCESSORS_ONLN);

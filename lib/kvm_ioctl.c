@@ -78,22 +78,67 @@ int kvm_enable_cap(int fd, int cap, uint64_t arg0)
 	return ret_or_errno(ioctl(fd, KVM_ENABLE_CAP, &ec));
 }
 
+/* KVM_CAP_USER_MEMORY2, asked once: 6.1 has only the v1 ioctl. */
+bool kvm_has_memslot2(void)
+{
+	static int v2 = -1;
+
+	if (v2 < 0)
+		v2 = kvm_check_cap(KVM_CAP_USER_MEMORY2) > 0;
+	return v2;
+}
+
 /*
- * The v1 ioctl on purpose: it exists on every kernel (6.1 has no
- * KVM_SET_USER_MEMORY_REGION2) and carries everything non-gmem slots need.
+ * v2 wherever the kernel has it, so every slot takes the path a current
+ * VMM takes; v1 otherwise, which cannot carry a guest_memfd.
  */
+int kvm_set_memslot2(int vm_fd, const struct memslot_desc *d)
+{
+	struct s2_memory_region2 r2 = {
+		.slot = d->slot,
+		.flags = d->flags,
+		.guest_phys_addr = d->gpa,
+		.memory_size = d->size,
+		.userspace_addr = (uint64_t)(uintptr_t)d->hva,
+	};
+	struct kvm_userspace_memory_region r1 = {
+		.slot = d->slot,
+		.flags = d->flags,
+		.guest_phys_addr = d->gpa,
+		.memory_size = d->size,
+		.userspace_addr = (uint64_t)(uintptr_t)d->hva,
+	};
+
+	if (d->flags & KVM_MEM_GUEST_MEMFD) {
+		r2.guest_memfd = d->gmem_fd;
+		r2.guest_memfd_offset = d->gmem_offset;
+	}
+	if (kvm_has_memslot2())
+		return ret_or_errno(ioctl(vm_fd, S2_SET_USER_MEMORY_REGION2,
+					  &r2));
+	if (d->flags & KVM_MEM_GUEST_MEMFD)
+		return -EOPNOTSUPP;
+	return ret_or_errno(ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &r1));
+}
+
 int kvm_set_memslot(int vm_fd, uint32_t slot, uint32_t flags, uint64_t gpa,
 		    uint64_t size, void *hva)
 {
-	struct kvm_userspace_memory_region r = {
-		.slot = slot,
-		.flags = flags,
-		.guest_phys_addr = gpa,
-		.memory_size = size,
-		.userspace_addr = (uint64_t)(uintptr_t)hva,
-	};
+	struct memslot_desc d = { .slot = slot, .flags = flags, .gpa = gpa,
+				  .size = size, .hva = hva, .gmem_fd = -1 };
 
-	return ret_or_errno(ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &r));
+	return kvm_set_memslot2(vm_fd, &d);
+}
+
+int kvm_create_guest_memfd(int vm_fd, uint64_t size, uint64_t flags)
+{
+	struct s2_create_guest_memfd args = { .size = size, .flags = flags };
+	int fd = ret_or_errno(ioctl(vm_fd, S2_CREATE_GUEST_MEMFD, &args));
+
+	/* Like the VM fd: no leak into children forked by CoW tests. */
+	if (fd >= 0)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
 }
 
 int kvm_vcpu_preferred_target(int vm_fd, struct kvm_vcpu_init *init)

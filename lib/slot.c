@@ -25,7 +25,7 @@ int slot_fixture_add(struct slot_fixture *s, struct vm *vm, uint32_t flags,
 
 	s->vm = vm ? vm : vm_create_default();
 	s->gpa = vm_alloc_gpa(s->vm, s->size);
-	ret = vm_add_slot(s->vm, s->gpa, s->size, s->b.hva, flags, &s->slot);
+	ret = backing_add_slot(&s->b, s->vm, s->gpa, flags, &s->slot);
 	if (!ret)
 		vm_map(s->vm, s->gpa, s->gpa, s->size, attrs);
 	return ret;

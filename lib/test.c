@@ -83,6 +83,33 @@ void test_skip(const char *fmt, ...)
 	_exit(4);
 }
 
+void test_skip_env(const char *piece, const char *fmt, ...)
+{
+	char var[64], msg[sizeof(cur_result->reason)];
+	const char *cause;
+	va_list ap;
+
+	snprintf(var, sizeof(var), "S2_ENV_ERROR_%s", piece);
+	cause = getenv(var);
+	va_start(ap, fmt);
+	vfmt(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (cause && *cause)
+		test_error("the harness did not provide %s (%s): %s", piece,
+			   cause, msg);
+	test_skip("%s", msg);
+}
+
+void test_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	end_case(V_ERROR, fmt, ap);
+	va_end(ap);
+	_exit(1);
+}
+
 void result_diag(struct result *res, const char *fmt, ...)
 {
 	size_t used = strlen(res->diag);
@@ -237,6 +264,22 @@ static void run_case(const struct test_case *tc, struct result *res)
 	waitpid(pid, &status, 0);
 }
 
+/*
+ * "s2conform: case NAME" in the kernel log before each case, so that
+ * runner/splat.awk blames a splat on the case that ran.  Best effort:
+ * without a writable log there is nothing to attribute to.
+ */
+static void mark_case(const struct test_case *tc)
+{
+	const char *path = getenv("S2_KMSG");
+	FILE *f = fopen(path && *path ? path : "/dev/kmsg", "a");
+
+	if (!f)
+		return;
+	fprintf(f, "s2conform: case %s\n", tc->name);
+	fclose(f);
+}
+
 static void print_diag(const char *diag)
 {
 	const char *p = diag;
@@ -254,8 +297,10 @@ static void print_result(int n, const struct test_case *tc,
 			 const struct result *res)
 {
 	print_diag(res->diag);
-	if (res->verdict == V_SKIP) {
-		printf("ok %d %s # SKIP %s\n", n, tc->name, res->reason);
+	if (res->verdict == V_SKIP || res->verdict == V_ERROR) {
+		printf("%s %d %s # %s %s\n", res->verdict == V_SKIP ? "ok" :
+		       "not ok", n, tc->name, res->verdict == V_SKIP ? "SKIP" :
+		       "ERROR", res->reason);
 		return;
 	}
 	printf("%s %d %s #%s", res->verdict == V_FAIL ? "not ok" : "ok", n,
@@ -312,14 +357,15 @@ int test_main(int argc, char **argv, const struct test_suite *s)
 	for (i = 0, n = 0; i < s->nr_cases; i++) {
 		if (!selected(&s->cases[i], filter))
 			continue;
+		mark_case(&s->cases[i]);
 		run_case(&s->cases[i], &res);
 		print_result(++n, &s->cases[i], &res);
 		counts[res.verdict]++;
 	}
-	printf("# Totals: pass:%d fail:%d xfail:%d xpass:0 skip:%d error:0\n",
+	printf("# Totals: pass:%d fail:%d xfail:%d xpass:0 skip:%d error:%d\n",
 	       counts[V_PASS], counts[V_FAIL], counts[V_XFAIL],
-	       counts[V_SKIP]);
-	if (counts[V_FAIL])
+	       counts[V_SKIP], counts[V_ERROR]);
+	if (counts[V_FAIL] || counts[V_ERROR])
 		return 1;
 	return counts[V_PASS] || counts[V_XFAIL] ? 0 : 4;
 }

@@ -158,35 +158,48 @@ uint64_t vm_alloc_gpa(struct vm *vm, uint64_t size)
 	return gpa;
 }
 
-int vm_add_slot(struct vm *vm, uint64_t gpa, uint64_t size, void *hva,
-		uint32_t flags, struct region **out)
+int vm_add_gmem_slot(struct vm *vm, uint64_t gpa, uint64_t size, void *hva,
+		     uint32_t flags, int gmem_fd, uint64_t gmem_offset,
+		     struct region **out)
 {
+	struct memslot_desc d = { .flags = flags, .gpa = gpa, .size = size,
+				  .hva = hva, .gmem_fd = gmem_fd,
+				  .gmem_offset = gmem_offset };
 	struct region *r = NULL;
-	uint32_t slot;
 	int ret;
 
-	for (slot = 0; slot < VM_MAX_SLOTS; slot++) {
-		if (!vm->regions[slot].live) {
-			r = &vm->regions[slot];
+	for (d.slot = 0; d.slot < VM_MAX_SLOTS; d.slot++) {
+		if (!vm->regions[d.slot].live) {
+			r = &vm->regions[d.slot];
 			break;
 		}
 	}
 	if (!r)
 		test_fail("out of memslots");
-	ret = kvm_set_memslot(vm->fd, slot, flags, gpa, size, hva);
+	ret = kvm_set_memslot2(vm->fd, &d);
 	if (ret)
 		return ret;
-	*r = (struct region){ .slot = slot, .flags = flags, .gpa = gpa,
-			      .size = size, .hva = hva, .live = true };
+	*r = (struct region){ .slot = d.slot, .flags = flags, .gpa = gpa,
+			      .size = size, .hva = hva, .gmem_fd = gmem_fd,
+			      .gmem_offset = gmem_offset, .live = true };
 	if (out)
 		*out = r;
 	return 0;
 }
 
+int vm_add_slot(struct vm *vm, uint64_t gpa, uint64_t size, void *hva,
+		uint32_t flags, struct region **out)
+{
+	return vm_add_gmem_slot(vm, gpa, size, hva, flags, -1, 0, out);
+}
+
 int vm_delete_slot(struct vm *vm, struct region *r)
 {
-	int ret = kvm_set_memslot(vm->fd, r->slot, r->flags, r->gpa, 0,
-				  r->hva);
+	struct memslot_desc d = { .slot = r->slot, .flags = r->flags,
+				  .gpa = r->gpa, .size = 0, .hva = r->hva,
+				  .gmem_fd = r->gmem_fd,
+				  .gmem_offset = r->gmem_offset };
+	int ret = kvm_set_memslot2(vm->fd, &d);
 
 	if (!ret)
 		r->live = false;

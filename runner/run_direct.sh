@@ -22,7 +22,8 @@ usage: run_direct.sh [-t SECS] [-f GLOB] [-l] [-v] TESTDIR [NAME...]
   NAME     run only these binaries of TESTDIR, in this order (default: every
            executable in it)
   -t SECS  per-binary timeout (default 120)
-  -f GLOB  run only cases matching GLOB (shell glob on case names)
+  -f GLOB  run only cases matching GLOB (shell glob on case names), or
+           BINARY_GLOB:CASE_GLOB as -l prints them
   -l       list binary:case for every (matching) case, run nothing
   -v       print per-binary exit code and duration on stderr
 EOF
@@ -50,6 +51,11 @@ case $timeout_secs in
 '' | *[!0-9]*) warn "bad timeout '$timeout_secs'"; usage ;;
 esac
 [ "$timeout_secs" -gt 0 ] || usage
+# BINARY:CASE (the form -l prints) filters binaries too.
+bin_filter='*'
+case $filter in
+*:*) bin_filter=${filter%%:*} filter=${filter#*:} ;;
+esac
 # Run from the test directory, as kselftest does: binaries may look for
 # their sibling files.
 cd "$1" 2>/dev/null || { warn "no such directory: $1"; exit 2; }
@@ -86,15 +92,26 @@ mark() {
 	return 0
 }
 
+# Pass the binary's TAP on behind "# "; after each of its case lines, a
+# "result CASE" marker tells splat.awk that the next splat is the next
+# case's.
 prefix() {
 	while IFS= read -r line || [ -n "$line" ]; do
 		printf '# %s\n' "$line"
+		case $line in
+		"ok "[0-9]* | "not ok "[0-9]*)
+			line=${line#*ok }
+			line=${line#* }
+			mark "result ${line%% \# *}" ;;
+		esac
 	done
 }
 
 # Does binary $1 have a case matching the filter?  A binary whose --list
 # fails is kept, so that its failure is reported rather than hidden.
 selected() {
+	# shellcheck disable=SC2254 # a glob on purpose
+	case ${1##*/} in $bin_filter) ;; *) return 1 ;; esac
 	[ -n "$filter" ] || return 0
 	cases=$("$1" --list </dev/null 2>/dev/null) || return 0
 	printf '%s\n' "$cases" | {
@@ -143,6 +160,14 @@ run_one() {
 	timed_out "$rc" "$secs" && rc=124
 	mark "end $name rc=$rc"
 	[ "$verbose" -eq 1 ] && warn "$name: rc=$rc in ${secs}s"
+	result_line "$n" "$name" "$rc"
+	st=$?
+	echo "# s2conform: $name took ${secs}s"
+	return $st
+}
+
+result_line() {
+	n=$1 name=$2 rc=$3
 	case $rc in
 	0) echo "ok $n selftests: s2conform: $name"
 	   npass=$((npass + 1)) ;;

@@ -2,8 +2,9 @@
 # boot.sh - boot the test VM once under QEMU TCG and collect its output.
 #
 # Usage: vm/boot.sh --kernel-dir DIR --initrd FILE --out DIR
-#                   [--timeout SECS] [--append "kernel args"] [--mem MB]
-#                   [--cpu MODEL] [--qemu-arg ARG]...
+#                   [--timeout SECS] [--idle-timeout SECS]
+#                   [--append "kernel args"] [--mem MB] [--cpu MODEL]
+#                   [--qemu-arg ARG]...
 #
 # The machine comes from configs/qemu-tcg.conf ($S2_QEMU_CONF overrides the
 # path): CPU, memory, NUMA nodes, the RAM hidden from Linux with mem= (the
@@ -16,8 +17,11 @@
 # Writes to DIR: console.log (serial console: kernel log and markers),
 # tap.txt (the runner's stdout, over a virtio console = guest /dev/hvc0),
 # qemu.log (QEMU's own stderr), machine (cpu= and machine=, what QEMU
-# was given), status ("done rc=N", "crashed", "watchdog",
+# was given), status ("done rc=N", "crashed", "watchdog", "hung",
 # "no-runner" or "qemu-error"), and watchdog when the timeout fired.
+# --idle-timeout: a guest whose TAP output stays unchanged that long (the
+# runner speaks at least once per binary timeout) has stopped: QEMU is
+# ended and the status is "hung".
 # Guest parameters go in --append: s2.filter=GLOB s2.timeout=SECS s2.args=...
 # Exit: 0 the guest powered off (whatever the tests said, or it died while
 # the runner ran: see status and console.log), 2 bad usage, 3 infrastructure
@@ -45,7 +49,7 @@ load_conf() {
 }
 
 parse_args() {
-	KERNEL='' INITRD='' OUT='' TIMEOUT=600 APPEND='' MEM=$QEMU_MEM_MB
+	KERNEL='' INITRD='' OUT='' TIMEOUT=600 APPEND='' MEM=$QEMU_MEM_MB IDLE=0
 	QEMU_EXTRA=()
 	while [ $# -gt 0 ]; do
 		[ $# -ge 2 ] || usage
@@ -54,6 +58,7 @@ parse_args() {
 		--initrd) INITRD=$2 ;;
 		--out) OUT=$2 ;;
 		--timeout) TIMEOUT=$2 ;;
+		--idle-timeout) IDLE=$2 ;;
 		--append) APPEND=$2 ;;
 		--mem) MEM=$2 ;;
 		--cpu) QEMU_CPU=$2 ;;
@@ -64,6 +69,7 @@ parse_args() {
 	done
 	[ -n "$KERNEL" ] && [ -n "$INITRD" ] && [ -n "$OUT" ] || usage
 	[[ $TIMEOUT =~ ^[0-9]+$ ]] || usage_die "--timeout wants seconds, not $TIMEOUT"
+	[[ $IDLE =~ ^[0-9]+$ ]] || usage_die "--idle-timeout wants seconds, not $IDLE"
 	[[ $MEM =~ ^[0-9]+$ ]] || usage_die "--mem wants MiB, not $MEM"
 	[ -f "$KERNEL/Image" ] || usage_die "no Image in $KERNEL"
 	[ -f "$INITRD" ] || usage_die "no initrd $INITRD"
@@ -105,6 +111,7 @@ plan_memory() {
 		GUEST_PARAMS+=" s2.pmem_base=$(hex "$PMEM_BASE")"
 		GUEST_PARAMS+=" s2.pmem_size=$(hex "$PMEM_SIZE")"
 	fi
+	GUEST_PARAMS+=" s2.numa_nodes=$QEMU_NUMA_NODES"
 	MEM_LIMIT=
 	[ "$low" -ge $((RAM_BASE + MEM * 1048576)) ] ||
 		MEM_LIMIT=$(((low - RAM_BASE) / 1048576))
@@ -214,20 +221,43 @@ run_qemu() {
 	local dev
 
 	dev=$(serial_device)
+	# secretmem.enable=1: memfd_secret() is off by default in 6.1 (row 32).
 	# timeout runs QEMU in its own process group, out of reach of ^C:
 	# run it as a job and stop it ourselves if we are stopped.
 	timeout -k 5 "$TIMEOUT" qemu-system-aarch64 "${QARGS[@]}" \
 		"${DTB_ARGS[@]}" \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-kernel "$KERNEL/Image" -initrd "$INITRD" \
-		-append "console=ttyAMA0 panic=-1 printk.devkmsg=on $KERNEL_APPEND${MEM_LIMIT:+ mem=${MEM_LIMIT}M} s2.tcg=1$GUEST_PARAMS $APPEND" \
+		-append "console=ttyAMA0 panic=-1 printk.devkmsg=on secretmem.enable=1 $KERNEL_APPEND${MEM_LIMIT:+ mem=${MEM_LIMIT}M} s2.tcg=1$GUEST_PARAMS $APPEND" \
 		-serial "file:$OUT/console.log" \
 		-device "$dev,id=vser0" \
 		-chardev "file,id=tap,path=$OUT/tap.txt" \
 		-device virtconsole,chardev=tap,bus=vser0.0 \
 		</dev/null >"$OUT/qemu.log" 2>&1 &
 	QEMU_JOB=$!
+	[ "$IDLE" -eq 0 ] || watch_idle
 	wait "$QEMU_JOB"
+}
+
+# Poll the TAP file while QEMU runs; end QEMU when it stops growing for
+# IDLE seconds.  Leaves IDLE_FIRED=1 then.
+watch_idle() {
+	local size last=-1 quiet=0
+
+	IDLE_FIRED=0
+	while kill -0 "$QEMU_JOB" 2>/dev/null; do
+		sleep 1
+		size=$(stat -c %s "$OUT/tap.txt" 2>/dev/null || echo 0)
+		if [ "$size" != "$last" ]; then
+			last=$size quiet=0
+			continue
+		fi
+		quiet=$((quiet + 1))
+		[ "$quiet" -ge "$IDLE" ] || continue
+		IDLE_FIRED=1
+		stop_qemu
+		return
+	done
 }
 
 stop_qemu() {
@@ -258,8 +288,11 @@ main() {
 	t0=$(now)
 	machine_args
 	make_dtb
+	IDLE_FIRED=0
 	run_qemu || rc=$?
 	QEMU_JOB=
+	[ "$IDLE_FIRED" -eq 0 ] ||
+		fail hung "$RELEASE stopped responding: no output for $IDLE s; QEMU ended"
 	case $rc in
 	0) ;;
 	124 | 137)

@@ -37,7 +37,7 @@ missing() {
 	command -v make >/dev/null 2>&1 || echo make
 	qemu_ok || echo qemu
 	command -v qemu-aarch64 >/dev/null 2>&1 || echo qemu-user
-	for t in cpio xz depmod dtc fdtput busybox; do
+	for t in cpio xz depmod dtc fdtput busybox rsync; do
 		command -v "$t" >/dev/null 2>&1 || echo "$t"
 	done
 	dpkg --print-foreign-architectures 2>/dev/null | grep -qx arm64 ||
@@ -86,22 +86,28 @@ Pin-Priority: 50
 EOF
 }
 
+# apt-get that waits (bounded) for another apt or dpkg holding the lock,
+# instead of failing at once with "Could not get lock".
+apt_get() {
+	apt-get -o DPkg::Lock::Timeout=300 "$@"
+}
+
 install() {
 	[ "$(id -u)" = 0 ] || die "missing dependencies ($*); run as root"
 	export DEBIAN_FRONTEND=noninteractive
 	if [ "$host_arch" = aarch64 ]; then
-		apt-get update -qq && apt-get install -y -qq gcc make libc6-dev
+		apt_get update -qq && apt_get install -y -qq gcc make libc6-dev
 		return
 	fi
 	dpkg --add-architecture arm64
 	[ -f "$SOURCES" ] || add_sources
-	apt-get -o Acquire::Check-Valid-Until=false update -qq ||
+	apt_get -o Acquire::Check-Valid-Until=false update -qq ||
 		die "apt-get update failed"
-	apt-get install -y -qq --no-install-recommends \
+	apt_get install -y -qq --no-install-recommends \
 		gcc-aarch64-linux-gnu libc6-dev-arm64-cross make cpio \
-		xz-utils kmod device-tree-compiler busybox ||
+		xz-utils kmod device-tree-compiler busybox rsync ||
 		die "installing the cross toolchain failed"
-	apt-get install -y -qq --no-install-recommends -t bookworm-backports \
+	apt_get install -y -qq --no-install-recommends -t bookworm-backports \
 		qemu-system-arm qemu-user ||
 		die "installing QEMU from backports failed"
 	qemu_ok || die "qemu-system-aarch64 is not version 10 or newer"

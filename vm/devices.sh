@@ -15,7 +15,9 @@
 # alignment, the memmap location and the namespace, then bound). A kind the
 # kernel cannot make (6.1 has no ZONE_DEVICE, so no pfn or dax devices) is
 # logged and left unset, and S2_VFIO_WHY, S2_FSDAX_WHY or S2_DEVDAX_WHY
-# says why: its backing then SKIPs with that reason.
+# says why: its backing then SKIPs with that reason.  Anything else that
+# goes wrong is the harness's fault: broken() also reports the piece as an
+# environment error (/init's env_error), and its cases are ERROR.
 
 ND=/sys/bus/nd
 DAX_ALIGN=2097152
@@ -28,15 +30,33 @@ put() {
 	}
 }
 
-# note KIND MESSAGE: KIND (VFIO, FSDAX, DEVDAX) is not made, because...
+# note KIND MESSAGE: KIND (VFIO, FSDAX, DEVDAX) is not made, because the
+# kernel cannot (or the user said so)...
 note() {
 	log "note: no $1: $2"
 	eval "export S2_$1_WHY=\"\$2\""
+	env_skip "$(echo "$1" | tr A-Z a-z)" "$2"
+}
+
+# broken KIND MESSAGE: KIND should be there and the set-up failed.
+broken() {
+	log "error: no $1: $2"
+	eval "export S2_$1_WHY=\"\$2\""
+	env_error "$(echo "$1" | tr A-Z a-z)" "$2"
+}
+
+# made KIND: KIND is there; wanted_kind KIND: not left out by s2.without.
+made() { env_ok "$(echo "$1" | tr A-Z a-z)"; }
+wanted_kind() {
+	wanted "$(echo "$1" | tr A-Z a-z)" && return 0
+	eval "export S2_$1_WHY=\"left out (--without)\""
+	return 1
 }
 
 setup_vfio() {
 	local d dev='' group
 
+	wanted_kind VFIO || return 0
 	for d in /sys/bus/pci/devices/*; do
 		[ -f "$d/vendor" ] || continue
 		[ "$(cat "$d/vendor"):$(cat "$d/device")" = 0x1af4:0x1110 ] ||
@@ -45,31 +65,32 @@ setup_vfio() {
 		break
 	done
 	[ -n "$dev" ] || {
-		note VFIO "no ivshmem-plain PCI device"
+		broken VFIO "no ivshmem-plain PCI device"
 		return 0
 	}
 	[ -d /sys/bus/pci/drivers/vfio-pci ] || {
-		note VFIO "no vfio-pci driver for ivshmem $dev"
+		broken VFIO "no vfio-pci driver for ivshmem $dev"
 		return 0
 	}
 	put "$d/driver_override" vfio-pci || return 0
 	[ ! -e "$d/driver" ] || put "$d/driver/unbind" "$dev"
 	# 6.1 puts a PCI device in its IOMMU group only when a driver binds.
 	put /sys/bus/pci/drivers/vfio-pci/bind "$dev" || {
-		note VFIO "cannot bind ivshmem $dev to vfio-pci"
+		broken VFIO "cannot bind ivshmem $dev to vfio-pci"
 		return 0
 	}
 	[ -e "$d/iommu_group" ] || {
-		note VFIO "ivshmem $dev has no IOMMU group (no SMMU?)"
+		broken VFIO "ivshmem $dev has no IOMMU group (no SMMU?)"
 		return 0
 	}
 	group=$(readlink "$d/iommu_group")
 	group=${group##*/}
 	[ -c "/dev/vfio/$group" ] || {
-		note VFIO "no /dev/vfio/$group after binding $dev"
+		broken VFIO "no /dev/vfio/$group after binding $dev"
 		return 0
 	}
 	export S2_VFIO_DEVICE="$dev" S2_VFIO_GROUP="$group"
+	made VFIO
 }
 
 # region_of BASE: the nd region whose resource starts at BASE.
@@ -92,7 +113,7 @@ claim() {
 	CLAIMED=
 	ns=$(cd "$r" && ls -d namespace*.* 2>/dev/null | head -n 1)
 	[ -n "$ns" ] || {
-		note $what "no namespace in ${r##*/}"
+		broken $what "no namespace in ${r##*/}"
 		return 1
 	}
 	dev=$(cat "$r/${kind}_seed" 2>/dev/null)
@@ -101,7 +122,7 @@ claim() {
 		return 1
 	}
 	[ -d "$ND/drivers/$drv" ] || {
-		note $what "no $drv driver"
+		broken $what "no $drv driver"
 		return 1
 	}
 	[ ! -e "$ND/devices/$ns/driver" ] ||
@@ -111,7 +132,7 @@ claim() {
 		put "$ND/devices/$dev/mode" pmem &&
 		put "$ND/devices/$dev/namespace" "$ns" &&
 		put "$ND/drivers/$drv/bind" "$dev" || {
-		note $what "setting up $dev on $ns failed (see the console)"
+		broken $what "setting up $dev on $ns failed (see the console)"
 		return 1
 	}
 	CLAIMED=$dev
@@ -120,35 +141,39 @@ claim() {
 setup_fsdax() {
 	local r=$1 dev blk
 
+	wanted_kind FSDAX || return 0
 	claim "$r" pfn nd_pmem || return 0
 	dev=$CLAIMED
 	# The disk hangs off the device that nd_pmem bound.
 	blk=$(ls "$ND/devices/$dev/block" 2>/dev/null | head -n 1)
 	[ -n "$blk" ] && [ -b "/dev/$blk" ] || {
-		note FSDAX "no block device for $dev"
+		broken FSDAX "no block device for $dev"
 		return 0
 	}
 	mkdir -p /mnt/fsdax
 	# busybox makes ext2; the ext4 driver mounts it with DAX.
 	mke2fs -q -F -b 4096 "/dev/$blk" >/dev/null 2>&1 &&
 		mount -t ext4 -o dax "/dev/$blk" /mnt/fsdax || {
-		note FSDAX "cannot make an ext4 -o dax filesystem on /dev/$blk"
+		broken FSDAX "cannot make an ext4 -o dax filesystem on /dev/$blk"
 		return 0
 	}
 	export S2_FSDAX_DIR=/mnt/fsdax
+	made FSDAX
 }
 
 setup_devdax() {
 	local r=$1 dev dax
 
+	wanted_kind DEVDAX || return 0
 	claim "$r" dax dax_pmem || return 0
 	dev=$CLAIMED
 	dax=$(cd "$ND/devices/$dev" && ls -d dax*.* 2>/dev/null | head -n 1)
 	[ -n "$dax" ] && [ -c "/dev/$dax" ] || {
-		note DEVDAX "no /dev/dax device for $dev"
+		broken DEVDAX "no /dev/dax device for $dev"
 		return 0
 	}
 	export S2_DEVDAX="/dev/$dax"
+	made DEVDAX
 }
 
 setup_pmem() {
@@ -156,8 +181,8 @@ setup_pmem() {
 
 	[ -n "$base" ] || return 0
 	[ -d "$ND/devices" ] || {
-		note FSDAX "no libnvdimm bus (of_pmem not loaded?)"
-		note DEVDAX "no libnvdimm bus (of_pmem not loaded?)"
+		broken FSDAX "no libnvdimm bus (of_pmem not loaded?)"
+		broken DEVDAX "no libnvdimm bus (of_pmem not loaded?)"
 		return 0
 	}
 	half=$((P_pmem_size / 2))
@@ -165,13 +190,13 @@ setup_pmem() {
 	if [ -n "$r" ]; then
 		setup_fsdax "$r"
 	else
-		note FSDAX "no pmem region at $base"
+		broken FSDAX "no pmem region at $base"
 	fi
 	r=$(region_of $((base + half)))
 	if [ -n "$r" ]; then
 		setup_devdax "$r"
 	else
-		note DEVDAX "no pmem region at $(printf 0x%x $((base + half)))"
+		broken DEVDAX "no pmem region at $(printf 0x%x $((base + half)))"
 	fi
 }
 

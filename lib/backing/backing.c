@@ -13,6 +13,7 @@
 
 #include "backing.h"
 #include "test.h"
+#include "vm.h"
 
 const struct backing_ops *backing_find(const char *name)
 {
@@ -44,16 +45,55 @@ int backing_create(const struct backing_ops *ops, uint64_t size,
 	return ops->create(b, size);
 }
 
+/* The VM harness piece a kind needs (test_skip_env()), or NULL. */
+static const char *env_piece(const char *kind)
+{
+	static const char *const map[][2] = {
+		{ "fixture_", "FIXTURE" }, { "fsdax", "FSDAX" },
+		{ "devdax", "DEVDAX" }, { "vfio", "VFIO" },
+		{ "hugetlb_private", "HUGETLB" }, { "hugetlb_shared", "HUGETLB" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(map); i++)
+		if (!strncmp(kind, map[i][0], strlen(map[i][0])))
+			return map[i][1];
+	return NULL;
+}
+
 void backing_create_or_skip(const struct backing_ops *ops, uint64_t size,
 			    struct backing *b)
 {
 	int ret = backing_create(ops, size, b);
+	const char *piece = env_piece(ops->name);
 
+	if (ret == -EOPNOTSUPP && piece)
+		test_skip_env(piece, "%s unavailable: %s", ops->name, b->why);
 	if (ret == -EOPNOTSUPP)
 		test_skip("%s unavailable: %s", ops->name, b->why);
 	if (ret)
 		test_fail("creating %s backing: %s%s%s", ops->name,
 			  strerror(-ret), b->why[0] ? ": " : "", b->why);
+}
+
+int backing_add_slot(struct backing *b, struct vm *vm, uint64_t gpa,
+		     uint32_t flags, struct region **out)
+{
+	int ret;
+
+	if (b->ops->attach && b->vm != vm) {
+		if (b->vm)
+			return -EBUSY;	/* a guest_memfd binds to one VM */
+		ret = b->ops->attach(b, vm);
+		if (ret)
+			return ret;
+		b->vm = vm;
+	}
+	if (b->ops->vma & VMA_GMEM)
+		return vm_add_gmem_slot(vm, gpa, b->size, b->hva,
+					flags | KVM_MEM_GUEST_MEMFD, b->fd,
+					b->gmem_offset, out);
+	return vm_add_slot(vm, gpa, b->size, b->hva, flags, out);
 }
 
 void backing_destroy(struct backing *b)
