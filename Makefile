@@ -3,6 +3,7 @@
 #
 #   make [O=dir] [CROSS_COMPILE=aarch64-linux-gnu-]   static arm64 tests
 #   make unit                                         host unit tests (TAP)
+#   make layers                                       includes vs. layers
 #   make check                                        all project tests
 #   make install [INSTALL_PATH=dir]                   a kselftest collection
 #
@@ -35,17 +36,23 @@ O ?= build
 QEMU_USER ?= $(shell command -v qemu-aarch64 2>/dev/null)
 
 WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
-CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE -Iinclude \
+BASE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -D_GNU_SOURCE \
 	  -fno-stack-protector -fno-PIE -fno-strict-aliasing \
 	  -fno-tree-loop-distribute-patterns -MMD -MP
+CFLAGS := $(BASE_CFLAGS) -Iinclude -Iinclude/arm64
+# The model sees its own headers and libc, nothing else.
+MODEL_CFLAGS := $(BASE_CFLAGS) -Iinclude/model
 # The guest runtime runs without libc or FP context assumptions.
-GUEST_CFLAGS := -ffreestanding -fno-builtin -mgeneral-regs-only
+GUEST_CFLAGS := -ffreestanding -fno-builtin -mgeneral-regs-only -DS2_GUEST
 LDFLAGS := -static -no-pie
-LDLIBS := -lpthread -lrt
+# libnuma: NUMA node discovery and migration (vm/deps.sh installs it).
+LDLIBS := -lnuma -lpthread -lrt
 
-LIB_SRCS := $(wildcard lib/*.c lib/backing/*.c)
-GUEST_SRCS := $(wildcard lib/arm64/*.c)
-ASM_SRCS := $(wildcard lib/arm64/*.S)
+LIB_SRCS := $(wildcard lib/*.c lib/model/*.c lib/arm64/*.c lib/backing/*.c)
+# lib/arm64/guest/ runs inside the VM: freestanding, built with the guest
+# flags; lib/arm64/ beside it is the host side of the arch.
+GUEST_SRCS := $(wildcard lib/arm64/guest/*.c)
+ASM_SRCS := $(wildcard lib/arm64/guest/*.S)
 TEST_SRCS := $(wildcard arm64/*_test.c)
 # Benchmarks print numbers, never verdicts: kept apart from the tests.
 BENCH_SRCS := $(wildcard arm64/*_bench.c)
@@ -58,19 +65,22 @@ CASE_LISTS := $(TESTS:%=%.cases)
 BENCH_LISTS := $(BENCHES:%=%.cases)
 PROFILES := $(patsubst configs/%,$(O)/configs/%,$(wildcard configs/profiles/*.conf))
 
-# Host unit tests: the pure layers, built natively.
-UNIT_LIB := lib/sizes.c lib/outcome.c lib/expect.c lib/expect_mte.c lib/memtype.c \
-	    lib/expect_unmap.c lib/expect_device.c lib/expect_pfnmap.c \
-	    lib/bench_stats.c lib/expect_gmem.c
+# Host unit tests: the pure model, built natively with its own include
+# path only, so an I/O or KVM include in lib/model/ breaks `make unit`.
+UNIT_LIB := $(wildcard lib/model/*.c)
 UNIT_SRCS := $(wildcard hosttests/unit_*.c)
 UNIT_BIN := $(O)/host/unit_tests
 
-.PHONY: all unit check clean install
+.PHONY: all unit layers check clean install
 all: $(TESTS) $(CASE_LISTS) $(PROFILES) $(BENCHES) $(BENCH_LISTS)
 
-$(O)/lib/arm64/%.o: lib/arm64/%.c
+$(O)/lib/arm64/guest/%.o: lib/arm64/guest/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(O)/lib/model/%.o: lib/model/%.c
+	@mkdir -p $(@D)
+	$(CC) $(MODEL_CFLAGS) -c -o $@ $<
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
@@ -97,13 +107,18 @@ $(O)/configs/%: configs/%
 	@mkdir -p $(@D)
 	cp $< $@
 
-$(UNIT_BIN): $(UNIT_SRCS) $(UNIT_LIB) $(wildcard include/*.h hosttests/*.h)
+$(UNIT_BIN): $(UNIT_SRCS) $(UNIT_LIB) \
+	     $(wildcard include/model/*.h hosttests/*.h)
 	@mkdir -p $(@D)
-	$(HOSTCC) -std=gnu11 -O1 -g $(WARN) -D_GNU_SOURCE -Iinclude \
+	$(HOSTCC) -std=gnu11 -O1 -g $(WARN) -D_GNU_SOURCE -Iinclude/model \
 		-Ihosttests -o $@ $(UNIT_SRCS) $(UNIT_LIB)
 
 unit: $(UNIT_BIN)
 	@$(UNIT_BIN)
+
+# Every include against the layer table (also part of make check).
+layers:
+	@./hosttests/test_layers.sh
 
 check:
 	@./hosttests/run.sh
@@ -139,5 +154,7 @@ install: $(TESTS) $(PROFILES)
 	install -m 644 $(KSFT_CONFIG) $(INSTALL_PATH)/s2conform/config
 	install -D -m 644 -t $(INSTALL_PATH)/s2conform/fixture $(FIXTURE_SRCS)
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+# Only the current objects' dependencies: a .d left by a file that moved
+# would name a source that is gone.
+-include $(LIB_OBJS:.o=.d) $(TEST_SRCS:%.c=$(O)/%.d) $(BENCH_SRCS:%.c=$(O)/%.d)
 endif

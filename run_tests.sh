@@ -495,6 +495,14 @@ boot_kernel() {
 		n=$((n + 1))
 	done
 	boot_seconds=$first
+	# The column's boot is ok when its last boot ran the runner to the
+	# end; hung binaries before that are ERROR records of their own.
+	case $st in
+	"done rc="*) boot_status=ok ;;
+	hung | crashed) boot_status=ok ;;
+	*) boot_status="error: ${st:-boot.sh exit $rc} (see $out/console.log)" ;;
+	esac
+	reboots=$n
 	for f in status qemu.log machine; do
 		cp "$kdir/boot$n/$f" "$kdir/$f" 2>/dev/null
 	done
@@ -580,7 +588,8 @@ run_column() {
 	local ci=$1 cpu=${col_cpu[$1]} kd klabel initrd label kdir
 	local t0=$SECONDS rc=0 started t_boot
 	started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-	boot_seconds='' test_seconds=
+	boot_seconds='' test_seconds='' reboots=0
+	boot_status="error: fetching or packing the kernel failed"
 	if ! prepare_kernel "${col_kernel[$ci]}"; then
 		klabel=${kernel_list[${col_kernel[$ci]}]}
 		rc=3
@@ -618,6 +627,8 @@ finish_column() {
 	} >"$kdir/kernel.info"
 	log "[$label] done in ${6}s${boot_seconds:+ (boot ${boot_seconds}s, tests ${test_seconds}s)}"
 	[ -z "$without" ] || echo "without=$without" >>"$kdir/kernel.info"
+	[ "$cpu" = host ] || printf 'boot_status=%s\nreboots=%s\n' \
+		"$boot_status" "$reboots" >>"$kdir/kernel.info"
 	[ -z "${fixture_error:-}" ] ||
 		echo "fixture_error=$fixture_error" >>"$kdir/kernel.info"
 }

@@ -25,39 +25,32 @@
 #include <unistd.h>
 
 #include "backing.h"
-#include "expect.h"
+#include "model/expect_device.h"
 #include "host_mem.h"
 #include "mte.h"
 #include "probe.h"
 #include "slot.h"
-#include "test.h"
+#include "suite.h"
 #include "vm.h"
 
 #define GUEST_DATA	0x6775657374ab5a01ULL	/* "guest" */
 #define HOST_DATA	0x686f7374a55acd02ULL	/* "host" */
 
-static const char *const kinds[] = { "vfio_bar", "fsdax_shared", "devdax" };
-
-struct fixture {
-	struct slot_fixture s;
+struct ctx {
+	struct backed_slot s;
 	struct vcpu *vcpu;
 	int map_memory;		/* pfns in memblock: 1, 0, -1 unknown */
 };
 
-struct check {
-	const char *name;
-	void (*run)(struct fixture *f, struct result *res);
-	bool bar_only;		/* needs a PCI BAR (VMA_DEVICE) */
-};
-
-static void check_create(struct fixture *f, struct result *res);
-static void check_create_mte(struct fixture *f, struct result *res);
-static void check_dirty_log(struct fixture *f, struct result *res);
-static void check_memtype(struct fixture *f, struct result *res);
-static void check_exec(struct fixture *f, struct result *res);
-static void check_s1_device(struct fixture *f, struct result *res);
-static void check_host_sees(struct fixture *f, struct result *res);
-static void check_decode_off(struct fixture *f, struct result *res);
+static void check_create(struct ctx *f, struct result *res);
+static void check_create_mte(struct ctx *f, struct result *res);
+static void check_dirty_log(struct ctx *f, struct result *res);
+static void check_memtype(struct ctx *f, struct result *res);
+static void check_exec(struct ctx *f, struct result *res);
+static void check_s1_device(struct ctx *f, struct result *res);
+static void check_host_sees(struct ctx *f, struct result *res);
+static void check_decode_off(struct ctx *f, struct result *res);
+static void setup(struct ctx *f, const struct kase *k);
 
 static const struct check checks[] = {
 	{ "create", check_create },
@@ -65,33 +58,39 @@ static const struct check checks[] = {
 	{ "dirty_log", check_dirty_log },
 	{ "memtype", check_memtype },
 	{ "exec", check_exec },
-	{ "s1_device", check_s1_device, true },
+	{ "s1_device", check_s1_device, .vma = VMA_DEVICE },	/* a PCI BAR */
 	{ "host_sees", check_host_sees },
-	{ "decode_off", check_decode_off, true },
+	{ "decode_off", check_decode_off, .vma = VMA_DEVICE },
 };
 
-/* Guest code: probes and fills are in lib/arm64/guest.c. */
+SUITE(.name = "device_memory_test",
+      .summary = "VFIO BARs and DAX behind memslots: MTE and dirty-log "
+		 "refusal, S2 type, exec, S1 Device, decode off, data",
+      .kinds = KINDS("vfio_bar", "fsdax_shared", "devdax"),
+      CHECKS(checks), CTX(struct ctx, setup));
+
+/* Guest code: probes and fills are in lib/arm64/guest/guest.c. */
 
 /* Host code */
 
-static void fixture_backing(struct fixture *f)
+/* Every case: the facts and a backing of the kind. */
+static void setup(struct ctx *f, const struct kase *k)
 {
-	slot_fixture_init(&f->s, f->s.ops, backing_region_size(f->s.ops));
+	backed_slot_init(&f->s, k->ops, backing_region_size(k->ops));
 }
 
 /* A slot over the backing, mapped at stage 1 with attrs; must work. */
-static void fixture_setup(struct fixture *f, unsigned int attrs)
+static void slot_setup(struct ctx *f, unsigned int attrs)
 {
-	fixture_backing(f);
-	slot_fixture_add_ok(&f->s, NULL, 0, attrs);
-	f->vcpu = vcpu_add_default(f->s.vm);
+	backed_slot_add(&f->s, NULL, 0, attrs);
+	f->vcpu = vcpu_add(f->s.vm);
 }
 
 /*
  * Whether the backing's first page is map-memory (in memblock, not
  * NOMAP): 1, 0, or -1 if pagemap or the memblock dump is unavailable.
  */
-static int map_memory(struct fixture *f, struct result *res)
+static int map_memory(struct ctx *f, struct result *res)
 {
 	uint64_t phys = hva_to_phys(f->s.b.hva);
 	int ret;
@@ -111,7 +110,7 @@ static int map_memory(struct fixture *f, struct result *res)
 }
 
 /* The expected S2 type; SKIP if the kernel's rule needs unknown facts. */
-static struct expect_attr device_attr(struct fixture *f, struct result *res,
+static struct expect_attr device_attr(struct ctx *f, struct result *res,
 				      bool s1_device)
 {
 	struct expect_attr a;
@@ -127,31 +126,29 @@ static struct expect_attr device_attr(struct fixture *f, struct result *res,
 	return a;
 }
 
-static int add_slot(struct fixture *f, struct vm *vm, uint32_t flags)
+static int add_slot(struct ctx *f, struct vm *vm, uint32_t flags)
 {
 	return vm_add_slot(vm, vm_alloc_gpa(vm, f->s.size), f->s.size,
 			   f->s.b.hva, flags, NULL);
 }
 
 /* Rows 13/16. */
-static void check_create(struct fixture *f, struct result *res)
+static void check_create(struct ctx *f, struct result *res)
 {
 	struct expect e;
 	struct outcome obs;
 
-	fixture_backing(f);
 	e = expect_device_create(f->s.kf, f->s.ops->vma, false);
-	obs = out_ret(add_slot(f, vm_create_default(), 0));
+	obs = out_ret(add_slot(f, vm_create(NULL), 0));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
-static void check_create_mte(struct fixture *f, struct result *res)
+static void check_create_mte(struct ctx *f, struct result *res)
 {
 	struct expect e;
 	struct outcome obs;
 	struct vm *vm;
 
-	fixture_backing(f);
 	vm = mte_vm_create();
 	e = expect_device_create(f->s.kf, f->s.ops->vma, true);
 	obs = out_ret(add_slot(f, vm, 0));
@@ -159,18 +156,17 @@ static void check_create_mte(struct fixture *f, struct result *res)
 }
 
 /* Row 19. */
-static void check_dirty_log(struct fixture *f, struct result *res)
+static void check_dirty_log(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_device_dirty_log(f->s.ops->vma);
 	struct outcome obs;
 
-	fixture_backing(f);
-	obs = out_ret(add_slot(f, vm_create_default(),
+	obs = out_ret(add_slot(f, vm_create(NULL),
 			       KVM_MEM_LOG_DIRTY_PAGES));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
-static void compare_memtype(struct fixture *f, struct result *res,
+static void compare_memtype(struct ctx *f, struct result *res,
 			    const struct expect_attr *a)
 {
 	struct memtype_result m = memtype_probe(f->vcpu, f->s.gpa, f->s.kf->tcg);
@@ -185,22 +181,22 @@ static void compare_memtype(struct fixture *f, struct result *res,
 }
 
 /* Rows 14/17: the guest maps Normal-WB at stage 1, stage 2 decides. */
-static void check_memtype(struct fixture *f, struct result *res)
+static void check_memtype(struct ctx *f, struct result *res)
 {
 	struct expect_attr a;
 
-	fixture_setup(f, MAP_MT(MT_NORMAL));
+	slot_setup(f, MAP_MT(MT_NORMAL));
 	a = device_attr(f, res, false);
 	compare_memtype(f, res, &a);
 }
 
 /* Rows 15/18: only Normal-WB is executable at stage 2. */
-static void check_exec(struct fixture *f, struct result *res)
+static void check_exec(struct ctx *f, struct result *res)
 {
 	struct expect e;
 	struct outcome obs;
 
-	fixture_setup(f, MAP_MT(MT_NORMAL));
+	slot_setup(f, MAP_MT(MT_NORMAL));
 	device_attr(f, res, false);	/* SKIPs if the type is unknown */
 	e = expect_device_exec(f->s.kf, f->s.ops->vma, f->map_memory);
 	exec_stub_write((char *)f->s.b.hva + host_page());
@@ -209,11 +205,11 @@ static void check_exec(struct fixture *f, struct result *res)
 }
 
 /* §2: the guest may pick Device at stage 1 over the BAR. */
-static void check_s1_device(struct fixture *f, struct result *res)
+static void check_s1_device(struct ctx *f, struct result *res)
 {
 	struct expect_attr a;
 
-	fixture_setup(f, MAP_MT(MT_DEVICE_nGnRE));
+	slot_setup(f, MAP_MT(MT_DEVICE_nGnRE));
 	a = device_attr(f, res, true);
 	compare_memtype(f, res, &a);
 }
@@ -231,7 +227,7 @@ static uint64_t host_check(const void *p, uint64_t len, uint64_t val)
 }
 
 /* BAR index and region offset of b's device, for pread/pwrite. */
-static uint64_t vfio_region_offset(struct fixture *f, unsigned int index)
+static uint64_t vfio_region_offset(struct ctx *f, unsigned int index)
 {
 	struct vfio_region_info info = { .argsz = sizeof(info),
 					 .index = index };
@@ -242,7 +238,7 @@ static uint64_t vfio_region_offset(struct fixture *f, unsigned int index)
 }
 
 /* The other way in: read() of the file, or of the VFIO region. */
-static void check_read_path(struct fixture *f, struct result *res,
+static void check_read_path(struct ctx *f, struct result *res,
 			    uint64_t val)
 {
 	uint64_t *buf;
@@ -271,30 +267,28 @@ static void check_read_path(struct fixture *f, struct result *res,
 }
 
 /* Guest stores show in the host mapping and the read path, and back. */
-static void check_host_sees(struct fixture *f, struct result *res)
+static void check_host_sees(struct ctx *f, struct result *res)
 {
-	uint64_t words, i;
+	uint64_t words = f->s.size / 8, i;
 	volatile uint64_t *host;
-	struct outcome obs, exp;
+	struct outcome obs, exp = out_value(words);
 
-	fixture_setup(f, MAP_MT(MT_NORMAL));
-	words = f->s.size / 8;
-	exp = out_value(words);
+	slot_setup(f, MAP_MT(MT_NORMAL));
 	host = f->s.b.hva;
-	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, f->s.size, GUEST_DATA);
+	vcpu_call(f->vcpu, guest_fill, f->s.gpa, f->s.size, GUEST_DATA);
 	obs = out_value(host_check(f->s.b.hva, f->s.size, GUEST_DATA));
 	result_outcome(res, &obs, &exp, "rows 13/16: the host mapping sees "
 		       "every guest store (index of first mismatch)");
 	check_read_path(f, res, GUEST_DATA);
 	for (i = 0; i < words; i++)
 		host[i] = HOST_DATA;
-	obs = out_value(vcpu_call_ok(f->vcpu, guest_check, f->s.gpa,
-				     f->s.size, HOST_DATA));
+	obs = out_value(vcpu_call(f->vcpu, guest_check, f->s.gpa,
+				  f->s.size, HOST_DATA));
 	result_outcome(res, &obs, &exp, "rows 13/16: the guest sees every "
 		       "host store (index of first mismatch)");
 }
 
-static uint16_t pci_command(struct fixture *f, uint64_t cfg, int set,
+static uint16_t pci_command(struct ctx *f, uint64_t cfg, int set,
 			    uint16_t val)
 {
 	uint16_t cmd = val;
@@ -308,14 +302,14 @@ static uint16_t pci_command(struct fixture *f, uint64_t cfg, int set,
 }
 
 /* Row 20: memory decode off under a mapped BAR, then back on. */
-static void check_decode_off(struct fixture *f, struct result *res)
+static void check_decode_off(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_device_decode_off();
 	struct outcome obs, stored = out_value(GUEST_DATA);
 	uint64_t cfg;
 	uint16_t cmd;
 
-	fixture_setup(f, MAP_MT(MT_NORMAL));
+	slot_setup(f, MAP_MT(MT_NORMAL));
 	cfg = vfio_region_offset(f, VFIO_PCI_CONFIG_REGION_INDEX);
 	/* Map the BAR at stage 2 first: the zap must undo a live mapping. */
 	obs = probe(f->vcpu, PROBE_STORE, f->s.gpa, GUEST_DATA);
@@ -330,37 +324,4 @@ static void check_decode_off(struct fixture *f, struct result *res)
 	obs = probe(f->vcpu, PROBE_LOAD, f->s.gpa, 0);
 	result_outcome(res, &obs, &stored, "row 20: with decode back on the "
 		       "BAR refaults and still holds the guest's data");
-}
-
-static void run_check(const struct test_case *tc, struct result *res)
-{
-	const struct check *c = tc->arg2;
-	struct fixture f = { .s.ops = tc->arg };
-
-	c->run(&f, res);
-}
-
-int main(int argc, char **argv)
-{
-	struct test_suite suite = {
-		.name = "device_memory_test",
-		.summary = "VFIO BARs and DAX behind memslots: MTE and "
-			   "dirty-log refusal, S2 type, exec, S1 Device, "
-			   "decode off, data",
-	};
-	const struct backing_ops *ops;
-	size_t k, i;
-
-	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
-		ops = backing_find(kinds[k]);
-		if (!ops)
-			continue;
-		for (i = 0; i < ARRAY_SIZE(checks); i++) {
-			if (checks[i].bar_only && !(ops->vma & VMA_DEVICE))
-				continue;
-			suite_add(&suite, run_check, ops, &checks[i], "%s/%s",
-				  ops->name, checks[i].name);
-		}
-	}
-	return test_main(argc, argv, &suite);
 }

@@ -17,10 +17,14 @@
 #include <sys/mman.h>
 
 #include "backing.h"
-#include "expect.h"
+#include "expect_backing.h"
+#include "kernel_facts.h"
+#include "model/expect_gmem.h"
+#include "model/expect_memslot.h"
+#include "model/expect_pfnmap.h"
 #include "probe.h"
 #include "slot.h"
-#include "test.h"
+#include "suite.h"
 #include "vm.h"
 
 #define WINDOW_PAGES	512	/* host pages read and written: all of 2M at 4K */
@@ -28,81 +32,102 @@
 #define OLD_DATA	0x0123456789abcdefULL
 #define HOST_DATA	0xfedcba9876543210ULL
 
-struct fixture {
-	struct slot_fixture s;
+struct ctx {
+	struct backed_slot s;
 	struct vcpu *vcpu;
 	uint64_t window;	/* bytes read and written from the start */
 	uint64_t exec_off;	/* the exec stub: second host page */
 };
 
-struct check {
-	const char *name;
-	void (*run)(struct fixture *f, struct result *res);
-	uint32_t slot_flags;
-	bool past_first_page;	/* touches pages beyond the first */
-};
+/* check.flags */
+#define PAST_FIRST_PAGE	(1u << 0)	/* touches pages beyond the first */
+#define NO_SLOT		(1u << 1)	/* makes the slot itself */
 
-static void check_create(struct fixture *f, struct result *res);
-static void check_rw(struct fixture *f, struct result *res);
-static void check_exec(struct fixture *f, struct result *res);
-static void check_memtype(struct fixture *f, struct result *res);
-static void check_block(struct fixture *f, struct result *res);
-static void check_ro_load(struct fixture *f, struct result *res);
-static void check_ro_store(struct fixture *f, struct result *res);
-static void check_ro_store_nosyndrome(struct fixture *f,
+static void check_create(struct ctx *f, struct result *res);
+static void check_rw(struct ctx *f, struct result *res);
+static void check_exec(struct ctx *f, struct result *res);
+static void check_memtype(struct ctx *f, struct result *res);
+static void check_block(struct ctx *f, struct result *res);
+static void check_ro_load(struct ctx *f, struct result *res);
+static void check_ro_store(struct ctx *f, struct result *res);
+static void check_ro_store_nosyndrome(struct ctx *f,
 				      struct result *res);
-static void check_mprotect_ro(struct fixture *f, struct result *res);
-static void check_dontneed(struct fixture *f, struct result *res);
-static void check_delete_load(struct fixture *f, struct result *res);
-static void check_delete_exec(struct fixture *f, struct result *res);
+static void check_mprotect_ro(struct ctx *f, struct result *res);
+static void check_dontneed(struct ctx *f, struct result *res);
+static void check_delete_load(struct ctx *f, struct result *res);
+static void check_delete_exec(struct ctx *f, struct result *res);
+static void setup(struct ctx *f, const struct kase *k);
 
 static const struct check checks[] = {
-	{ "create", check_create },
-	{ "rw", check_rw, 0, true },
-	{ "exec", check_exec, 0, true },
+	{ "create", check_create, .flags = NO_SLOT },
+	{ "rw", check_rw, .flags = PAST_FIRST_PAGE },
+	{ "exec", check_exec, .flags = PAST_FIRST_PAGE },
 	{ "memtype", check_memtype },
-	{ "block", check_block, 0, true },
-	{ "ro_slot_load", check_ro_load, KVM_MEM_READONLY },
-	{ "ro_slot_store", check_ro_store, KVM_MEM_READONLY },
+	{ "block", check_block, .flags = PAST_FIRST_PAGE },
+	{ "ro_slot_load", check_ro_load, .slot_flags = KVM_MEM_READONLY },
+	{ "ro_slot_store", check_ro_store, .slot_flags = KVM_MEM_READONLY },
 	{ "ro_slot_store_nosyndrome", check_ro_store_nosyndrome,
-	  KVM_MEM_READONLY },
+	  .slot_flags = KVM_MEM_READONLY },
 	{ "mprotect_ro", check_mprotect_ro },
 	{ "dontneed", check_dontneed },
 	{ "delete_load", check_delete_load },
-	{ "delete_exec", check_delete_exec, 0, true },
+	{ "delete_exec", check_delete_exec, .flags = PAST_FIRST_PAGE },
 };
 
-/* Guest code: everything the guest does here is in lib/arm64/guest.c. */
+SUITE(.name = "memslot_backing_test",
+      .summary = "memslots of every backing: accepted, Normal, executable, "
+		 "and RO/mprotect/DONTNEED/delete semantics",
+      CHECKS(checks), CTX(struct ctx, setup));
+
+/* Guest code: everything the guest does here is in lib/arm64/guest/guest.c. */
 
 /* Host code */
 
-static int fixture_setup(struct fixture *f, const struct backing_ops *ops,
-			 uint32_t slot_flags)
+/* The slot over the backing, mapped with blocks, and a vCPU. */
+static int __slot_setup(struct ctx *f, uint32_t slot_flags)
 {
-	uint64_t region = backing_region_size(ops);
-	int ret;
+	int ret = __backed_slot_add(&f->s, NULL, slot_flags,
+				    MAP_MT(MT_NORMAL) | MAP_BLOCK);
 
+	if (!ret)
+		f->vcpu = vcpu_add(f->s.vm);
+	return ret;
+}
+
+static void setup(struct ctx *f, const struct kase *k)
+{
+	const struct check *c = k->check;
+	uint64_t region = backing_region_size(k->ops);
+	struct outcome obs;
+	struct expect e;
+
+	if ((c->flags & PAST_FIRST_PAGE) &&
+	    pfnmap_tail_refused(kernel_facts(), k->ops->vma))
+		test_skip("row 30: %s's tail pages have refcount 0, which KVM "
+			  "refuses (%s); pfnmap_test covers it", k->ops->name,
+			  kernel_facts()->feat_src[FEAT_PFNMAP_NO_REFCOUNT]);
 	f->window = WINDOW_PAGES * host_page();
 	if (f->window > region)
 		f->window = region;
 	f->exec_off = host_page();
-	slot_fixture_init(&f->s, ops, region);
-	ret = slot_fixture_add(&f->s, NULL, slot_flags,
-			       MAP_MT(MT_NORMAL) | MAP_BLOCK);
-	if (!ret)
-		f->vcpu = vcpu_add_default(f->s.vm);
-	return ret;
+	backed_slot_init(&f->s, k->ops, region);
+	if (c->flags & NO_SLOT)
+		return;
+	e = expect_slot_create_flags(kernel_facts(), k->ops->vma,
+				     c->slot_flags, false);
+	/* A kind that refuses the check's slot flags (§13): the verdict. */
+	if (e.out.kind == OUT_ERRNO && e.out.err) {
+		obs = out_ret(__slot_setup(f, c->slot_flags));
+		result_outcome(test_result(), &obs, &e.out, e.reason);
+		return;
+	}
+	/* Any other refusal: predicted SKIPs (create judges it), else FAIL. */
+	slot_expect_accepted(k->ops, false, __slot_setup(f, c->slot_flags));
 }
 
-static void fixture_setup_ok(struct fixture *f, const struct backing_ops *ops,
-			     uint32_t slot_flags)
+static void check_create(struct ctx *f, struct result *res)
 {
-	slot_expect_accepted(ops, false, fixture_setup(f, ops, slot_flags));
-}
-
-static void check_create(struct fixture *f, struct result *res)
-{
-	int ret = fixture_setup(f, f->s.ops, 0);
+	int ret = __slot_setup(f, 0);
 	struct outcome obs = out_ret(ret);
 	struct expect e = expect_slot_create(f->s.kf, f->s.ops->vma, false);
 
@@ -110,13 +135,13 @@ static void check_create(struct fixture *f, struct result *res)
 }
 
 /* Row 2: the guest and the host see each other's writes. */
-static void check_rw(struct fixture *f, struct result *res)
+static void check_rw(struct ctx *f, struct result *res)
 {
 	uint64_t words = f->window / 8, i, bad = words;
 	uint64_t *host = f->s.b.alias ? f->s.b.alias : f->s.b.hva;
 	struct outcome obs, exp = out_value(words);
 
-	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, f->window, OLD_DATA);
+	vcpu_call(f->vcpu, guest_fill, f->s.gpa, f->window, OLD_DATA);
 	for (i = 0; i < words && bad == words; i++)
 		if (host[i] != OLD_DATA)
 			bad = i;
@@ -125,14 +150,14 @@ static void check_rw(struct fixture *f, struct result *res)
 		       "(index of first mismatch)");
 	for (i = 0; i < words; i++)
 		host[i] = HOST_DATA;
-	obs = out_value(vcpu_call_ok(f->vcpu, guest_check, f->s.gpa,
-				     f->window, HOST_DATA));
+	obs = out_value(vcpu_call(f->vcpu, guest_check, f->s.gpa,
+				  f->window, HOST_DATA));
 	result_outcome(res, &obs, &exp, "row 2: guest sees every host store "
 		       "(index of first mismatch)");
 }
 
 /* Rows 3 and 8. */
-static void check_exec(struct fixture *f, struct result *res)
+static void check_exec(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_backing_exec(f->s.kf, &f->s.b);
 	struct outcome obs;
@@ -145,7 +170,7 @@ static void check_exec(struct fixture *f, struct result *res)
 }
 
 /* Rows 2, 5 and 8: no alignment faults, i.e. Normal at stage 2. */
-static void check_memtype(struct fixture *f, struct result *res)
+static void check_memtype(struct ctx *f, struct result *res)
 {
 	struct expect_attr a = expect_backing_attr(f->s.kf, &f->s.b);
 	enum memtype want = a.attr == S2_ATTR_DEVICE ? MEMTYPE_DEVICE :
@@ -160,7 +185,7 @@ static void check_memtype(struct fixture *f, struct result *res)
 		     memtype_name(want), a.reason);
 }
 
-static uint64_t exits(struct fixture *f)
+static uint64_t exits(struct ctx *f)
 {
 	uint64_t val;
 	int ret = vcpu_stat(f->vcpu, "exits", &val);
@@ -175,7 +200,7 @@ static uint64_t exits(struct fixture *f)
  * One word per 1/BLOCK_POINTS of the slot: a block takes one fault, host
  * pages one per point (sizes.h), whatever the granule.
  */
-static void check_block(struct fixture *f, struct result *res)
+static void check_block(struct ctx *f, struct result *res)
 {
 	const struct page_geom *g = &f->s.kf->sizes.geom;
 	uint64_t stride = geom_touch_stride(g, f->s.size, BLOCK_POINTS);
@@ -187,10 +212,10 @@ static void check_block(struct fixture *f, struct result *res)
 		test_skip("the host's mapping size of a device VMA is not "
 			  "visible to userspace; rows 5/8 are about RAM");
 	/* Fault in the guest's own code and stack before counting. */
-	vcpu_call_ok(f->vcpu, guest_touch, f->s.gpa, 0, stride, 1, OLD_DATA);
+	vcpu_call(f->vcpu, guest_touch, f->s.gpa, 0, stride, 1, OLD_DATA);
 	before = exits(f);
-	vcpu_call_ok(f->vcpu, guest_touch, f->s.gpa, f->s.size, stride, 1,
-		     OLD_DATA);
+	vcpu_call(f->vcpu, guest_touch, f->s.gpa, f->s.size, stride, 1,
+		  OLD_DATA);
 	delta = exits(f) - before;
 	/* After the touch: a THP exists only once it has been faulted. */
 	host = backing_host_map_size(&f->s.b);
@@ -208,7 +233,7 @@ static void check_block(struct fixture *f, struct result *res)
 	result_check(res, !strcmp(granule, want), granule, want, why);
 }
 
-static void check_ro_load(struct fixture *f, struct result *res)
+static void check_ro_load(struct ctx *f, struct result *res)
 {
 	struct outcome obs, exp = out_value(HOST_DATA);
 
@@ -218,7 +243,7 @@ static void check_ro_load(struct fixture *f, struct result *res)
 		       "the backing");
 }
 
-static void check_ro_store(struct fixture *f, struct result *res)
+static void check_ro_store(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_ro_slot_store(true, f->s.gpa);
 	struct outcome obs = probe(f->vcpu, PROBE_STORE, f->s.gpa, OLD_DATA);
@@ -226,7 +251,7 @@ static void check_ro_store(struct fixture *f, struct result *res)
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
-static void check_ro_store_nosyndrome(struct fixture *f, struct result *res)
+static void check_ro_store_nosyndrome(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_ro_slot_store(false, f->s.gpa);
 	struct outcome stp, zva;
@@ -238,7 +263,7 @@ static void check_ro_store_nosyndrome(struct fixture *f, struct result *res)
 }
 
 /* Rows 33/35 (I2): RO VMA under a RW slot; stores fail until restored. */
-static void check_mprotect_ro(struct fixture *f, struct result *res)
+static void check_mprotect_ro(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_mprotect_ro_store_kind(f->s.ops->vma);
 	struct outcome obs, done = out_value(0);
@@ -246,7 +271,7 @@ static void check_mprotect_ro(struct fixture *f, struct result *res)
 	struct outcome loaded = out_value(outcome_match(&done, &e.out) ?
 					  HOST_DATA : OLD_DATA);
 
-	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, host_page(), OLD_DATA);
+	vcpu_call(f->vcpu, guest_fill, f->s.gpa, host_page(), OLD_DATA);
 	if (mprotect(f->s.b.hva, f->s.size, PROT_READ))
 		test_fail("mprotect(PROT_READ): %s", strerror(errno));
 	obs = probe(f->vcpu, PROBE_STORE, f->s.gpa, HOST_DATA);
@@ -262,13 +287,13 @@ static void check_mprotect_ro(struct fixture *f, struct result *res)
 }
 
 /* Rows 36/37 (I4). */
-static void check_dontneed(struct fixture *f, struct result *res)
+static void check_dontneed(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_dontneed_load(f->s.ops->vma, OLD_DATA,
 					       f->s.b.file_fill);
 	struct outcome obs;
 
-	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, host_page(), OLD_DATA);
+	vcpu_call(f->vcpu, guest_fill, f->s.gpa, host_page(), OLD_DATA);
 	if (f->s.ops->vma & VMA_PFNMAP) {
 		e = expect_pfnmap_dontneed();
 		obs = out_ret(madvise(f->s.b.hva, f->s.size, MADV_DONTNEED) ?
@@ -283,13 +308,13 @@ static void check_dontneed(struct fixture *f, struct result *res)
 }
 
 /* Row 38 (I5): the old data is unreachable once the delete returns. */
-static void check_delete_load(struct fixture *f, struct result *res)
+static void check_delete_load(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_deleted_load(f->s.gpa);
 	struct outcome obs;
 	int ret;
 
-	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, host_page(), OLD_DATA);
+	vcpu_call(f->vcpu, guest_fill, f->s.gpa, host_page(), OLD_DATA);
 	ret = vm_delete_slot(f->s.vm, f->s.slot);
 	if (ret)
 		test_fail("deleting the memslot: %s", strerror(-ret));
@@ -297,7 +322,7 @@ static void check_delete_load(struct fixture *f, struct result *res)
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
-static void check_delete_exec(struct fixture *f, struct result *res)
+static void check_delete_exec(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_deleted_exec();
 	struct expect x = expect_backing_exec(f->s.kf, &f->s.b);
@@ -318,57 +343,4 @@ static void check_delete_exec(struct fixture *f, struct result *res)
 		test_fail("deleting the memslot: %s", strerror(-ret));
 	obs = probe(f->vcpu, PROBE_EXEC, f->s.gpa + f->exec_off, 0);
 	result_outcome(res, &obs, &e.out, e.reason);
-}
-
-/* A kind that refuses the check's slot flags (§13): that is the verdict. */
-static bool expect_slot_refused(struct fixture *f,
-				const struct backing_ops *ops, uint32_t flags,
-				struct result *res)
-{
-	struct expect e = expect_slot_create_flags(kernel_facts(), ops->vma,
-						   flags, false);
-	struct outcome obs;
-
-	if (e.out.kind != OUT_ERRNO || !e.out.err)
-		return false;
-	obs = out_ret(fixture_setup(f, ops, flags));
-	result_outcome(res, &obs, &e.out, e.reason);
-	return true;
-}
-
-static void run_check(const struct test_case *tc, struct result *res)
-{
-	const struct backing_ops *ops = tc->arg;
-	const struct check *c = tc->arg2;
-	struct fixture f = { .s.ops = ops };
-
-	if (c->past_first_page && pfnmap_tail_refused(kernel_facts(),
-						      ops->vma))
-		test_skip("row 30: %s's tail pages have refcount 0, which KVM "
-			  "refuses (%s); pfnmap_test covers it", ops->name,
-			  kernel_facts()->feat_src[FEAT_PFNMAP_NO_REFCOUNT]);
-	if (c->run != check_create &&
-	    expect_slot_refused(&f, ops, c->slot_flags, res))
-		return;
-	if (c->run != check_create)
-		fixture_setup_ok(&f, ops, c->slot_flags);
-	c->run(&f, res);
-}
-
-int main(int argc, char **argv)
-{
-	struct test_suite suite = {
-		.name = "memslot_backing_test",
-		.summary = "memslots of every backing: accepted, Normal, "
-			   "executable, and RO/mprotect/DONTNEED/delete "
-			   "semantics",
-	};
-	const struct backing_ops *const *b;
-	size_t i;
-
-	for_each_backing(b)
-		for (i = 0; i < ARRAY_SIZE(checks); i++)
-			suite_add(&suite, run_check, *b, &checks[i], "%s/%s",
-				  (*b)->name, checks[i].name);
-	return test_main(argc, argv, &suite);
 }

@@ -14,18 +14,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "backing.h"
-#include "expect.h"
+#include "kernel_facts.h"
+#include "model/expect_mte.h"
 #include "host_mem.h"
+#include "host_numa.h"
 #include "mte.h"
 #include "probe.h"
 #include "slot.h"
-#include "test.h"
+#include "suite.h"
 #include "vm.h"
 
 #define PAGE		host_page()
@@ -33,85 +34,95 @@
 #define DATA		0x7a7a7a7a12345678ULL
 #define KSM_PAGES	64
 #define KSM_TIMEOUT_S	30
-#define MPOL_MF_MOVE	(1 << 1)
 
-static void case_cow(const struct test_case *tc, struct result *res);
-static void case_pageout(const struct test_case *tc, struct result *res);
-static void case_migrate(const struct test_case *tc, struct result *res);
-static void case_ksm(const struct test_case *tc, struct result *res);
-static void case_pool_reuse(const struct test_case *tc, struct result *res);
-
-static const struct {
-	const char *name;
-	const char *backing;
-	void (*fn)(const struct test_case *, struct result *);
-	bool mte;
-} cases[] = {
-	{ "cow_fork", "anon_4k", case_cow, true },
-	{ "pageout", "anon_4k", case_pageout, true },
-	{ "pageout", "memfd_shared", case_pageout, true },
-	{ "migrate", "anon_4k", case_migrate, true },
-	{ "migrate", "hugetlb_private", case_migrate, true },
-	{ "pool_reuse", "hugetlb_private", case_pool_reuse, true },
-	{ "ksm_never_merges", "anon_4k", case_ksm, true },
-	{ "ksm_control_no_mte", "anon_4k", case_ksm, false },
-};
-
-/* Guest code: lib/arm64/mte.S and guest.c (guest_fill, guest_check). */
-
-/* Host code */
-
-struct fixture {
+struct ctx {
+	const struct kase *k;
 	struct backing b;
 	struct vm *vm;
 	struct vcpu *vcpu;
 	uint64_t gpa;
 };
 
-static void setup(struct fixture *f, const char *backing, bool mte)
-{
-	const struct backing_ops *ops = backing_find(backing);
-	uint64_t size = backing_region_size(ops);
+static void check_cow(struct ctx *f, struct result *res);
+static void check_pageout(struct ctx *f, struct result *res);
+static void check_migrate(struct ctx *f, struct result *res);
+static void check_ksm(struct ctx *f, struct result *res);
+static void check_pool_reuse(struct ctx *f, struct result *res);
+static void setup(struct ctx *f, const struct kase *k);
 
-	f->vm = mte ? mte_vm_create() : vm_create_default();
-	backing_create_or_skip(ops, size, &f->b);
+static const struct check checks[] = {
+	{ "cow_fork", check_cow, .kind = "anon_4k", .mte = true },
+	{ "pageout", check_pageout, .kind = "anon_4k", .mte = true },
+	{ "pageout", check_pageout, .kind = "memfd_shared", .mte = true },
+	{ "migrate", check_migrate, .kind = "anon_4k", .mte = true },
+	{ "migrate", check_migrate, .kind = "hugetlb_private", .mte = true },
+	{ "pool_reuse", check_pool_reuse, .kind = "hugetlb_private",
+	  .mte = true },
+	{ "ksm_never_merges", check_ksm, .kind = "anon_4k", .mte = true },
+	{ "ksm_control_no_mte", check_ksm, .kind = "anon_4k" },
+};
+
+SUITE(.name = "mte_lifetime_test",
+      .summary = "MTE tags across CoW, swap, migration; KSM never merges "
+		 "tagged pages",
+      .kinds = KINDS("anon_4k", "memfd_shared", "hugetlb_private"),
+      .by_check = true,
+      CHECKS(checks), CTX(struct ctx, setup));
+
+/* Guest code: lib/arm64/guest/mte.S and guest.c (guest_fill, guest_check). */
+
+/* Host code */
+
+static void setup(struct ctx *f, const struct kase *k)
+{
+	f->k = k;
+}
+
+/* The case's VM, its backing as a slot, and a vCPU. */
+static void vm_slot(struct ctx *f)
+{
+	bool mte = f->k->check->mte;
+	uint64_t size = backing_region_size(f->k->ops);
+
+	f->vm = mte ? mte_vm_create() : vm_create(NULL);
+	backing_create(f->k->ops, size, &f->b);
 	f->gpa = vm_alloc_gpa(f->vm, size);
-	slot_expect_accepted(ops, mte, vm_add_slot(f->vm, f->gpa, size,
-						   f->b.hva, 0, NULL));
+	slot_expect_accepted(f->k->ops, mte, vm_add_slot(f->vm, f->gpa, size,
+							 f->b.hva, 0, NULL));
 	if (mte)
 		mte_map_tagged(f->vm, f->gpa, size);
 	else
 		vm_map(f->vm, f->gpa, f->gpa, size, MAP_MT(MT_NORMAL));
-	f->vcpu = vcpu_add_default(f->vm);
+	f->vcpu = vcpu_add(f->vm);
 }
 
 /* Tag the first page and fill it through a matching pointer. */
-static void tag_page(struct fixture *f)
+static void tag_page(struct ctx *f)
 {
-	vcpu_call_ok(f->vcpu, guest_mte_set, tag_ptr(f->gpa, TAG), PAGE);
-	vcpu_call_ok(f->vcpu, guest_fill, tag_ptr(f->gpa, TAG), PAGE, DATA);
+	vcpu_call(f->vcpu, guest_mte_set, tag_ptr(f->gpa, TAG), PAGE);
+	vcpu_call(f->vcpu, guest_fill, tag_ptr(f->gpa, TAG), PAGE, DATA);
 }
 
 /*
  * Put the first page's tags back to 0: a huge page returns to the pool
  * with its tags, and some kernels hand them to the next user.
  */
-static void untag_page(struct fixture *f)
+static void untag_page(struct ctx *f)
 {
-	vcpu_call_ok(f->vcpu, guest_mte_set, tag_ptr(f->gpa, 0), PAGE);
+	vcpu_call(f->vcpu, guest_mte_set, tag_ptr(f->gpa, 0), PAGE);
 }
 
 /* Tags and data of the first page, as the guest sees them now. */
-static void check_page(struct fixture *f, struct result *res,
+static void check_page(struct ctx *f, struct result *res,
 		       const char *why)
 {
 	struct outcome obs, exp = out_value(0), all = out_value(PAGE / 8);
 
-	obs = out_value(vcpu_call_ok(f->vcpu, guest_mte_count, f->gpa, PAGE,
-				     TAG));
+	obs = out_value(vcpu_call(f->vcpu, guest_mte_count, f->gpa, PAGE,
+				  TAG));
 	result_outcome(res, &obs, &exp, why);
-	obs = out_value(vcpu_call_ok(f->vcpu, guest_check,
-				     tag_ptr(f->gpa, TAG), PAGE, DATA));
+	obs = out_value(vcpu_call(f->vcpu, guest_check,
+				  tag_ptr(f->gpa, TAG), PAGE, DATA));
 	result_outcome(res, &obs, &all, "the data survives too (words that "
 		       "match)");
 }
@@ -127,16 +138,15 @@ static uint64_t pagemap(void *hva)
 }
 
 /* Row 42: the parent's write after fork copies the page, tags included. */
-static void case_cow(const struct test_case *tc, struct result *res)
+static void check_cow(struct ctx *f, struct result *res)
 {
 	struct outcome obs, exp = out_completed();
-	struct fixture f;
 	uint64_t before;
 	pid_t child;
 
-	setup(&f, tc->arg, true);
-	tag_page(&f);
-	before = PM_PFN(pagemap(f.b.hva));
+	vm_slot(f);
+	tag_page(f);
+	before = PM_PFN(pagemap(f->b.hva));
 	child = fork();
 	if (child < 0)
 		test_fail("fork: %s", strerror(errno));
@@ -144,13 +154,13 @@ static void case_cow(const struct test_case *tc, struct result *res)
 		for (;;)
 			pause();
 	}
-	obs = probe(f.vcpu, PROBE_STORE, tag_ptr(f.gpa, TAG), DATA);
+	obs = probe(f->vcpu, PROBE_STORE, tag_ptr(f->gpa, TAG), DATA);
 	result_outcome(res, &obs, &exp, "row 42: a store with the page's tag "
 		       "breaks CoW without a tag-check fault");
-	check_page(&f, res, "row 42: the CoW copy carries the guest's tags "
+	check_page(f, res, "row 42: the CoW copy carries the guest's tags "
 		   "(granules that differ)");
-	result_check(res, PM_PFN(pagemap(f.b.hva)) != before,
-		     PM_PFN(pagemap(f.b.hva)) != before ? "copied" : "shared",
+	result_check(res, PM_PFN(pagemap(f->b.hva)) != before,
+		     PM_PFN(pagemap(f->b.hva)) != before ? "copied" : "shared",
 		     "copied", "the guest's store really broke CoW (new PFN)");
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
@@ -203,61 +213,49 @@ static bool swapped_out(void *hva)
 }
 
 /* Row 41: mteswap saves tags on swap-out and restores them on swap-in. */
-static void case_pageout(const struct test_case *tc, struct result *res)
+static void check_pageout(struct ctx *f, struct result *res)
 {
-	struct fixture f;
 	int tries;
 
 	if (!have_swap())
 		test_skip_env("SWAP", "no swap device (/proc/swaps is empty)");
-	setup(&f, tc->arg, true);
-	tag_page(&f);
+	vm_slot(f);
+	tag_page(f);
 	for (tries = 0; tries < 3; tries++) {
-		if (madvise(f.b.hva, PAGE, MADV_PAGEOUT))
+		if (madvise(f->b.hva, PAGE, MADV_PAGEOUT))
 			test_fail("MADV_PAGEOUT: %s", strerror(errno));
-		if (swapped_out(f.b.hva))
+		if (swapped_out(f->b.hva))
 			break;
 	}
 	result_diag(res, "pagemap after MADV_PAGEOUT: 0x%llx, VMA Swap: %ld "
-		    "kB", (unsigned long long)pagemap(f.b.hva),
-		    vma_swap_kb(f.b.hva));
+		    "kB", (unsigned long long)pagemap(f->b.hva),
+		    vma_swap_kb(f->b.hva));
 	/* Nothing pins a guest page (KVM must not): with swap, it goes. */
 	if (tries == 3)
 		test_fail("MADV_PAGEOUT did not swap the page out in three "
 			  "tries (observed: resident or dropped; expected: "
 			  "swapped)");
-	check_page(&f, res, "row 41: tags come back with the page after "
+	check_page(f, res, "row 41: tags come back with the page after "
 		   "swap-in (granules that differ)");
 }
 
-static int page_node(void *hva)
-{
-	void *pages[1] = { hva };
-	int status = -1;
-
-	if (syscall(SYS_move_pages, 0, 1, pages, NULL, &status, 0))
-		return -errno;
-	return status;
-}
-
 /* Row 43: copy_highpage() carries tags to the new node's page. */
-static void case_migrate(const struct test_case *tc, struct result *res)
+static void check_migrate(struct ctx *f, struct result *res)
 {
-	void *pages[1];
-	struct fixture f;
-	int from, to, status = -1;
+	int from, to, status, ret;
 
-	if (access("/sys/devices/system/node/node1", F_OK))
+	/* Two nodes with memory: the first one's other. */
+	if (host_numa_other(host_numa_other(-1)) < 0)
 		test_skip_env("NUMA", "one NUMA node: nowhere to migrate to");
-	setup(&f, tc->arg, true);
-	tag_page(&f);
-	pages[0] = f.b.hva;
-	from = page_node(f.b.hva);
+	vm_slot(f);
+	tag_page(f);
+	from = host_page_node(f->b.hva);
 	if (from < 0)
 		test_fail("move_pages (query): %s", strerror(-from));
-	to = !from;
-	if (syscall(SYS_move_pages, 0, 1, pages, &to, &status, MPOL_MF_MOVE))
-		test_fail("move_pages: %s", strerror(errno));
+	to = host_numa_other(from);
+	ret = host_page_migrate(f->b.hva, to, &status);
+	if (ret)
+		test_fail("move_pages: %s", strerror(-ret));
 	/*
 	 * KVM holds no reference on a mapped page, so it must move. Only a
 	 * full target node is the environment's fault; anything else
@@ -271,9 +269,9 @@ static void case_migrate(const struct test_case *tc, struct result *res)
 			  "%s); expected node %d", from, status,
 			  status < 0 ? strerror(-status) : "no error", to);
 	result_diag(res, "migrated node %d -> %d", from, to);
-	check_page(&f, res, "row 43: tags follow the page to its new node "
+	check_page(f, res, "row 43: tags follow the page to its new node "
 		   "(granules that differ)");
-	untag_page(&f);
+	untag_page(f);
 }
 
 /*
@@ -281,23 +279,22 @@ static void case_migrate(const struct test_case *tc, struct result *res)
  * the same page (hugetlb pools hand back the last page freed) and must
  * read tag 0, not A's tags.
  */
-static void case_pool_reuse(const struct test_case *tc, struct result *res)
+static void check_pool_reuse(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_mte_reused_hugetlb(kernel_facts());
-	struct fixture a, b;
 	struct outcome obs;
 	uint64_t pfn, stale;
 
-	setup(&a, tc->arg, true);
-	tag_page(&a);
-	pfn = PM_PFN(pagemap(a.b.hva));
-	vm_destroy(a.vm);
-	backing_destroy(&a.b);
-	setup(&b, tc->arg, true);
+	vm_slot(f);
+	tag_page(f);
+	pfn = PM_PFN(pagemap(f->b.hva));
+	vm_destroy(f->vm);
+	backing_destroy(&f->b);
+	vm_slot(f);
 	/* LDG is the first touch: a plain load would tag-check stale tags. */
 	stale = PAGE / MTE_GRANULE -
-		vcpu_call_ok(b.vcpu, guest_mte_count, b.gpa, PAGE, TAG);
-	if (PM_PFN(pagemap(b.b.hva)) != pfn)
+		vcpu_call(f->vcpu, guest_mte_count, f->gpa, PAGE, TAG);
+	if (PM_PFN(pagemap(f->b.hva)) != pfn)
 		test_skip("the hugetlb pool handed out another page");
 	result_diag(res, "huge page pfn 0x%llx reused: %llu of %llu granules "
 		    "carry the previous VM's tag", (unsigned long long)pfn,
@@ -305,7 +302,7 @@ static void case_pool_reuse(const struct test_case *tc, struct result *res)
 		    (unsigned long long)(PAGE / MTE_GRANULE));
 	obs = out_value(stale);
 	result_expect(res, &obs, &e);
-	untag_page(&b);
+	untag_page(f);
 }
 
 static long read_long(const char *path)
@@ -415,14 +412,13 @@ static uint8_t *ksm_control(void)
 }
 
 /* Row 44: memcmp_pages() never calls tagged pages equal. */
-static void case_ksm(const struct test_case *tc, struct result *res)
+static void check_ksm(struct ctx *f, struct result *res)
 {
-	const bool mte = strstr(tc->name, "no_mte") == NULL;
+	const bool mte = f->k->check->mte;
 	const char *why = mte ? "row 44: KSM never merges pages an MTE VM "
 				"maps (pages merged)" :
 				"control: KSM merges the same untagged pages "
 				"(so the MTE case is meaningful)";
-	struct fixture f;
 	long merged, ctrl_merged;
 	uint8_t *ctrl;
 
@@ -430,13 +426,13 @@ static void case_ksm(const struct test_case *tc, struct result *res)
 		test_skip("no KSM (CONFIG_KSM)");
 	if (read_long("/proc/self/ksm_merging_pages") < 0)
 		test_skip("no /proc/self/ksm_merging_pages");
-	setup(&f, tc->arg, mte);
-	vcpu_call_ok(f.vcpu, guest_fill, f.gpa, KSM_PAGES * PAGE, DATA);
-	if (madvise(f.b.hva, KSM_PAGES * PAGE, MADV_MERGEABLE))
+	vm_slot(f);
+	vcpu_call(f->vcpu, guest_fill, f->gpa, KSM_PAGES * PAGE, DATA);
+	if (madvise(f->b.hva, KSM_PAGES * PAGE, MADV_MERGEABLE))
 		test_skip("MADV_MERGEABLE: %s", strerror(errno));
 	ctrl = ksm_control();
 	ksm_scan();
-	merged = shared_frames(f.b.hva, ctrl, KSM_PAGES);
+	merged = shared_frames(f->b.hva, ctrl, KSM_PAGES);
 	ctrl_merged = shared_frames(ctrl, ctrl, KSM_PAGES);
 	if (merged < 0 || ctrl_merged < 0)
 		test_skip("pagemap gives no pfns (needs CAP_SYS_ADMIN): which "
@@ -455,19 +451,4 @@ static void case_ksm(const struct test_case *tc, struct result *res)
 	else
 		result_check(res, merged > 0, merged ? "merged" : "none",
 			     "merged", why);
-}
-
-int main(int argc, char **argv)
-{
-	struct test_suite suite = {
-		.name = "mte_lifetime_test",
-		.summary = "MTE tags across CoW, swap, migration; KSM never "
-			   "merges tagged pages",
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(cases); i++)
-		suite_add(&suite, cases[i].fn, cases[i].backing, NULL,
-			  "%s/%s", cases[i].backing, cases[i].name);
-	return test_main(argc, argv, &suite);
 }

@@ -12,39 +12,52 @@
 #include <string.h>
 
 #include "backing.h"
-#include "expect.h"
+#include "expect_backing.h"
+#include "kernel_facts.h"
+#include "model/expect_gmem.h"
+#include "model/expect_memslot.h"
+#include "model/expect_mte.h"
 #include "mte.h"
 #include "probe.h"
 #include "slot.h"
-#include "test.h"
+#include "suite.h"
 #include "vm.h"
 
 
-static void case_cap(const struct test_case *tc, struct result *res);
-static void case_enable_before_vcpu(const struct test_case *tc,
-				    struct result *res);
-static void case_enable_after_vcpu(const struct test_case *tc,
-				   struct result *res);
-static void case_create(const struct test_case *tc, struct result *res);
-static void case_enable_after_slot(const struct test_case *tc,
-				   struct result *res);
-
-static const struct case_def vm_cases[] = {
-	{ "cap", case_cap },
-	{ "enable_before_vcpu", case_enable_before_vcpu },
-	{ "enable_after_vcpu", case_enable_after_vcpu },
+struct ctx {
+	const struct backing_ops *ops;
 };
 
-static const struct case_def backing_cases[] = {
-	{ "create", case_create },
-	{ "enable_after_slot", case_enable_after_slot },
+static void check_cap(struct ctx *f, struct result *res);
+static void check_enable_before_vcpu(struct ctx *f, struct result *res);
+static void check_enable_after_vcpu(struct ctx *f, struct result *res);
+static void check_create(struct ctx *f, struct result *res);
+static void check_enable_after_slot(struct ctx *f, struct result *res);
+static void setup(struct ctx *f, const struct kase *k);
+
+static const struct check checks[] = {
+	{ "mte/cap", check_cap, .single = true },
+	{ "mte/enable_before_vcpu", check_enable_before_vcpu, .single = true },
+	{ "mte/enable_after_vcpu", check_enable_after_vcpu, .single = true },
+	{ "create", check_create },
+	{ "enable_after_slot", check_enable_after_slot },
 };
 
-/* Guest code: lib/arm64/mte.S (tag reads) and guest.c (probes). */
+SUITE(.name = "mte_slot_test",
+      .summary = "KVM_CAP_ARM_MTE enabling and MTE memslot acceptance per "
+		 "backing",
+      CHECKS(checks), CTX(struct ctx, setup));
+
+/* Guest code: lib/arm64/guest/mte.S (tag reads) and guest.c (probes). */
 
 /* Host code */
 
-static void case_cap(const struct test_case *tc, struct result *res)
+static void setup(struct ctx *f, const struct kase *k)
+{
+	f->ops = k->ops;
+}
+
+static void check_cap(struct ctx *f, struct result *res)
 {
 	const struct kernel_facts *kf = kernel_facts();
 	struct expect e = expect_mte_cap(cpu_has_mte());
@@ -56,15 +69,14 @@ static void case_cap(const struct test_case *tc, struct result *res)
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
-static void case_enable_before_vcpu(const struct test_case *tc,
-				    struct result *res)
+static void check_enable_before_vcpu(struct ctx *f, struct result *res)
 {
 	struct vm *vm;
 	struct outcome obs, exp = out_ret(0);
 	int ret;
 
 	mte_require();
-	ret = vm_create(&vm, NULL);
+	ret = __vm_create(&vm, NULL);
 	if (ret)
 		test_fail("KVM_CREATE_VM: %s", strerror(-ret));
 	obs = out_ret(vm_enable_mte(vm));
@@ -72,24 +84,23 @@ static void case_enable_before_vcpu(const struct test_case *tc,
 		       "enabled before any vCPU is created");
 }
 
-static void case_enable_after_vcpu(const struct test_case *tc,
-				   struct result *res)
+static void check_enable_after_vcpu(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_mte_enable_after_vcpu();
 	struct vm *vm;
 	struct outcome obs;
 
 	mte_require();
-	vm = vm_create_default();
-	vcpu_add_default(vm);
+	vm = vm_create(NULL);
+	vcpu_add(vm);
 	obs = out_ret(vm_enable_mte(vm));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
 /* Rows 1, 6, 7, 9, 12; on 6.2+ mprotect(PROT_MTE) must agree. */
-static void case_create(const struct test_case *tc, struct result *res)
+static void check_create(struct ctx *f, struct result *res)
 {
-	const struct backing_ops *ops = tc->arg;
+	const struct backing_ops *ops = f->ops;
 	const struct kernel_facts *kf = kernel_facts();
 	struct expect e = expect_slot_create(kf, ops->vma, true);
 	struct expect p = expect_mte_prot_probe(kf, ops->vma);
@@ -97,7 +108,7 @@ static void case_create(const struct test_case *tc, struct result *res)
 	struct backing b;
 	struct vm *vm = mte_vm_create();
 
-	backing_create_or_skip(ops, backing_region_size(ops), &b);
+	backing_create(ops, backing_region_size(ops), &b);
 	obs = out_ret(backing_add_slot(&b, vm, vm_alloc_gpa(vm,
 				       backing_region_size(ops)), 0, NULL));
 	result_outcome(res, &obs, &e.out, e.reason);
@@ -109,10 +120,9 @@ static void case_create(const struct test_case *tc, struct result *res)
 }
 
 /* Row 10: the slot predates MTE, so only the first fault can refuse. */
-static void case_enable_after_slot(const struct test_case *tc,
-				   struct result *res)
+static void check_enable_after_slot(struct ctx *f, struct result *res)
 {
-	const struct backing_ops *ops = tc->arg;
+	const struct backing_ops *ops = f->ops;
 	struct expect e;
 	struct outcome obs;
 	struct backing b;
@@ -122,8 +132,8 @@ static void case_enable_after_slot(const struct test_case *tc,
 	int ret;
 
 	mte_require();
-	backing_create_or_skip(ops, backing_region_size(ops), &b);
-	vm = vm_create_default();
+	backing_create(ops, backing_region_size(ops), &b);
+	vm = vm_create(NULL);
 	gpa = vm_alloc_gpa(vm, backing_region_size(ops));
 	ret = backing_add_slot(&b, vm, gpa, 0, NULL);
 	slot_expect_accepted(ops, false, ret);
@@ -138,7 +148,7 @@ static void case_enable_after_slot(const struct test_case *tc,
 		test_fail("enabling MTE with a slot present: %s",
 			  strerror(-ret));
 	mte_map_tagged(vm, gpa, backing_region_size(ops));
-	vcpu = vcpu_add_default(vm);
+	vcpu = vcpu_add(vm);
 	/* Host data first, so the page has content but no tags yet. */
 	memset(b.hva, 0xa5, host_page());
 	e = expect_backing_mte_after(kernel_facts(), &b);
@@ -146,24 +156,4 @@ static void case_enable_after_slot(const struct test_case *tc,
 	if (obs.kind == OUT_COMPLETED)
 		obs = out_value((obs.value >> 56) & 0xf);
 	result_outcome(res, &obs, &e.out, e.reason);
-}
-
-int main(int argc, char **argv)
-{
-	struct test_suite suite = {
-		.name = "mte_slot_test",
-		.summary = "KVM_CAP_ARM_MTE enabling and MTE memslot "
-			   "acceptance per backing",
-	};
-	const struct backing_ops *const *b;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(vm_cases); i++)
-		suite_add(&suite, vm_cases[i].fn, NULL, NULL, "mte/%s",
-			  vm_cases[i].name);
-	for_each_backing(b)
-		for (i = 0; i < ARRAY_SIZE(backing_cases); i++)
-			suite_add(&suite, backing_cases[i].fn, *b, NULL,
-				  "%s/%s", (*b)->name, backing_cases[i].name);
-	return test_main(argc, argv, &suite);
 }

@@ -15,12 +15,13 @@
 #include <sys/mman.h>
 
 #include "backing.h"
-#include "expect.h"
+#include "kernel_facts.h"
+#include "model/expect_mte.h"
 #include "kvm_ioctl.h"
 #include "mte.h"
 #include "probe.h"
 #include "slot.h"
-#include "test.h"
+#include "suite.h"
 #include "vm.h"
 
 /* COPY_TAGS works in host pages: its IPA and length are PAGE_SIZE units. */
@@ -29,38 +30,56 @@
 #define TAG_B		3
 #define RACE_PAGES	128
 
-static void case_fresh_zero(const struct test_case *tc, struct result *res);
-static void case_stg_ldg(const struct test_case *tc, struct result *res);
-static void case_tag_check(const struct test_case *tc, struct result *res);
-static void case_copy_from(const struct test_case *tc, struct result *res);
-static void case_copy_to(const struct test_case *tc, struct result *res);
-static void case_copy_invalid(const struct test_case *tc,
-			      struct result *res);
-static void case_copy_huge_len(const struct test_case *tc,
-			       struct result *res);
-static void case_copy_dirty(const struct test_case *tc, struct result *res);
-static void case_two_vms(const struct test_case *tc, struct result *res);
-static void case_vmm_alias(const struct test_case *tc, struct result *res);
-static void case_race(const struct test_case *tc, struct result *res);
-
-/* Run on every backing whose MTE slot the kernel accepts. */
-static const struct case_def per_backing[] = {
-	{ "fresh_tags_zero", case_fresh_zero },
-	{ "stg_ldg", case_stg_ldg },
-	{ "tag_check_fault", case_tag_check },
+struct ctx {
+	const struct backing_ops *ops;
+	struct backing b;
+	struct vm *vm;
+	struct vcpu *vcpu;
+	uint64_t gpa;
+	uint64_t size;
 };
 
-/* COPY_TAGS ABI on anonymous memory, and sharing on memfd. */
-static const struct case_def single[] = {
-	{ "copy_tags/from_guest", case_copy_from },
-	{ "copy_tags/to_guest", case_copy_to },
-	{ "copy_tags/invalid", case_copy_invalid },
-	{ "copy_tags/huge_length", case_copy_huge_len },
-	{ "copy_tags/to_guest_dirty_log", case_copy_dirty },
-	{ "shared/two_vms", case_two_vms },
-	{ "shared/vmm_alias", case_vmm_alias },
-	{ "shared/first_touch_race", case_race },
+static void check_fresh_zero(struct ctx *f, struct result *res);
+static void check_stg_ldg(struct ctx *f, struct result *res);
+static void check_tag_check(struct ctx *f, struct result *res);
+static void check_copy_from(struct ctx *f, struct result *res);
+static void check_copy_to(struct ctx *f, struct result *res);
+static void check_copy_invalid(struct ctx *f, struct result *res);
+static void check_copy_huge_len(struct ctx *f, struct result *res);
+static void check_copy_dirty(struct ctx *f, struct result *res);
+static void check_two_vms(struct ctx *f, struct result *res);
+static void check_vmm_alias(struct ctx *f, struct result *res);
+static void check_race(struct ctx *f, struct result *res);
+static void setup(struct ctx *f, const struct kase *k);
+
+/*
+ * On every backing whose MTE slot the kernel accepts; then the COPY_TAGS
+ * ABI on anonymous memory, and sharing on memfd.
+ */
+/* Row 48: no kernel makes an MTE slot of a guest_memfd. */
+static bool not_gmem(const struct backing_ops *ops, const struct check *c)
+{
+	return !(ops->vma & VMA_GMEM);
+}
+
+static const struct check checks[] = {
+	{ "fresh_tags_zero", check_fresh_zero, .applies = not_gmem },
+	{ "stg_ldg", check_stg_ldg, .applies = not_gmem },
+	{ "tag_check_fault", check_tag_check, .applies = not_gmem },
+	{ "copy_tags/from_guest", check_copy_from, .single = true },
+	{ "copy_tags/to_guest", check_copy_to, .single = true },
+	{ "copy_tags/invalid", check_copy_invalid, .single = true },
+	{ "copy_tags/huge_length", check_copy_huge_len, .single = true },
+	{ "copy_tags/to_guest_dirty_log", check_copy_dirty, .single = true },
+	{ "shared/two_vms", check_two_vms, .single = true },
+	{ "shared/vmm_alias", check_vmm_alias, .single = true },
+	{ "shared/first_touch_race", check_race, .single = true },
 };
+
+SUITE(.name = "mte_tags_test",
+      .summary = "guest tag storage: sanitising, STG/LDG, tag checks, "
+		 "COPY_TAGS, shared pages",
+      CHECKS(checks), CTX(struct ctx, setup));
 
 /* Guest code */
 
@@ -94,84 +113,78 @@ static uint64_t guest_read_pages(uint64_t base, uint64_t pages)
 
 /* Host code */
 
-struct mte_fixture {
-	struct backing b;
-	struct vm *vm;
-	struct vcpu *vcpu;
-	uint64_t gpa;
-	uint64_t size;
-};
+static void setup(struct ctx *f, const struct kase *k)
+{
+	f->ops = k->ops;
+}
 
 /* An MTE VM with the backing as a Tagged slot, as the expectation says. */
-static void setup(struct mte_fixture *f, const struct backing_ops *ops,
-		  uint32_t flags)
+static void mte_slot(struct ctx *f, const struct backing_ops *ops,
+		     uint32_t flags)
 {
 	f->size = backing_region_size(ops);
 	f->vm = mte_vm_create();
-	backing_create_or_skip(ops, f->size, &f->b);
+	backing_create(ops, f->size, &f->b);
 	f->gpa = vm_alloc_gpa(f->vm, f->size);
 	slot_expect_accepted(ops, true, backing_add_slot(&f->b, f->vm, f->gpa,
 							 flags, NULL));
 	mte_map_tagged(f->vm, f->gpa, f->size);
 	page_bytes = host_page();
 	sync_global_to_guest(f->vm, page_bytes);
-	f->vcpu = vcpu_add_default(f->vm);
+	f->vcpu = vcpu_add(f->vm);
 }
 
 /* Huge pages go back to a pool with their tags: leave none behind. */
-static void untag(struct mte_fixture *f)
+static void untag(struct ctx *f)
 {
-	vcpu_call_ok(f->vcpu, guest_mte_set, tag_ptr(f->gpa, 0), PAGE);
+	vcpu_call(f->vcpu, guest_mte_set, tag_ptr(f->gpa, 0), PAGE);
 }
 
-static uint64_t count_not(struct mte_fixture *f, uint64_t gpa, uint64_t len,
+static uint64_t count_not(struct ctx *f, uint64_t gpa, uint64_t len,
 			  unsigned int tag)
 {
-	return vcpu_call_ok(f->vcpu, guest_mte_count, gpa, len, tag);
+	return vcpu_call(f->vcpu, guest_mte_count, gpa, len, tag);
 }
 
 /* Row 4 / §4.3: the first stage-2 fault clears stale tags. */
-static void case_fresh_zero(const struct test_case *tc, struct result *res)
+static void check_fresh_zero(struct ctx *f, struct result *res)
 {
-	struct mte_fixture f;
 	struct outcome obs, exp = out_value(0);
 
-	setup(&f, tc->arg, 0);
-	memset(f.b.hva, 0x5a, PAGE);
-	obs = out_value(count_not(&f, f.gpa, PAGE, 0));
+	mte_slot(f, f->ops, 0);
+	memset(f->b.hva, 0x5a, PAGE);
+	obs = out_value(count_not(f, f->gpa, PAGE, 0));
 	result_outcome(res, &obs, &exp, "row 4: a page KVM maps first "
 		       "reads tag 0 in every granule (granules with another "
 		       "tag)");
 }
 
-static void case_stg_ldg(const struct test_case *tc, struct result *res)
+static void check_stg_ldg(struct ctx *f, struct result *res)
 {
-	struct mte_fixture f;
 	struct outcome obs, exp = out_value(0);
 
-	setup(&f, tc->arg, 0);
-	vcpu_call_ok(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
-	obs = out_value(count_not(&f, f.gpa, PAGE, TAG_A));
+	mte_slot(f, f->ops, 0);
+	vcpu_call(f->vcpu, guest_mte_set, tag_ptr(f->gpa, TAG_A), PAGE);
+	obs = out_value(count_not(f, f->gpa, PAGE, TAG_A));
 	result_outcome(res, &obs, &exp, "row 4: STG then LDG round-trips "
 		       "(granules with another tag)");
-	untag(&f);
+	untag(f);
 }
 
-static void case_tag_check(const struct test_case *tc, struct result *res)
+static void check_tag_check(struct ctx *f, struct result *res)
 {
 	struct outcome bad, good, exp_good = out_completed();
 	struct outcome exp_bad = out_fault(EC_DABT_CUR, FSC_TAG_CHECK);
-	struct mte_fixture f;
 
-	setup(&f, tc->arg, 0);
-	vcpu_call_ok(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
-	bad = probe(f.vcpu, PROBE_LOAD, tag_ptr(f.gpa, TAG_B), 0);
+	mte_slot(f, f->ops, 0);
+	vcpu_call(f->vcpu, guest_mte_set, tag_ptr(f->gpa, TAG_A), PAGE);
+	bad = probe(f->vcpu, PROBE_LOAD, tag_ptr(f->gpa, TAG_B), 0);
 	result_outcome(res, &bad, &exp_bad, "row 4: a pointer tag that "
 		       "differs from the allocation tag faults (TCF=sync)");
-	good = probe(f.vcpu, PROBE_LOAD, tag_ptr(f.gpa, TAG_A), 0);
+	good = probe(f->vcpu, PROBE_LOAD, tag_ptr(f->gpa, TAG_A), 0);
 	result_outcome(res, &good, &exp_good, "row 4: the matching tag "
 		       "loads");
-	untag(&f);
+	untag(f);
 }
 
 static uint64_t mismatches(const uint8_t *tags, uint64_t n, uint8_t tag)
@@ -183,16 +196,15 @@ static uint64_t mismatches(const uint8_t *tags, uint64_t n, uint8_t tag)
 	return bad;
 }
 
-static void case_copy_from(const struct test_case *tc, struct result *res)
+static void check_copy_from(struct ctx *f, struct result *res)
 {
 	uint8_t tags[PAGE / MTE_GRANULE];
 	struct outcome obs, exp = out_value(0);
-	struct mte_fixture f;
 	long ret;
 
-	setup(&f, backing_find("anon_4k"), 0);
-	vcpu_call_ok(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
-	ret = mte_tags_from_guest(f.vm, f.gpa, PAGE, tags);
+	mte_slot(f, backing_find("anon_4k"), 0);
+	vcpu_call(f->vcpu, guest_mte_set, tag_ptr(f->gpa, TAG_A), PAGE);
+	ret = mte_tags_from_guest(f->vm, f->gpa, PAGE, tags);
 	if (ret != (long)PAGE)
 		test_fail("COPY_TAGS FROM_GUEST returned %ld", ret);
 	obs = out_value(mismatches(tags, sizeof(tags), TAG_A));
@@ -200,25 +212,24 @@ static void case_copy_from(const struct test_case *tc, struct result *res)
 		       "the guest stored (granules that differ)");
 }
 
-static void case_copy_to(const struct test_case *tc, struct result *res)
+static void check_copy_to(struct ctx *f, struct result *res)
 {
 	uint8_t tags[PAGE / MTE_GRANULE];
 	struct outcome obs, exp = out_value(0);
-	struct mte_fixture f;
 	long ret;
 
-	setup(&f, backing_find("anon_4k"), 0);
+	mte_slot(f, backing_find("anon_4k"), 0);
 	memset(tags, TAG_B, sizeof(tags));
-	ret = mte_tags_to_guest(f.vm, f.gpa, PAGE, tags);
+	ret = mte_tags_to_guest(f->vm, f->gpa, PAGE, tags);
 	if (ret != (long)PAGE)
 		test_fail("COPY_TAGS TO_GUEST returned %ld", ret);
-	obs = out_value(count_not(&f, f.gpa, PAGE, TAG_B));
+	obs = out_value(count_not(f, f->gpa, PAGE, TAG_B));
 	result_outcome(res, &obs, &exp, "§4.4: the guest's LDG sees tags "
 		       "written by TO_GUEST (granules that differ)");
 }
 
 /* §4.4: every malformed request is EINVAL, whichever check trips. */
-static void case_copy_invalid(const struct test_case *tc, struct result *res)
+static void check_copy_invalid(struct ctx *f, struct result *res)
 {
 	const struct {
 		const char *what;
@@ -230,62 +241,58 @@ static void case_copy_invalid(const struct test_case *tc, struct result *res)
 		{ "reserved != 0", 0, PAGE, KVM_ARM_TAGS_FROM_GUEST, 1 },
 	};
 	uint8_t tags[2 * PAGE / MTE_GRANULE];
-	struct mte_fixture f;
 	struct outcome obs;
 	struct expect e;
 	struct vm *plain;
 	size_t i;
 
-	setup(&f, backing_find("anon_4k"), 0);
+	mte_slot(f, backing_find("anon_4k"), 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		e = expect_copy_tags_invalid(bad[i].what);
-		obs = out_ret(kvm_mte_copy_tags(f.vm->fd, f.gpa + bad[i].off,
+		obs = out_ret(kvm_mte_copy_tags(f->vm->fd, f->gpa + bad[i].off,
 						bad[i].len, tags,
 						bad[i].flags,
 						bad[i].reserved));
 		result_diag(res, "%s: %s", bad[i].what, errno_name(obs.err));
 		result_outcome(res, &obs, &e.out, e.reason);
 	}
-	plain = vm_create_default();
+	plain = vm_create(NULL);
 	e = expect_copy_tags_invalid("a VM without MTE");
 	obs = out_ret(mte_tags_from_guest(plain, GUEST_REGION_BASE, PAGE,
 					  tags));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
-static void case_copy_huge_len(const struct test_case *tc,
-			       struct result *res)
+static void check_copy_huge_len(struct ctx *f, struct result *res)
 {
 	const struct kernel_facts *kf = kernel_facts();
 	struct expect e = expect_copy_tags_huge_len(kf);
-	struct mte_fixture f;
 	struct outcome obs;
 	uint8_t tags[16];
 
 	if (!kf->feat[FEAT_COPY_TAGS_CHECKS])
 		test_skip("no INT_MAX check here (%s): the kernel would walk "
 			  "2 GiB of IPA", kf->feat_src[FEAT_COPY_TAGS_CHECKS]);
-	setup(&f, backing_find("anon_4k"), 0);
-	obs = out_ret(mte_tags_from_guest(f.vm, f.gpa, 0x80000000ULL, tags));
+	mte_slot(f, backing_find("anon_4k"), 0);
+	obs = out_ret(mte_tags_from_guest(f->vm, f->gpa, 0x80000000ULL, tags));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
-static void case_copy_dirty(const struct test_case *tc, struct result *res)
+static void check_copy_dirty(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_copy_tags_to_guest_dirty(kernel_facts(),
 							  PAGE);
 	uint8_t tags[PAGE / MTE_GRANULE];
-	struct mte_fixture f;
 	struct outcome obs;
 
-	setup(&f, backing_find("anon_4k"), KVM_MEM_LOG_DIRTY_PAGES);
+	mte_slot(f, backing_find("anon_4k"), KVM_MEM_LOG_DIRTY_PAGES);
 	memset(tags, TAG_A, sizeof(tags));
-	obs = out_ret(mte_tags_to_guest(f.vm, f.gpa, PAGE, tags));
+	obs = out_ret(mte_tags_to_guest(f->vm, f->gpa, PAGE, tags));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
 /* A second MTE VM over the same memfd pages. */
-static struct vcpu *second_vm(struct mte_fixture *f)
+static struct vcpu *second_vm(struct ctx *f)
 {
 	struct vm *vm = mte_vm_create();
 	uint64_t gpa = vm_alloc_gpa(vm, f->size);
@@ -302,45 +309,43 @@ static struct vcpu *second_vm(struct mte_fixture *f)
 	if (gpa != f->gpa)
 		test_fail("the two VMs lay out slots differently");
 	mte_map_tagged(vm, gpa, f->size);
-	return vcpu_add_default(vm);
+	return vcpu_add(vm);
 }
 
 /* Row 11: tags belong to the physical page, not to a VM. */
-static void case_two_vms(const struct test_case *tc, struct result *res)
+static void check_two_vms(struct ctx *f, struct result *res)
 {
 	struct outcome obs, exp = out_value(0);
-	struct mte_fixture f;
 	struct vcpu *other;
 
-	setup(&f, backing_find("memfd_shared"), 0);
-	other = second_vm(&f);
-	vcpu_call_ok(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
-	obs = out_value(vcpu_call_ok(other, guest_mte_count, f.gpa, PAGE,
-				     TAG_A));
+	mte_slot(f, backing_find("memfd_shared"), 0);
+	other = second_vm(f);
+	vcpu_call(f->vcpu, guest_mte_set, tag_ptr(f->gpa, TAG_A), PAGE);
+	obs = out_value(vcpu_call(other, guest_mte_count, f->gpa, PAGE,
+				  TAG_A));
 	result_outcome(res, &obs, &exp, "row 11: VM B reads the tags VM A "
 		       "stored in shared memory (granules that differ)");
 }
 
 /* Row 11: the VMM's own PROT_MTE mapping and the guest share tags. */
-static void case_vmm_alias(const struct test_case *tc, struct result *res)
+static void check_vmm_alias(struct ctx *f, struct result *res)
 {
 	struct outcome obs, exp = out_value(0);
-	struct mte_fixture f;
 	uint8_t *alias;
 
-	setup(&f, backing_find("memfd_shared"), 0);
-	alias = mmap(NULL, f.size, PROT_READ | PROT_WRITE | PROT_MTE_FLAG,
-		     MAP_SHARED, f.b.fd, 0);
+	mte_slot(f, backing_find("memfd_shared"), 0);
+	alias = mmap(NULL, f->size, PROT_READ | PROT_WRITE | PROT_MTE_FLAG,
+		     MAP_SHARED, f->b.fd, 0);
 	if (alias == MAP_FAILED)
 		test_fail("PROT_MTE mapping of the memfd: %s", strerror(errno));
-	vcpu_call_ok(f.vcpu, guest_mte_set, tag_ptr(f.gpa, TAG_A), PAGE);
+	vcpu_call(f->vcpu, guest_mte_set, tag_ptr(f->gpa, TAG_A), PAGE);
 	obs = out_value(guest_mte_count((uint64_t)(uintptr_t)alias, PAGE,
 					TAG_A));
 	result_outcome(res, &obs, &exp, "row 11: the VMM's PROT_MTE view "
 		       "reads the guest's tags (granules that differ)");
 	guest_mte_set(tag_ptr((uint64_t)(uintptr_t)alias + PAGE, TAG_B),
 		      PAGE);
-	obs = out_value(count_not(&f, f.gpa + PAGE, PAGE, TAG_B));
+	obs = out_value(count_not(f, f->gpa + PAGE, PAGE, TAG_B));
 	result_outcome(res, &obs, &exp, "row 11: the guest reads tags the "
 		       "VMM stored (granules that differ)");
 }
@@ -356,7 +361,7 @@ static void *race_vcpu(void *arg)
 {
 	struct racer *r = arg;
 
-	vcpu_call_ok(r->vcpu, r->fn, r->base, RACE_PAGES);
+	vcpu_call(r->vcpu, r->fn, r->base, RACE_PAGES);
 	return NULL;
 }
 
@@ -374,23 +379,22 @@ static void *race_host(void *arg)
  * §4.3: first touches from two vCPUs and the VMM race one writer. Without
  * PG_mte_lock a late sanitiser could wipe a tag already written.
  */
-static void case_race(const struct test_case *tc, struct result *res)
+static void check_race(struct ctx *f, struct result *res)
 {
 	uint8_t tags[RACE_PAGES * PAGE / MTE_GRANULE];
 	struct racer r[3];
-	struct mte_fixture f;
 	struct outcome obs, exp = out_value(0);
 	pthread_t th[3];
 	uint64_t i, lost = 0, stale = 0;
 	int n;
 
-	setup(&f, backing_find("memfd_shared"), 0);
-	r[0] = (struct racer){ f.vcpu, guest_tag_pages, f.gpa, NULL };
-	r[1] = (struct racer){ vcpu_add_default(f.vm), guest_read_pages,
-			       f.gpa, NULL };
-	r[2].alias = mmap(NULL, f.size,
+	mte_slot(f, backing_find("memfd_shared"), 0);
+	r[0] = (struct racer){ f->vcpu, guest_tag_pages, f->gpa, NULL };
+	r[1] = (struct racer){ vcpu_add(f->vm), guest_read_pages,
+			       f->gpa, NULL };
+	r[2].alias = mmap(NULL, f->size,
 			  PROT_READ | PROT_WRITE | PROT_MTE_FLAG, MAP_SHARED,
-			  f.b.fd, 0);
+			  f->b.fd, 0);
 	if (r[2].alias == MAP_FAILED)
 		test_fail("PROT_MTE mapping: %s", strerror(errno));
 	for (n = 0; n < 3; n++)
@@ -398,7 +402,7 @@ static void case_race(const struct test_case *tc, struct result *res)
 			       &r[n]);
 	for (n = 0; n < 3; n++)
 		pthread_join(th[n], NULL);
-	if (mte_tags_from_guest(f.vm, f.gpa, sizeof(tags) * MTE_GRANULE,
+	if (mte_tags_from_guest(f->vm, f->gpa, sizeof(tags) * MTE_GRANULE,
 				tags) != (long)sizeof(tags) * MTE_GRANULE)
 		test_fail("COPY_TAGS FROM_GUEST after the race failed");
 	for (i = 0; i < RACE_PAGES; i++) {
@@ -415,28 +419,4 @@ static void case_race(const struct test_case *tc, struct result *res)
 	obs = out_value(stale);
 	result_outcome(res, &obs, &exp, "§4.3: untouched granules read 0, "
 		       "never stale tags (granules)");
-}
-
-int main(int argc, char **argv)
-{
-	struct test_suite suite = {
-		.name = "mte_tags_test",
-		.summary = "guest tag storage: sanitising, STG/LDG, tag "
-			   "checks, COPY_TAGS, shared pages",
-	};
-	const struct backing_ops *const *b;
-	size_t i;
-
-	for_each_backing(b) {
-		/* Row 48: no kernel makes an MTE slot of a guest_memfd. */
-		if ((*b)->vma & VMA_GMEM)
-			continue;
-		for (i = 0; i < ARRAY_SIZE(per_backing); i++)
-			suite_add(&suite, per_backing[i].fn, *b, NULL,
-				  "%s/%s", (*b)->name, per_backing[i].name);
-	}
-	for (i = 0; i < ARRAY_SIZE(single); i++)
-		suite_add(&suite, single[i].fn, NULL, NULL, "%s",
-			  single[i].name);
-	return test_main(argc, argv, &suite);
 }

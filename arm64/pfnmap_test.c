@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pfnmap_test - driver VM_PFNMAP memory behind a memslot, as the
- * s2fixture module makes it: TTM-style non-compound blocks (tail pages
+ * pfnmap_test - driver VM_PFNMAP memory behind a memslot, as the fixture
+ * module (s2fixture) makes it: TTM-style non-compound blocks (tail pages
  * with refcount 0) and RAM hidden from the kernel with mem=, mapped
  * cacheable, write-combine with VM_ALLOW_ANY_UNCACHED, or Device.
  *
@@ -23,13 +23,14 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../lib/backing/fixture.h"
-#include "expect.h"
+#include "../lib/backing/fxmod.h"
+#include "kernel_facts.h"
+#include "model/expect_pfnmap.h"
 #include "kvm_ioctl.h"
 #include "mte.h"
 #include "probe.h"
 #include "slot.h"
-#include "test.h"
+#include "suite.h"
 #include "vm.h"
 
 /* TTM pages, tails and the fixture module all count in host pages. */
@@ -37,58 +38,58 @@
 #define GUEST_DATA	0x6775657374ab5a01ULL
 #define HOST_DATA	0x686f7374a55acd02ULL
 
-struct fixture {
-	struct slot_fixture s;
+struct ctx {
+	struct backed_slot s;
 	struct vcpu *vcpu;
 	int cap;		/* KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED */
 };
 
-struct check {
-	const char *kind;	/* backing name, or NULL for every kind */
-	const char *name;
-	void (*run)(struct fixture *f, struct result *res);
-};
-
-static void check_create(struct fixture *f, struct result *res);
-static void check_create_mte(struct fixture *f, struct result *res);
-static void check_mte_after_slot(struct fixture *f, struct result *res);
-static void check_rw(struct fixture *f, struct result *res);
-static void check_memtype(struct fixture *f, struct result *res);
-static void check_exec(struct fixture *f, struct result *res);
-static void check_dontneed(struct fixture *f, struct result *res);
-static void check_ttm_refcount(struct fixture *f, struct result *res);
-static void check_ttm_tail(struct fixture *f, struct result *res);
-static void check_ttm_tail_exec(struct fixture *f, struct result *res);
-static void check_ttm_evict(struct fixture *f, struct result *res);
-static void check_ttm_evict_quarantine(struct fixture *f,
+static void check_create(struct ctx *f, struct result *res);
+static void check_create_mte(struct ctx *f, struct result *res);
+static void check_mte_after_slot(struct ctx *f, struct result *res);
+static void check_rw(struct ctx *f, struct result *res);
+static void check_memtype(struct ctx *f, struct result *res);
+static void check_exec(struct ctx *f, struct result *res);
+static void check_dontneed(struct ctx *f, struct result *res);
+static void check_ttm_refcount(struct ctx *f, struct result *res);
+static void check_ttm_tail(struct ctx *f, struct result *res);
+static void check_ttm_tail_exec(struct ctx *f, struct result *res);
+static void check_ttm_evict(struct ctx *f, struct result *res);
+static void check_ttm_evict_quarantine(struct ctx *f,
 				       struct result *res);
-static void check_ttm_evict_tail(struct fixture *f, struct result *res);
-static void check_replace_vma(struct fixture *f, struct result *res);
-static void check_replace_vma_no_fwb(struct fixture *f, struct result *res);
-
-static const char *const kinds[] = {
-	"fixture_ttm", "fixture_cacheable", "fixture_wc", "fixture_device",
-};
+static void check_ttm_evict_tail(struct ctx *f, struct result *res);
+static void check_replace_vma(struct ctx *f, struct result *res);
+static void check_replace_vma_no_fwb(struct ctx *f, struct result *res);
+static void setup(struct ctx *f, const struct kase *k);
 
 static const struct check checks[] = {
-	{ NULL, "create", check_create },
-	{ NULL, "create_mte", check_create_mte },
-	{ NULL, "mte_after_slot", check_mte_after_slot },
-	{ NULL, "rw", check_rw },
-	{ NULL, "memtype", check_memtype },
-	{ NULL, "exec", check_exec },
-	{ NULL, "dontneed", check_dontneed },
-	{ "fixture_ttm", "refcount", check_ttm_refcount },
-	{ "fixture_ttm", "tail", check_ttm_tail },
-	{ "fixture_ttm", "tail_exec", check_ttm_tail_exec },
-	{ "fixture_ttm", "evict_refault", check_ttm_evict },
-	{ "fixture_ttm", "evict_quarantine", check_ttm_evict_quarantine },
-	{ "fixture_ttm", "evict_tail", check_ttm_evict_tail },
-	{ "fixture_cacheable", "replace_vma", check_replace_vma },
-	{ "fixture_cacheable", "replace_vma_no_fwb", check_replace_vma_no_fwb },
+	{ "create", check_create },
+	{ "create_mte", check_create_mte },
+	{ "mte_after_slot", check_mte_after_slot },
+	{ "rw", check_rw },
+	{ "memtype", check_memtype },
+	{ "exec", check_exec },
+	{ "dontneed", check_dontneed },
+	{ "refcount", check_ttm_refcount, .kind = "fixture_ttm" },
+	{ "tail", check_ttm_tail, .kind = "fixture_ttm" },
+	{ "tail_exec", check_ttm_tail_exec, .kind = "fixture_ttm" },
+	{ "evict_refault", check_ttm_evict, .kind = "fixture_ttm" },
+	{ "evict_quarantine", check_ttm_evict_quarantine,
+	  .kind = "fixture_ttm" },
+	{ "evict_tail", check_ttm_evict_tail, .kind = "fixture_ttm" },
+	{ "replace_vma", check_replace_vma, .kind = "fixture_cacheable" },
+	{ "replace_vma_no_fwb", check_replace_vma_no_fwb,
+	  .kind = "fixture_cacheable" },
 };
 
-/* Guest code: probes and fills are in lib/arm64/guest.c. */
+SUITE(.name = "pfnmap_test",
+      .summary = "driver PFNMAP memory (fixture module): TTM refcount-0 "
+		 "tails, cacheable/WC/Device PFNMAP of hidden RAM",
+      .kinds = KINDS("fixture_ttm", "fixture_cacheable", "fixture_wc",
+		     "fixture_device"),
+      CHECKS(checks), CTX(struct ctx, setup));
+
+/* Guest code: probes and fills are in lib/arm64/guest/guest.c. */
 
 /* Host code */
 
@@ -101,12 +102,18 @@ static int cacheable_cap(struct vm *vm)
 	return ret < 0 ? -1 : ret;
 }
 
-static void fixture_backing(struct fixture *f)
+static void setup(struct ctx *f, const struct kase *k)
 {
-	slot_fixture_init(&f->s, f->s.ops, backing_region_size(f->s.ops));
+	f->s.ops = k->ops;
+	f->cap = -1;
 }
 
-static void note_cap(struct fixture *f, struct result *res, struct vm *vm)
+static void ctx_backing(struct ctx *f)
+{
+	backed_slot_init(&f->s, f->s.ops, backing_region_size(f->s.ops));
+}
+
+static void note_cap(struct ctx *f, struct result *res, struct vm *vm)
 {
 	f->cap = cacheable_cap(vm);
 	result_diag(res, "KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED=%d fwb=%d "
@@ -114,15 +121,15 @@ static void note_cap(struct fixture *f, struct result *res, struct vm *vm)
 }
 
 /* A slot over the backing, Normal-WB at stage 1; must be accepted. */
-static void fixture_setup(struct fixture *f, struct result *res)
+static void ctx_setup(struct ctx *f, struct result *res)
 {
 	struct expect e;
 	int ret;
 
-	fixture_backing(f);
-	f->s.vm = vm_create_default();
+	ctx_backing(f);
+	f->s.vm = vm_create(NULL);
 	note_cap(f, res, f->s.vm);
-	ret = slot_fixture_add(&f->s, f->s.vm, 0, MAP_MT(MT_NORMAL));
+	ret = __backed_slot_add(&f->s, f->s.vm, 0, MAP_MT(MT_NORMAL));
 	e = expect_pfnmap_create(f->s.kf, f->s.ops->vma, false, f->cap);
 	if (ret && e.out.kind == OUT_ERRNO && e.out.err == -ret)
 		test_skip("the slot is refused as expected (%s)", e.reason);
@@ -134,16 +141,16 @@ static void fixture_setup(struct fixture *f, struct result *res)
 	if (e.out.err)
 		test_fail("memslot on %s accepted; expected %s (%s)",
 			  f->s.ops->name, errno_name(e.out.err), e.reason);
-	f->vcpu = vcpu_add_default(f->s.vm);
+	f->vcpu = vcpu_add(f->s.vm);
 }
 
 /* Describe TTM page p (its block allocated on demand by a host read). */
-static struct s2fx_page ttm_page(struct fixture *f, unsigned int p,
+static struct s2fx_page ttm_page(struct ctx *f, unsigned int p,
 				 uint32_t *gen)
 {
 	struct s2fx_page pg;
-	int ret = fixture_ttm_query(f->s.b.fd, (uint64_t)p * PAGE, &pg, 1,
-				    gen);
+	int ret = fxmod_ttm_query(f->s.b.fd, (uint64_t)p * PAGE, &pg, 1,
+				  gen);
 
 	if (ret)
 		test_fail("S2FX_IOC_TTM_QUERY: %s", strerror(-ret));
@@ -163,14 +170,14 @@ static void diag_page(struct result *res, const char *when, unsigned int p,
 }
 
 /* Memslot acceptance with MTE off or on: one VM, one slot attempt. */
-static void create_slot(struct fixture *f, struct result *res, bool mte)
+static void create_slot(struct ctx *f, struct result *res, bool mte)
 {
 	struct outcome obs;
 	struct expect e;
 	struct vm *vm;
 
-	fixture_backing(f);
-	vm = mte ? mte_vm_create() : vm_create_default();
+	ctx_backing(f);
+	vm = mte ? mte_vm_create() : vm_create(NULL);
 	note_cap(f, res, vm);
 	e = expect_pfnmap_create(f->s.kf, f->s.ops->vma, mte, f->cap);
 	obs = out_ret(vm_add_slot(vm, vm_alloc_gpa(vm, f->s.size),
@@ -179,19 +186,19 @@ static void create_slot(struct fixture *f, struct result *res, bool mte)
 }
 
 /* Rows 22/28 (acceptance) and 21/27 (any other PFNMAP is accepted). */
-static void check_create(struct fixture *f, struct result *res)
+static void check_create(struct ctx *f, struct result *res)
 {
 	create_slot(f, res, false);
 }
 
 /* Row 26, MTE on at creation. */
-static void check_create_mte(struct fixture *f, struct result *res)
+static void check_create_mte(struct ctx *f, struct result *res)
 {
 	create_slot(f, res, true);
 }
 
 /* Row 26, MTE enabled after the slot: the first fault decides. */
-static void check_mte_after_slot(struct fixture *f, struct result *res)
+static void check_mte_after_slot(struct ctx *f, struct result *res)
 {
 	volatile uint64_t *host;
 	struct outcome obs;
@@ -199,8 +206,8 @@ static void check_mte_after_slot(struct fixture *f, struct result *res)
 	int ret;
 
 	mte_require();
-	fixture_backing(f);
-	f->s.vm = vm_create_default();
+	ctx_backing(f);
+	f->s.vm = vm_create(NULL);
 	note_cap(f, res, f->s.vm);
 	f->s.gpa = vm_alloc_gpa(f->s.vm, f->s.size);
 	ret = vm_add_slot(f->s.vm, f->s.gpa, f->s.size, f->s.b.hva, 0, NULL);
@@ -210,7 +217,7 @@ static void check_mte_after_slot(struct fixture *f, struct result *res)
 		test_fail("enabling MTE with a slot present: %s",
 			  strerror(-ret));
 	mte_map_tagged(f->s.vm, f->s.gpa, f->s.size);
-	f->vcpu = vcpu_add_default(f->s.vm);
+	f->vcpu = vcpu_add(f->s.vm);
 	host = f->s.b.hva;
 	host[0] = HOST_DATA;
 	e = expect_pfnmap_mte_after(f->s.kf, f->s.ops->vma, f->cap);
@@ -221,13 +228,13 @@ static void check_mte_after_slot(struct fixture *f, struct result *res)
 }
 
 /* The head page: host store, guest load; guest store, host load. */
-static void check_rw(struct fixture *f, struct result *res)
+static void check_rw(struct ctx *f, struct result *res)
 {
 	volatile uint64_t *host;
 	struct outcome obs;
 	struct expect e;
 
-	fixture_setup(f, res);
+	ctx_setup(f, res);
 	host = f->s.b.hva;
 	host[0] = HOST_DATA;
 	e = expect_pfnmap_access(f->s.kf, f->s.ops->vma, false, f->cap, HOST_DATA);
@@ -245,13 +252,13 @@ static void check_rw(struct fixture *f, struct result *res)
 }
 
 /* Rows 21, 23, 27, 29: told apart by alignment faults. */
-static void check_memtype(struct fixture *f, struct result *res)
+static void check_memtype(struct ctx *f, struct result *res)
 {
 	struct memtype_result m;
 	struct expect_attr a;
 	const char *want;
 
-	fixture_setup(f, res);
+	ctx_setup(f, res);
 	a = expect_pfnmap_attr(f->s.kf, f->s.ops->vma, f->cap);
 	if (!a.known)
 		test_skip("%s", a.reason);
@@ -264,13 +271,13 @@ static void check_memtype(struct fixture *f, struct result *res)
 		     memtype_name(m.type), want, a.reason);
 }
 
-static void exec_at(struct fixture *f, struct result *res, uint64_t off,
+static void exec_at(struct ctx *f, struct result *res, uint64_t off,
 		    bool tail)
 {
 	struct outcome obs;
 	struct expect e;
 
-	fixture_setup(f, res);
+	ctx_setup(f, res);
 	exec_stub_write((char *)f->s.b.hva + off);
 	e = expect_pfnmap_exec(f->s.kf, f->s.ops->vma, tail, f->cap);
 	obs = probe(f->vcpu, PROBE_EXEC, f->s.gpa + off, 0);
@@ -278,27 +285,27 @@ static void exec_at(struct fixture *f, struct result *res, uint64_t off,
 }
 
 /* Rows 21, 24, 27, 29. */
-static void check_exec(struct fixture *f, struct result *res)
+static void check_exec(struct ctx *f, struct result *res)
 {
 	exec_at(f, res, 0, false);
 }
 
 /* Rows 36/37 stop at the VMA: madvise() refuses VM_PFNMAP. */
-static void check_dontneed(struct fixture *f, struct result *res)
+static void check_dontneed(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_pfnmap_dontneed();
 	struct outcome obs;
 
-	fixture_setup(f, res);
-	vcpu_call_ok(f->vcpu, guest_touch, f->s.gpa, PAGE, PAGE, 1,
-		     GUEST_DATA);
+	ctx_setup(f, res);
+	vcpu_call(f->vcpu, guest_touch, f->s.gpa, PAGE, PAGE, 1,
+		  GUEST_DATA);
 	obs = out_ret(madvise(f->s.b.hva, f->s.size, MADV_DONTNEED) ?
 		      -errno : 0);
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
 /* Rows 29/30: the blocks the guest is about to see. */
-static void check_ttm_refcount(struct fixture *f, struct result *res)
+static void check_ttm_refcount(struct ctx *f, struct result *res)
 {
 	struct s2fx_page head, tail;
 	struct expect eh = expect_ttm_refcount(false);
@@ -306,7 +313,7 @@ static void check_ttm_refcount(struct fixture *f, struct result *res)
 	struct outcome obs;
 	uint32_t gen;
 
-	fixture_setup(f, res);
+	ctx_setup(f, res);
 	(void)*(volatile uint64_t *)f->s.b.hva;	/* allocates the block */
 	head = ttm_page(f, 0, &gen);
 	tail = ttm_page(f, 1, NULL);
@@ -317,7 +324,7 @@ static void check_ttm_refcount(struct fixture *f, struct result *res)
 	obs = out_value(tail.refcount);
 	result_outcome(res, &obs, &et.out, et.reason);
 	/* 6.x drops the reference it took once stage 2 is mapped. */
-	vcpu_call_ok(f->vcpu, guest_touch, f->s.gpa, PAGE, PAGE, 0, 0);
+	vcpu_call(f->vcpu, guest_touch, f->s.gpa, PAGE, PAGE, 0, 0);
 	head = ttm_page(f, 0, NULL);
 	diag_page(res, "after a guest load", 0, &head);
 	obs = out_value(head.refcount);
@@ -327,14 +334,14 @@ static void check_ttm_refcount(struct fixture *f, struct result *res)
 }
 
 /* Row 30: a refcount-0 tail page. */
-static void check_ttm_tail(struct fixture *f, struct result *res)
+static void check_ttm_tail(struct ctx *f, struct result *res)
 {
 	struct s2fx_page pg;
 	struct outcome obs;
 	struct expect e;
 	uint32_t gen;
 
-	fixture_setup(f, res);
+	ctx_setup(f, res);
 	pg = ttm_page(f, 1, &gen);
 	diag_page(res, "before the guest", 1, &pg);
 	e = expect_pfnmap_access(f->s.kf, f->s.ops->vma, true, f->cap,
@@ -345,7 +352,7 @@ static void check_ttm_tail(struct fixture *f, struct result *res)
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
-static void check_ttm_tail_exec(struct fixture *f, struct result *res)
+static void check_ttm_tail_exec(struct ctx *f, struct result *res)
 {
 	exec_at(f, res, PAGE, true);
 }
@@ -354,7 +361,7 @@ static void check_ttm_tail_exec(struct fixture *f, struct result *res)
  * Row 31: the guest maps page p, marks it, the driver evicts (zap, poison,
  * free or quarantine), the guest loads p again.
  */
-static void evict_and_retouch(struct fixture *f, struct result *res,
+static void evict_and_retouch(struct ctx *f, struct result *res,
 			      uint32_t flags, unsigned int p)
 {
 	struct s2fx_page before, after;
@@ -365,17 +372,17 @@ static void evict_and_retouch(struct fixture *f, struct result *res,
 	uint32_t gen;
 	int ret;
 
-	fixture_setup(f, res);
+	ctx_setup(f, res);
 	gpa = f->s.gpa + (uint64_t)p * PAGE;
 	/* Map the head page in stage 2 (the tail too where KVM can). */
-	vcpu_call_ok(f->vcpu, guest_touch, f->s.gpa, PAGE, PAGE, 1,
-		     GUEST_DATA);
+	vcpu_call(f->vcpu, guest_touch, f->s.gpa, PAGE, PAGE, 1,
+		  GUEST_DATA);
 	if (!pfnmap_tail_refused(f->s.kf, f->s.ops->vma))
-		vcpu_call_ok(f->vcpu, guest_touch, gpa, PAGE, PAGE, 1,
-			     GUEST_DATA);
+		vcpu_call(f->vcpu, guest_touch, gpa, PAGE, PAGE, 1,
+			  GUEST_DATA);
 	before = ttm_page(f, p, &gen);
 	diag_page(res, "before eviction", p, &before);
-	ret = fixture_ttm_evict(f->s.b.fd, flags, &ev);
+	ret = fxmod_ttm_evict(f->s.b.fd, flags, &ev);
 	if (ret)
 		test_fail("S2FX_IOC_TTM_EVICT: %s", strerror(-ret));
 	result_diag(res, "evicted %llu blocks%s; generation %u -> %u",
@@ -403,27 +410,28 @@ static void evict_and_retouch(struct fixture *f, struct result *res,
 			     "stage-2 entry");
 }
 
-static void check_ttm_evict(struct fixture *f, struct result *res)
+static void check_ttm_evict(struct ctx *f, struct result *res)
 {
 	evict_and_retouch(f, res, 0, 0);
 }
 
-static void check_ttm_evict_quarantine(struct fixture *f, struct result *res)
+static void check_ttm_evict_quarantine(struct ctx *f, struct result *res)
 {
 	evict_and_retouch(f, res, S2FX_EVICT_QUARANTINE, 0);
 }
 
-static void check_ttm_evict_tail(struct fixture *f, struct result *res)
+static void check_ttm_evict_tail(struct ctx *f, struct result *res)
 {
 	evict_and_retouch(f, res, S2FX_EVICT_QUARANTINE, 1);
 }
 
 /*
  * Row 25: a slot made over anonymous memory; the VMM then maps the
- * fixture's cacheable memory over the same HVA (MAP_FIXED: the old pages
- * are unmapped through the notifiers) and the guest touches it again.
+ * fixture module's cacheable memory over the same HVA (MAP_FIXED: the old
+ * pages are unmapped through the notifiers) and the guest touches it
+ * again.
  */
-static void replace_vma(struct fixture *f, struct result *res)
+static void replace_vma(struct ctx *f, struct result *res)
 {
 	volatile uint64_t *host;
 	struct outcome obs;
@@ -436,22 +444,22 @@ static void replace_vma(struct fixture *f, struct result *res)
 	if (f->s.kf->kvm)
 		test_skip("/dev/kvm: %s", strerror(-f->s.kf->kvm));
 	/* Open the device first: SKIP before anything when it is absent. */
-	backing_create_or_skip(f->s.ops, f->s.size, &f->s.b);
+	backing_create(f->s.ops, f->s.size, &f->s.b);
 	hva = f->s.b.hva;
 	if (munmap(hva, f->s.size) ||
 	    mmap(hva, f->s.size, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != hva)
 		test_fail("anonymous memory at %p: %s", hva, strerror(errno));
-	f->s.vm = vm_create_default();
+	f->s.vm = vm_create(NULL);
 	note_cap(f, res, f->s.vm);
 	f->s.gpa = vm_alloc_gpa(f->s.vm, f->s.size);
 	ret = vm_add_slot(f->s.vm, f->s.gpa, f->s.size, hva, 0, NULL);
 	if (ret)
 		test_fail("slot over anonymous memory: %s", strerror(-ret));
 	vm_map(f->s.vm, f->s.gpa, f->s.gpa, f->s.size, MAP_MT(MT_NORMAL));
-	f->vcpu = vcpu_add_default(f->s.vm);
-	vcpu_call_ok(f->vcpu, guest_fill, f->s.gpa, PAGE, GUEST_DATA);
-	if (!fixture_map(&f->s.b, f->s.size, S2FX_CACHEABLE, hva))
+	f->vcpu = vcpu_add(f->s.vm);
+	vcpu_call(f->vcpu, guest_fill, f->s.gpa, PAGE, GUEST_DATA);
+	if (!fxmod_map(&f->s.b, f->s.size, S2FX_CACHEABLE, hva))
 		test_fail("mapping the cacheable kind over the slot: %s",
 			  strerror(errno));
 	host = hva;
@@ -461,13 +469,13 @@ static void replace_vma(struct fixture *f, struct result *res)
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
-static void check_replace_vma(struct fixture *f, struct result *res)
+static void check_replace_vma(struct ctx *f, struct result *res)
 {
 	replace_vma(f, res);
 }
 
 /* Row 25 proper: the -EFAULT needs a 7.x host without FWB or DIC. */
-static void check_replace_vma_no_fwb(struct fixture *f, struct result *res)
+static void check_replace_vma_no_fwb(struct ctx *f, struct result *res)
 {
 	const struct kernel_facts *kf = kernel_facts();
 	struct vm *vm;
@@ -479,7 +487,7 @@ static void check_replace_vma_no_fwb(struct fixture *f, struct result *res)
 			  "this kernel", kf->feat_src[FEAT_CACHEABLE_PFNMAP]);
 	if (kf->kvm)
 		test_skip("/dev/kvm: %s", strerror(-kf->kvm));
-	vm = vm_create_default();
+	vm = vm_create(NULL);
 	ok = pfnmap_cacheable_supported(kf, cacheable_cap(vm));
 	if (ok)
 		test_skip("row 25: KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED=%d "
@@ -487,33 +495,4 @@ static void check_replace_vma_no_fwb(struct fixture *f, struct result *res)
 			  "KVM_RUN -EFAULT recheck cannot be reached",
 			  cacheable_cap(vm), kf->fwb, kf->dic);
 	replace_vma(f, res);
-}
-
-static void run_check(const struct test_case *tc, struct result *res)
-{
-	const struct check *c = tc->arg2;
-	struct fixture f = { .s.ops = tc->arg, .cap = -1 };
-
-	if (!f.s.ops)
-		test_skip("backing not built in");
-	c->run(&f, res);
-}
-
-int main(int argc, char **argv)
-{
-	struct test_suite suite = {
-		.name = "pfnmap_test",
-		.summary = "driver PFNMAP memory (s2fixture): TTM refcount-0 "
-			   "tails, cacheable/WC/Device PFNMAP of hidden RAM",
-	};
-	size_t i, k;
-
-	for (k = 0; k < ARRAY_SIZE(kinds); k++)
-		for (i = 0; i < ARRAY_SIZE(checks); i++)
-			if (!checks[i].kind || !strcmp(checks[i].kind,
-							kinds[k]))
-				suite_add(&suite, run_check,
-					  backing_find(kinds[k]), &checks[i],
-					  "%s/%s", kinds[k], checks[i].name);
-	return test_main(argc, argv, &suite);
 }

@@ -27,12 +27,15 @@
 #include <unistd.h>
 
 #include "backing.h"
-#include "expect.h"
+#include "expect_backing.h"
+#include "kernel_facts.h"
+#include "model/expect_gmem.h"
+#include "model/expect_memslot.h"
 #include "kvm_ioctl.h"
 #include "mte.h"
 #include "probe.h"
 #include "slot.h"
-#include "test.h"
+#include "suite.h"
 #include "vm.h"
 
 /* 512 host pages: 2M at 4K, as many pages on every granule. */
@@ -40,66 +43,80 @@
 #define OLD_DATA	0x0123456789abcdefULL
 #define EXEC_TRIALS	3
 
-static void case_file_flags(const struct test_case *tc, struct result *res);
-static void case_create(const struct test_case *tc, struct result *res);
-static void case_create_mte(const struct test_case *tc, struct result *res);
-static void case_host_mmap(const struct test_case *tc, struct result *res);
-static void case_host_touch(const struct test_case *tc, struct result *res);
-static void case_guest_rw(const struct test_case *tc, struct result *res);
-static void case_punch_hole(const struct test_case *tc, struct result *res);
-static void case_truncate(const struct test_case *tc, struct result *res);
-static void case_exec_dic(const struct test_case *tc, struct result *res);
-static void case_secret_access(const struct test_case *tc,
-			       struct result *res);
-static void case_excl_atomic(const struct test_case *tc, struct result *res);
-
-/* KVM_CREATE_GUEST_MEMFD flags, one case each. */
-static const struct {
-	const char *name;
-	uint64_t flags;
-} file_flags[] = {
-	{ "none", 0 },
-	{ "mmap", GUEST_MEMFD_FLAG_MMAP },
-	{ "mmap_init_shared",
-	  GUEST_MEMFD_FLAG_MMAP | GUEST_MEMFD_FLAG_INIT_SHARED },
-	{ "unknown_bit", 1ULL << 63 },
+struct ctx {
+	const struct kase *k;
+	const struct backing_ops *ops;
 };
 
-/* Per kind; `mmap` cases need GUEST_MEMFD_FLAG_MMAP, `slot` a slot. */
-static const struct {
-	struct case_def def;
-	bool mmap, slot;
-} kind_cases[] = {
-	{ { "create", case_create } },
-	{ { "create_mte", case_create_mte } },
-	{ { "host_mmap", case_host_mmap } },
-	{ { "host_touch", case_host_touch }, true },
-	{ { "guest_rw", case_guest_rw }, false, true },
+static void check_file_flags(struct ctx *f, struct result *res);
+static void check_create(struct ctx *f, struct result *res);
+static void check_create_mte(struct ctx *f, struct result *res);
+static void check_host_mmap(struct ctx *f, struct result *res);
+static void check_host_touch(struct ctx *f, struct result *res);
+static void check_guest_rw(struct ctx *f, struct result *res);
+static void check_punch_hole(struct ctx *f, struct result *res);
+static void check_truncate(struct ctx *f, struct result *res);
+static void check_exec_dic(struct ctx *f, struct result *res);
+static void check_secret_access(struct ctx *f, struct result *res);
+static void check_excl_atomic(struct ctx *f, struct result *res);
+static bool atomic_kind(const struct backing_ops *ops, const struct check *c);
+static void setup(struct ctx *f, const struct kase *k);
+
+/*
+ * KVM_CREATE_GUEST_MEMFD flags, one case each; then per kind: the
+ * guest_memfd kinds (`host_touch` and `guest_rw` need
+ * GUEST_MEMFD_FLAG_MMAP), gmem_shared's own cases, memfd_secret's, and
+ * row 49 where stage 2 is Device or Normal-NC.
+ */
+static const struct check checks[] = {
+	{ "gmem_file/none", check_file_flags, .single = true, .bits = 0 },
+	{ "gmem_file/mmap", check_file_flags, .single = true,
+	  .bits = GUEST_MEMFD_FLAG_MMAP },
+	{ "gmem_file/mmap_init_shared", check_file_flags, .single = true,
+	  .bits = GUEST_MEMFD_FLAG_MMAP | GUEST_MEMFD_FLAG_INIT_SHARED },
+	{ "gmem_file/unknown_bit", check_file_flags, .single = true,
+	  .bits = 1ULL << 63 },
+	{ "create", check_create, .vma = VMA_GMEM | VMA_SECRETMEM },
+	{ "create_mte", check_create_mte, .vma = VMA_GMEM | VMA_SECRETMEM },
+	{ "host_mmap", check_host_mmap, .vma = VMA_GMEM },
+	{ "host_touch", check_host_touch, .vma = VMA_GMEM_MMAP },
+	{ "guest_rw", check_guest_rw, .vma = VMA_GMEM_MMAP },
+	{ "punch_hole", check_punch_hole, .kind = "gmem_shared" },
+	{ "truncate", check_truncate, .kind = "gmem_shared" },
+	{ "exec_dic", check_exec_dic, .kind = "gmem_shared" },
+	{ "guest_load", check_secret_access, .kind = "memfd_secret" },
+	{ "guest_store", check_secret_access, .kind = "memfd_secret" },
+	{ "atomic_exclusive", check_excl_atomic, .op = PROBE_EXCLUSIVE,
+	  .applies = atomic_kind },
+	{ "atomic_cas", check_excl_atomic, .op = PROBE_CAS,
+	  .applies = atomic_kind },
 };
 
-static const struct case_def shared_cases[] = {
-	{ "punch_hole", case_punch_hole },
-	{ "truncate", case_truncate },
-	{ "exec_dic", case_exec_dic },
-};
+SUITE(.name = "private_memory_test",
+      .summary = "guest_memfd and memfd_secret slots, and the FSC 0x35 "
+		 "exclusive/atomic fault",
+      .kinds = KINDS("gmem_shared", "gmem_no_init_shared", "gmem_private",
+		     "memfd_secret", "fixture_device", "fixture_wc",
+		     "vfio_bar"),
+      CHECKS(checks), CTX(struct ctx, setup));
 
-static const struct case_def secret_cases[] = {
-	{ "create", case_create },
-	{ "create_mte", case_create_mte },
-	{ "guest_load", case_secret_access },
-	{ "guest_store", case_secret_access },
-};
-
-/* Row 49 runs where stage 2 is Device or Normal-NC. */
-static const char *const atomic_kinds[] = {
-	"fixture_device", "fixture_wc", "vfio_bar",
-};
-
-/* Guest code: probes and fills are lib/arm64/guest.c's. */
+/* Guest code: probes and fills are lib/arm64/guest/guest.c's. */
 
 /* Host code */
 
-static const struct backing_ops *gmem_kinds[3];
+static void setup(struct ctx *f, const struct kase *k)
+{
+	f->k = k;
+	f->ops = k->ops;
+}
+
+/* Row 49 runs where stage 2 is Device or Normal-NC. */
+static bool atomic_kind(const struct backing_ops *ops, const struct check *c)
+{
+	return !strcmp(ops->name, "fixture_device") ||
+	       !strcmp(ops->name, "fixture_wc") ||
+	       !strcmp(ops->name, "vfio_bar");
+}
 
 static bool slot_accepted(const struct backing_ops *ops)
 {
@@ -120,17 +137,17 @@ static void need_gmem(void)
 }
 
 /* A slot over ops in a default VM, with one vCPU, that must work. */
-static struct vcpu *slot_setup(struct slot_fixture *s,
+static struct vcpu *slot_setup(struct backed_slot *s,
 			       const struct backing_ops *ops)
 {
-	slot_fixture_init(s, ops, REGION_SIZE);
-	slot_fixture_add_ok(s, NULL, 0, MAP_MT(MT_NORMAL));
-	return vcpu_add_default(s->vm);
+	backed_slot_init(s, ops, REGION_SIZE);
+	backed_slot_add(s, NULL, 0, MAP_MT(MT_NORMAL));
+	return vcpu_add(s->vm);
 }
 
-static void case_file_flags(const struct test_case *tc, struct result *res)
+static void check_file_flags(struct ctx *f, struct result *res)
 {
-	uint64_t flags = *(const uint64_t *)tc->arg;
+	uint64_t flags = f->k->check->bits;
 	struct expect e;
 	struct outcome obs;
 	struct vm *vm;
@@ -138,44 +155,44 @@ static void case_file_flags(const struct test_case *tc, struct result *res)
 
 	need_gmem();
 	e = expect_gmem_file(kernel_facts(), flags);
-	vm = vm_create_default();
+	vm = vm_create(NULL);
 	fd = kvm_create_guest_memfd(vm->fd, REGION_SIZE, flags);
 	obs = out_ret(fd < 0 ? fd : 0);
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
 /* §13 and rows 32/48: the slot in a VM without MTE. */
-static void case_create(const struct test_case *tc, struct result *res)
+static void check_create(struct ctx *f, struct result *res)
 {
-	const struct backing_ops *ops = tc->arg;
+	const struct backing_ops *ops = f->ops;
 	struct expect e = expect_slot_create(kernel_facts(), ops->vma, false);
-	struct slot_fixture s = { 0 };
+	struct backed_slot s = { 0 };
 	struct outcome obs;
 
-	slot_fixture_init(&s, ops, REGION_SIZE);
-	obs = out_ret(slot_fixture_add(&s, NULL, 0, MAP_MT(MT_NORMAL)));
+	backed_slot_init(&s, ops, REGION_SIZE);
+	obs = out_ret(__backed_slot_add(&s, NULL, 0, MAP_MT(MT_NORMAL)));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
 /* Row 48 (guest_memfd) and rows 9/12 (memfd_secret): an MTE VM. */
-static void case_create_mte(const struct test_case *tc, struct result *res)
+static void check_create_mte(struct ctx *f, struct result *res)
 {
-	const struct backing_ops *ops = tc->arg;
+	const struct backing_ops *ops = f->ops;
 	struct expect e = expect_slot_create(kernel_facts(), ops->vma, true);
-	struct slot_fixture s = { 0 };
+	struct backed_slot s = { 0 };
 	struct outcome obs;
 
 	mte_require();
-	slot_fixture_init(&s, ops, REGION_SIZE);
-	obs = out_ret(slot_fixture_add(&s, mte_vm_create(), 0,
-				       MAP_MT(MT_NORMAL)));
+	backed_slot_init(&s, ops, REGION_SIZE);
+	obs = out_ret(__backed_slot_add(&s, mte_vm_create(), 0,
+					MAP_MT(MT_NORMAL)));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
 /* §13: the VMM's mmap() of the file, shared and private. */
-static void case_host_mmap(const struct test_case *tc, struct result *res)
+static void check_host_mmap(struct ctx *f, struct result *res)
 {
-	const struct backing_ops *ops = tc->arg;
+	const struct backing_ops *ops = f->ops;
 	struct expect e = expect_gmem_mmap(ops->vma);
 	struct outcome obs, einval = out_ret(-EINVAL);
 	struct backing b;
@@ -183,8 +200,8 @@ static void case_host_mmap(const struct test_case *tc, struct result *res)
 	void *p;
 
 	need_gmem();
-	backing_create_or_skip(ops, REGION_SIZE, &b);
-	vm = vm_create_default();
+	backing_create(ops, REGION_SIZE, &b);
+	vm = vm_create(NULL);
 	obs = out_ret(ops->attach(&b, vm));
 	if (obs.err)
 		test_fail("KVM_CREATE_GUEST_MEMFD: %s", strerror(obs.err));
@@ -223,11 +240,11 @@ static int host_touch_signal(volatile uint64_t *hva)
 }
 
 /* §13: INIT_SHARED decides whether the host's view faults in. */
-static void case_host_touch(const struct test_case *tc, struct result *res)
+static void check_host_touch(struct ctx *f, struct result *res)
 {
-	const struct backing_ops *ops = tc->arg;
+	const struct backing_ops *ops = f->ops;
 	struct expect e = expect_gmem_host_touch(ops->vma);
-	struct slot_fixture s = { 0 };
+	struct backed_slot s = { 0 };
 	struct outcome obs;
 
 	slot_setup(&s, ops);
@@ -239,22 +256,22 @@ static void case_host_touch(const struct test_case *tc, struct result *res)
  * Whatever the host may see, the guest owns the memory: zeroes first,
  * then its own stores (kvm_gmem_get_pfn() clears a new folio).
  */
-static void case_guest_rw(const struct test_case *tc, struct result *res)
+static void check_guest_rw(struct ctx *f, struct result *res)
 {
-	const struct backing_ops *ops = tc->arg;
-	struct slot_fixture s = { 0 };
+	const struct backing_ops *ops = f->ops;
+	struct backed_slot s = { 0 };
 	struct vcpu *vcpu = slot_setup(&s, ops);
 	uint64_t words = REGION_SIZE / 8;
 	struct outcome obs, all = out_value(words);
 
-	obs = out_value(vcpu_call_ok(vcpu, guest_check, s.gpa, REGION_SIZE,
-				     0));
+	obs = out_value(vcpu_call(vcpu, guest_check, s.gpa, REGION_SIZE,
+				  0));
 	result_outcome(res, &obs, &all, "§13: a new guest_memfd folio is "
 		       "cleared before the guest maps it (first non-zero "
 		       "word)");
-	vcpu_call_ok(vcpu, guest_fill, s.gpa, REGION_SIZE, OLD_DATA);
-	obs = out_value(vcpu_call_ok(vcpu, guest_check, s.gpa, REGION_SIZE,
-				     OLD_DATA));
+	vcpu_call(vcpu, guest_fill, s.gpa, REGION_SIZE, OLD_DATA);
+	obs = out_value(vcpu_call(vcpu, guest_check, s.gpa, REGION_SIZE,
+				  OLD_DATA));
 	result_outcome(res, &obs, &all, "§13: the guest reads back its own "
 		       "stores (first mismatch)");
 }
@@ -263,26 +280,26 @@ static void case_guest_rw(const struct test_case *tc, struct result *res)
  * I4 on guest_memfd: the host never maps the pages, so only guest_memfd's
  * own invalidation (kvm_gmem_punch_hole()) can take them from stage 2.
  */
-static void case_punch_hole(const struct test_case *tc, struct result *res)
+static void check_punch_hole(struct ctx *f, struct result *res)
 {
-	struct slot_fixture s = { 0 };
-	struct vcpu *vcpu = slot_setup(&s, tc->arg);
+	struct backed_slot s = { 0 };
+	struct vcpu *vcpu = slot_setup(&s, f->ops);
 	uint64_t pg = host_page(), rest = REGION_SIZE - 2 * pg;
 	struct outcome obs, zero = out_value(0);
 	struct outcome kept = out_value(rest / 8), first = out_value(pg / 8);
 
-	vcpu_call_ok(vcpu, guest_fill, s.gpa, REGION_SIZE, OLD_DATA);
+	vcpu_call(vcpu, guest_fill, s.gpa, REGION_SIZE, OLD_DATA);
 	if (fallocate(s.b.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, pg,
 		      pg))
 		test_fail("fallocate(PUNCH_HOLE): %s", strerror(errno));
 	obs = probe(vcpu, PROBE_LOAD, s.gpa + pg, 0);
 	result_outcome(res, &obs, &zero, "I4 (§13): once PUNCH_HOLE returns "
 		       "the guest reads the new, cleared page");
-	obs = out_value(vcpu_call_ok(vcpu, guest_check, s.gpa, pg, OLD_DATA));
+	obs = out_value(vcpu_call(vcpu, guest_check, s.gpa, pg, OLD_DATA));
 	result_outcome(res, &obs, &first, "I4: the page before the hole "
 		       "keeps its data (first mismatch)");
-	obs = out_value(vcpu_call_ok(vcpu, guest_check, s.gpa + 2 * pg, rest,
-				     OLD_DATA));
+	obs = out_value(vcpu_call(vcpu, guest_check, s.gpa + 2 * pg, rest,
+				  OLD_DATA));
 	result_outcome(res, &obs, &kept, "I4: the pages after the hole keep "
 		       "their data (first mismatch)");
 	obs = out_value(((volatile uint64_t *)s.b.hva)[pg / 8]);
@@ -291,20 +308,20 @@ static void case_punch_hole(const struct test_case *tc, struct result *res)
 }
 
 /* §13: no size change, so nothing to invalidate and nothing lost. */
-static void case_truncate(const struct test_case *tc, struct result *res)
+static void check_truncate(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_gmem_truncate();
-	struct slot_fixture s = { 0 };
-	struct vcpu *vcpu = slot_setup(&s, tc->arg);
+	struct backed_slot s = { 0 };
+	struct vcpu *vcpu = slot_setup(&s, f->ops);
 	struct outcome obs, all = out_value(REGION_SIZE / 8);
 
-	vcpu_call_ok(vcpu, guest_fill, s.gpa, REGION_SIZE, OLD_DATA);
+	vcpu_call(vcpu, guest_fill, s.gpa, REGION_SIZE, OLD_DATA);
 	obs = out_ret(ftruncate(s.b.fd, 0) ? -errno : 0);
 	result_outcome(res, &obs, &e.out, e.reason);
 	obs = out_ret(ftruncate(s.b.fd, 2 * REGION_SIZE) ? -errno : 0);
 	result_outcome(res, &obs, &e.out, e.reason);
-	obs = out_value(vcpu_call_ok(vcpu, guest_check, s.gpa, REGION_SIZE,
-				     OLD_DATA));
+	obs = out_value(vcpu_call(vcpu, guest_check, s.gpa, REGION_SIZE,
+				  OLD_DATA));
 	result_outcome(res, &obs, &all, "§13: the guest's data survives a "
 		       "refused truncate (first mismatch)");
 }
@@ -340,10 +357,10 @@ static uint64_t exec_exits(struct vcpu *vcpu, uint64_t gva)
  * permission faults taken to add X: the least of a few pages, so a stray
  * interrupt exit cannot add one.
  */
-static void case_exec_dic(const struct test_case *tc, struct result *res)
+static void check_exec_dic(struct ctx *f, struct result *res)
 {
-	struct slot_fixture s = { 0 };
-	struct vcpu *vcpu = slot_setup(&s, tc->arg);
+	struct backed_slot s = { 0 };
+	struct vcpu *vcpu = slot_setup(&s, f->ops);
 	uint64_t pg = host_page(), first = ~0ULL, again = ~0ULL, d, gva;
 	struct expect e;
 	struct outcome obs;
@@ -371,13 +388,12 @@ static void case_exec_dic(const struct test_case *tc, struct result *res)
 }
 
 /* Row 32: the slot exists; the first fault's GUP refuses the page. */
-static void case_secret_access(const struct test_case *tc,
-			       struct result *res)
+static void check_secret_access(struct ctx *f, struct result *res)
 {
-	bool store = !strcmp(strrchr(tc->name, '/') + 1, "guest_store");
+	bool store = !strcmp(f->k->check->name, "guest_store");
 	struct expect e = expect_secretmem_access();
-	struct slot_fixture s = { 0 };
-	struct vcpu *vcpu = slot_setup(&s, tc->arg);
+	struct backed_slot s = { 0 };
+	struct vcpu *vcpu = slot_setup(&s, f->ops);
 	struct outcome obs;
 
 	/* The host's own mapping works: the pages exist, just hidden. */
@@ -390,18 +406,18 @@ static void case_secret_access(const struct test_case *tc,
  * Row 49: the CPU may complete an exclusive or atomic to Device/NC, or
  * report it as FSC 0x35 at stage 2; only the second has a KVM verdict.
  */
-static void case_excl_atomic(const struct test_case *tc, struct result *res)
+static void check_excl_atomic(struct ctx *f, struct result *res)
 {
-	const struct backing_ops *ops = tc->arg;
-	enum probe_kind kind = *(const enum probe_kind *)tc->arg2;
-	struct slot_fixture s = { 0 };
+	const struct backing_ops *ops = f->ops;
+	enum probe_kind kind = f->k->check->op;
+	struct backed_slot s = { 0 };
 	struct expect_attr a;
 	struct expect e;
 	struct outcome obs;
 	struct vcpu *vcpu;
 	char o[96];
 
-	slot_fixture_init(&s, ops, REGION_SIZE);
+	backed_slot_init(&s, ops, REGION_SIZE);
 	a = expect_backing_attr(s.kf, &s.b);
 	if (!a.known || a.attr == S2_ATTR_NORMAL)
 		test_skip("stage 2 is not known to be Device or Normal-NC "
@@ -409,8 +425,8 @@ static void case_excl_atomic(const struct test_case *tc, struct result *res)
 	if (!slot_accepted(ops))
 		test_skip("%s slots are refused here: pfnmap_test and "
 			  "device_memory_test cover that", ops->name);
-	slot_fixture_add_ok(&s, NULL, 0, MAP_MT(MT_NORMAL));
-	vcpu = vcpu_add_default(s.vm);
+	backed_slot_add(&s, NULL, 0, MAP_MT(MT_NORMAL));
+	vcpu = vcpu_add(s.vm);
 	obs = probe(vcpu, PROBE_LOAD, s.gpa, 0);
 	if (obs.kind != OUT_COMPLETED) {
 		outcome_format(&obs, o, sizeof(o));
@@ -429,52 +445,4 @@ static void case_excl_atomic(const struct test_case *tc, struct result *res)
 			  s2_attr_name(a.attr));
 	e = expect_excl_atomic(s.kf);
 	result_outcome(res, &obs, &e.out, e.reason);
-}
-
-static const enum probe_kind atomic_probes[] = { PROBE_EXCLUSIVE,
-						 PROBE_CAS };
-
-int main(int argc, char **argv)
-{
-	struct test_suite suite = {
-		.name = "private_memory_test",
-		.summary = "guest_memfd and memfd_secret slots, and the "
-			   "FSC 0x35 exclusive/atomic fault",
-	};
-	const struct backing_ops *ops;
-	size_t i, k;
-
-	gmem_kinds[0] = backing_find("gmem_shared");
-	gmem_kinds[1] = &backing_gmem_no_init_shared;
-	gmem_kinds[2] = &backing_gmem_private;
-	for (i = 0; i < ARRAY_SIZE(file_flags); i++)
-		suite_add(&suite, case_file_flags, &file_flags[i].flags, NULL,
-			  "gmem_file/%s", file_flags[i].name);
-	for (k = 0; k < ARRAY_SIZE(gmem_kinds); k++) {
-		ops = gmem_kinds[k];
-		for (i = 0; i < ARRAY_SIZE(kind_cases); i++) {
-			if (kind_cases[i].mmap && !(ops->vma & VMA_GMEM_MMAP))
-				continue;
-			if (kind_cases[i].slot && !(ops->vma & VMA_GMEM_MMAP))
-				continue;
-			suite_add(&suite, kind_cases[i].def.fn, ops, NULL,
-				  "%s/%s", ops->name, kind_cases[i].def.name);
-		}
-	}
-	for (i = 0; i < ARRAY_SIZE(shared_cases); i++)
-		suite_add(&suite, shared_cases[i].fn, gmem_kinds[0], NULL,
-			  "gmem_shared/%s", shared_cases[i].name);
-	for (i = 0; i < ARRAY_SIZE(secret_cases); i++)
-		suite_add(&suite, secret_cases[i].fn, &backing_memfd_secret,
-			  NULL, "memfd_secret/%s", secret_cases[i].name);
-	for (k = 0; k < ARRAY_SIZE(atomic_kinds); k++) {
-		ops = backing_find(atomic_kinds[k]);
-		if (!ops)
-			continue;
-		for (i = 0; i < ARRAY_SIZE(atomic_probes); i++)
-			suite_add(&suite, case_excl_atomic, ops,
-				  &atomic_probes[i], "%s/atomic_%s",
-				  ops->name, probe_name(atomic_probes[i]));
-	}
-	return test_main(argc, argv, &suite);
 }

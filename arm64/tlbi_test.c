@@ -13,11 +13,12 @@
 #include <string.h>
 
 #include "backing.h"
-#include "expect.h"
+#include "kernel_facts.h"
 #include "kprobe_count.h"
+#include "model/expect_unmap.h"
 #include "probe.h"
 #include "slot.h"
-#include "test.h"
+#include "suite.h"
 #include "vm.h"
 
 #define LEAVES		64	/* host pages mapped, one stage-2 leaf each */
@@ -25,7 +26,16 @@
 
 enum { P_RANGE, P_IPA };
 
-static void case_delete_slot(const struct test_case *tc, struct result *res);
+static void check_delete_slot(struct ctx *ctx, struct result *res);
+
+static const struct check checks[] = {
+	{ "unmap/delete_slot", check_delete_slot, .single = true },
+};
+
+SUITE(.name = "tlbi_test",
+      .summary = "a stage-2 unmap invalidates by range iff TLBIRANGE and "
+		 "FWB (row 40)",
+      CHECKS(checks));
 
 /* Guest code: guest_touch() from the guest runtime. */
 
@@ -34,20 +44,17 @@ static void case_delete_slot(const struct test_case *tc, struct result *res);
 /* The probes, or SKIP naming what the kernel lacks to observe them. */
 static void probes_setup(struct kprobe_count *k)
 {
-	int ret = kprobe_count_init(k);
-
-	if (ret)
+	if (kprobe_count_init(k))
 		test_skip("%s", k->why);
 	if (kprobe_count_add(k, "range", "kvm_tlb_flush_vmid_range") < 0 ||
 	    kprobe_count_add(k, "ipa", "__kvm_tlb_flush_vmid_ipa") < 0)
 		test_fail("kprobe_events: %s", strerror(errno));
 }
 
-static void case_delete_slot(const struct test_case *tc, struct result *res)
+static void check_delete_slot(struct ctx *ctx, struct result *res)
 {
-	const struct backing_ops *ops = backing_find("anon_4k");
 	struct expect e = expect_unmap_tlbi(kernel_facts());
-	struct slot_fixture s;
+	struct backed_slot s;
 	struct kprobe_count k;
 	enum tlbi_strategy seen;
 	struct vcpu *vcpu;
@@ -56,11 +63,11 @@ static void case_delete_slot(const struct test_case *tc, struct result *res)
 
 	if (e.out.value == TLBI_UNKNOWN)
 		test_skip("%s", e.reason);
-	slot_fixture_init(&s, ops, LEAVES * host_page());
-	slot_fixture_add_ok(&s, NULL, 0, MAP_MT(MT_NORMAL));
-	vcpu = vcpu_add_default(s.vm);
-	vcpu_call_ok(vcpu, guest_touch, s.gpa, s.size, host_page(), 1,
-		     TOUCH_VAL);
+	backed_slot_init(&s, backing_find("anon_4k"), LEAVES * host_page());
+	backed_slot_add(&s, NULL, 0, MAP_MT(MT_NORMAL));
+	vcpu = vcpu_add(s.vm);
+	vcpu_call(vcpu, guest_touch, s.gpa, s.size, host_page(), 1,
+		  TOUCH_VAL);
 	probes_setup(&k);
 	ret = kprobe_count_start(&k);
 	if (!ret)
@@ -82,16 +89,4 @@ static void case_delete_slot(const struct test_case *tc, struct result *res)
 	result_check(res, seen == e.out.value, seen == TLBI_UNKNOWN ?
 		     "neither" : tlbi_strategy_name(seen),
 		     tlbi_strategy_name(e.out.value), e.reason);
-}
-
-int main(int argc, char **argv)
-{
-	struct test_suite suite = {
-		.name = "tlbi_test",
-		.summary = "a stage-2 unmap invalidates by range iff TLBIRANGE "
-			   "and FWB (row 40)",
-	};
-
-	suite_add(&suite, case_delete_slot, NULL, NULL, "unmap/delete_slot");
-	return test_main(argc, argv, &suite);
 }

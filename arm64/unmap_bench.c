@@ -1,58 +1,49 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * unmap_bench - how long the host takes to tear down a populated stage 2:
- * the guest writes every host page of an N-MiB slot, then the host times one
- * of KVM_SET_USER_MEMORY_REGION(size 0), munmap, MADV_DONTNEED or
+ * the guest writes every host page of an N-MiB slot, then the host times
+ * one of KVM_SET_USER_MEMORY_REGION(size 0), munmap, MADV_DONTNEED or
  * mprotect(PROT_READ), all of which unmap the range at stage 2 before
  * they return (spec §3.2). Stage-2 granules: the host page (anon_4k), the
  * PMD block (anon_thp, hugetlb_private) and the PUD block (hugetlb_1g,
  * 4K pages only, when the VM has a gigantic page), named at run time.
  *
  * Row 40: 6.1 issues one TLBI per leaf; 6.6+ defers them to one range
- * TLBI per <= 1 GiB chunk iff the CPU has TLBIRANGE and FWB. One untimed
- * slot delete of the host-page bench runs under kprobes (tlbi_test's
- * way), and its "tlbi_strategy" line judges what it saw against that.
- * Otherwise not pass/fail: every measured configuration is an "ok" TAP
- * line with its numbers and "# metric" lines; what cannot run is a SKIP;
- * "not ok" only when something broke.
+ * TLBI per <= 1 GiB chunk iff the CPU has TLBIRANGE and FWB. The
+ * tlbi_strategy case deletes a host-page slot under kprobes (tlbi_test's
+ * way) and judges what it saw against that. Otherwise not pass/fail:
+ * every measured configuration is an "ok" TAP line with its numbers and
+ * "# metric" lines; what cannot run is a SKIP; "not ok" only when
+ * something broke.
  *
  * The times include the host's own work (freeing pages, host TLBIs):
  * that is what a VMM waits for. Under QEMU TCG they show relative cost
  * (granule, op, kernel), not what hardware would take.
  *
- * Each backing and size is measured in a child process; the summaries,
- * tables, fits of time against size and the --json file are
- * bench_stats.h's.
+ * The suite's metrics mode: one case (a child) per backing, size and op;
+ * the parent's report adds the table and the fits of time against size
+ * (bench_stats.h); the report program turns the metrics into JSON.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "backing.h"
-#include "bench_stats.h"
-#include "expect.h"
+#include "kernel_facts.h"
+#include "model/bench_stats.h"
 #include "kprobe_count.h"
+#include "model/expect_unmap.h"
 #include "probe.h"
-#include "test.h"
+#include "suite.h"
 #include "vm.h"
 
 #define MAX_REPEATS	15
 #define MAX_SIZES	6
-#define CHILD_TIMEOUT_S	120
-
-static const enum unmap_op ops[] = {
-	UNMAP_DELETE_SLOT, UNMAP_MUNMAP, UNMAP_DONTNEED, UNMAP_MPROTECT_RO,
-	UNMAP_PUNCH_HOLE,
-};
-#define NR_OPS	ARRAY_SIZE(ops)
+#define CASE_TIMEOUT_S	120
 
 struct bench {
 	const char *backing;
@@ -78,38 +69,88 @@ static struct bench benches[] = {
 	{ "gmem_shared", "", 0, { 4, 8, 16 } },
 };
 
-/* What one child measures: one backing at one size, every op. */
+static const enum unmap_op ops[] = {
+	UNMAP_DELETE_SLOT, UNMAP_MUNMAP, UNMAP_DONTNEED, UNMAP_MPROTECT_RO,
+	UNMAP_PUNCH_HOLE,
+};
+#define NR_OPS	ARRAY_SIZE(ops)
+
+/* What a case measured: repeats of one op on one backing and size. */
 struct sample {
-	int status;			/* 0 ok, 4 skip, else failed */
-	char why[200];
-	uint64_t ns[NR_OPS][MAX_REPEATS];
-	uint64_t exits[NR_OPS][MAX_REPEATS];	/* during the populate */
-	uint64_t fill_ns[NR_OPS][MAX_REPEATS];	/* the populate's time */
-	long tlbi_range, tlbi_ipa;	/* kprobe hits of one untimed delete */
-	bool tlbi_probed;
-	char tlbi_why[160];
-};
-
-/* Row 40 as measured, by the first host-page bench (tlbi_test's way). */
-static struct {
-	bool done;
-	long range, ipa;
-	uint64_t leaves;
-	char why[160];
-} tlbi_seen;
-
-struct opts {
 	int repeats;
-	const char *json;
-	const char *filter;
-	bool list;
+	uint64_t ns[MAX_REPEATS];
+	uint64_t exits[MAX_REPEATS];	/* during the populate */
+	uint64_t fill_ns[MAX_REPEATS];	/* the populate's time */
 };
 
-static const struct backing_ops *bench_ops(const struct bench *bn)
+struct ctx {
+	const struct kase *k;
+	const struct bench *bn;
+	struct vm *vm;
+	struct vcpu *vcpu;
+	struct backing b;
+	struct region *slot;
+	uint64_t gpa, size;
+};
+
+/* The checks: every op at every size of any backing, made by init(). */
+#define MAX_CHECKS	(ARRAY_SIZE(benches) * MAX_SIZES * NR_OPS + 1)
+
+static int repeats = 5;
+static struct check checks[MAX_CHECKS];
+static char check_names[MAX_CHECKS][32];
+
+static void check_measure(struct ctx *r, struct result *res);
+static void check_tlbi(struct ctx *r, struct result *res);
+static void setup(struct ctx *r, const struct kase *k);
+static int option(const char *opt, const char *arg);
+static int init(struct suite *s);
+static void header(void);
+static void report(const struct test_case *cases,
+		   const struct result *results, int n);
+
+SUITE(.name = "unmap_bench",
+      .summary = "stage-2 teardown latency by granule, op and size (row 40)",
+      .kinds = KINDS("anon_4k", "anon_thp", "hugetlb_private", "hugetlb_1g",
+		     "gmem_shared"),
+      .sep = ".",
+      .metrics = true,
+      .timeout_s = CASE_TIMEOUT_S,
+      .option = option,
+      .options = "[--repeats N] [--sizes GRAN=MiB,...]",
+      .init = init, .header = header, .report = report,
+      CTX(struct ctx, setup));
+
+/* Guest code: guest_touch() from the guest runtime (probe_table.h). */
+
+/* Host code */
+
+static const struct bench *find_bench(const char *backing)
 {
-	if (!strcmp(bn->backing, "hugetlb_1g"))
-		return &backing_hugetlb_1g;
-	return backing_find(bn->backing);
+	size_t b;
+
+	for (b = 0; b < ARRAY_SIZE(benches); b++)
+		if (!strcmp(benches[b].backing, backing))
+			return &benches[b];
+	return NULL;
+}
+
+static bool bench_has_size(const struct bench *bn, unsigned int mib)
+{
+	const unsigned int *m;
+
+	for (m = bn->sizes; *m; m++)
+		if (*m == mib)
+			return true;
+	return false;
+}
+
+static bool size_applies(const struct backing_ops *ops, const struct check *c)
+{
+	const struct bench *bn = find_bench(ops->name);
+
+	return bn && bench_has_size(bn, c->mib) &&
+	       unmap_op_applies(c->op, ops->vma);
 }
 
 /*
@@ -119,11 +160,12 @@ static const struct backing_ops *bench_ops(const struct bench *bn)
 static void bench_sizes(void)
 {
 	const struct page_geom *g = &kernel_facts()->sizes.geom;
+	static bool done;
 	size_t b, i, n;
 
-	for (b = 0; b < ARRAY_SIZE(benches); b++) {
+	for (b = 0; !done && b < ARRAY_SIZE(benches); b++) {
 		struct bench *bn = &benches[b];
-		uint64_t host = backing_page_size(bench_ops(bn));
+		uint64_t host = backing_page_size(backing_find(bn->backing));
 
 		bn->page = geom_s2_map_size(g, host ? host : g->page);
 		size_str(bn->page, bn->granule, sizeof(bn->granule));
@@ -132,6 +174,91 @@ static void bench_sizes(void)
 				bn->sizes[n++] = bn->sizes[i];
 		bn->sizes[n] = 0;
 	}
+	done = true;
+}
+
+/* "4K=8,16,32": the sizes (MiB) to measure for the granule's benches. */
+static int parse_sizes(const char *arg)
+{
+	unsigned int v[MAX_SIZES] = { 0 };
+	const char *eq = strchr(arg, '='), *p = eq;
+	int n = 0, used;
+	size_t b;
+
+	if (!eq)
+		return -1;
+	bench_sizes();
+	do {
+		if (n == MAX_SIZES - 1 ||
+		    sscanf(++p, "%u%n", &v[n], &used) != 1 || !v[n])
+			return -1;
+		p += used;
+		n++;
+	} while (*p == ',');
+	if (*p)
+		return -1;
+	for (b = 0; b < ARRAY_SIZE(benches); b++)
+		if (strlen(benches[b].granule) == (size_t)(eq - arg) &&
+		    !strncmp(arg, benches[b].granule, eq - arg))
+			memcpy(benches[b].sizes, v, sizeof(v));
+	return 0;
+}
+
+static int option(const char *opt, const char *arg)
+{
+	if (!strcmp(opt, "--repeats") && arg) {
+		repeats = atoi(arg);
+		return 1;
+	}
+	if (!strcmp(opt, "--sizes") && arg)
+		return parse_sizes(arg) ? -2 : 1;
+	return -1;
+}
+
+/* The smallest size above min any backing measures, or 0. */
+static unsigned int next_size(unsigned int min)
+{
+	unsigned int best = 0;
+	const unsigned int *m;
+	size_t b;
+
+	for (b = 0; b < ARRAY_SIZE(benches); b++)
+		for (m = benches[b].sizes; *m; m++)
+			if (*m > min && (!best || *m < best))
+				best = *m;
+	return best;
+}
+
+/* Size by size, op by op: each backing keeps the sizes it measures. */
+static int init(struct suite *s)
+{
+	unsigned int mib = 0;
+	size_t n = 0, o;
+
+	if (repeats < 1 || repeats > MAX_REPEATS) {
+		fprintf(stderr, "--repeats wants 1..%d\n", MAX_REPEATS);
+		return 2;
+	}
+	bench_sizes();
+	while ((mib = next_size(mib)) && n + NR_OPS <= MAX_CHECKS) {
+		for (o = 0; o < NR_OPS; o++, n++) {
+			snprintf(check_names[n], sizeof(check_names[n]),
+				 "%s.%uM", unmap_op_name(ops[o]), mib);
+			checks[n] = (struct check){
+				.name = check_names[n], .run = check_measure,
+				.op = ops[o], .mib = mib,
+				.applies = size_applies,
+			};
+		}
+	}
+	/* Row 40 measured, on the smallest host-page slot. */
+	checks[n++] = (struct check){
+		.name = "tlbi_strategy", .run = check_tlbi,
+		.kind = benches[0].backing, .mib = benches[0].sizes[0],
+	};
+	s->checks = checks;
+	s->nr_checks = n;
+	return 0;
 }
 
 static uint64_t now_ns(void)
@@ -142,62 +269,58 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Child side */
+static uint64_t bench_t0;
 
-struct rig {
-	struct vm *vm;
-	struct vcpu *vcpu;
-	const struct backing_ops *ops;
-	struct backing b;
-	struct region *slot;
-	uint64_t gpa, size;
-};
-
-static struct sample sample;
-static int sample_fd = -1;
-
-static void __attribute__((noreturn)) child_end(struct sample *s, int fd,
-						int status, const char *why)
+static void header(void)
 {
-	s->status = status;
-	snprintf(s->why, sizeof(s->why), "%s", why);
-	if (write(fd, s, sizeof(*s)) != (ssize_t)sizeof(*s))
-		_exit(3);
-	_exit(0);
+	struct expect tlbi = expect_unmap_tlbi(kernel_facts());
+
+	printf("# tlbi expected: %s (%s)\n",
+	       tlbi_strategy_name(tlbi.out.value), tlbi.reason);
+	/* What row 40 predicts; tlbi_strategy measures it. */
+	printf("# metric unmap.tlbi_range_expected=%d unit=bool\n",
+	       tlbi.out.value == TLBI_UNKNOWN ? -1 :
+	       tlbi.out.value == TLBI_RANGE);
+	bench_t0 = now_ns();
 }
 
-static int rig_slot(struct rig *r)
+/* The case's child */
+
+static void setup(struct ctx *r, const struct kase *k)
+{
+	r->k = k;
+	r->bn = find_bench(k->kind);
+	r->size = (uint64_t)k->check->mib << 20;
+}
+
+static int rig_slot(struct ctx *r)
 {
 	return backing_add_slot(&r->b, r->vm, r->gpa, 0, &r->slot);
 }
 
 /*
- * Guest writes every 4K page: returns the exits it took (faults + 2).
+ * Guest writes every host page: returns the exits it took (faults + 2).
  * Each 4K fault costs ~0.5 ms under nested TCG: no 30 s call limit.
  */
-static uint64_t populate(struct rig *r, int rep, uint64_t *ns)
+static uint64_t populate(struct ctx *r, int rep, uint64_t *ns)
 {
 	struct call c = { .recover = RECOVER_NONE,
-			  .timeout_ms = CHILD_TIMEOUT_S * 1000 };
+			  .timeout_ms = CASE_TIMEOUT_S * 1000 };
 	uint64_t before = 0, after = 0, t0;
 
 	vcpu_stat(r->vcpu, "exits", &before);
 	t0 = now_ns();
-	vcpu_call(r->vcpu, &c, guest_touch, r->gpa, r->size, host_page(), 1,
-		  rep + 1);
+	__vcpu_call(r->vcpu, &c, guest_touch, r->gpa, r->size, host_page(), 1,
+		    rep + 1);
 	*ns = now_ns() - t0;
-	if (c.status != CALL_OK) {
-		char why[sizeof(sample.why)];
-
-		snprintf(why, sizeof(why), "populating: %s: %.150s",
-			 call_status_name(c.status), c.msg);
-		child_end(&sample, sample_fd, 1, why);
-	}
+	if (c.status != CALL_OK)
+		test_fail("populating: %s: %.150s", call_status_name(c.status),
+			  c.msg);
 	vcpu_stat(r->vcpu, "exits", &after);
 	return after - before;
 }
 
-static int timed_op(struct rig *r, enum unmap_op op, uint64_t *ns)
+static int timed_op(struct ctx *r, enum unmap_op op, uint64_t *ns)
 {
 	uint64_t t0 = now_ns();
 	int ret = 0;
@@ -227,7 +350,7 @@ static int timed_op(struct rig *r, enum unmap_op op, uint64_t *ns)
 }
 
 /* Undo the op, untimed, so the next repeat starts from a live slot. */
-static int restore(struct rig *r, enum unmap_op op)
+static int restore(struct ctx *r, enum unmap_op op)
 {
 	int ret;
 
@@ -239,7 +362,7 @@ static int restore(struct rig *r, enum unmap_op op)
 		if (ret)
 			return ret;
 		backing_destroy(&r->b);	/* the padding around hva */
-		ret = backing_create(r->ops, r->size, &r->b);
+		ret = __backing_create(r->k->ops, r->size, &r->b);
 		return ret ? ret : rig_slot(r);
 	case UNMAP_MPROTECT_RO:
 		return mprotect(r->b.hva, r->size, PROT_READ | PROT_WRITE) ?
@@ -249,123 +372,26 @@ static int restore(struct rig *r, enum unmap_op op)
 	}
 }
 
-/*
- * One untimed delete under kprobes: which TLBI path the unmap walker took
- * (tlbi_classify()). Probing would slow the timed deletes down.
- */
-static void probe_tlbi(struct rig *r, struct sample *s)
+static void rig_create(struct ctx *r)
 {
-	struct kprobe_count k;
-	uint64_t ns;
 	int ret;
 
-	populate(r, 0, &ns);
-	if (kprobe_count_init(&k)) {
-		snprintf(s->tlbi_why, sizeof(s->tlbi_why), "%s", k.why);
-		return;
-	}
-	kprobe_count_add(&k, "range", "kvm_tlb_flush_vmid_range");
-	kprobe_count_add(&k, "ipa", "__kvm_tlb_flush_vmid_ipa");
-	ret = kprobe_count_start(&k);
-	if (!ret)
-		ret = vm_delete_slot(r->vm, r->slot);
-	s->tlbi_range = kprobe_count_hits(&k, 0);
-	s->tlbi_ipa = kprobe_count_hits(&k, 1);
-	kprobe_count_stop(&k);
-	snprintf(s->tlbi_why, sizeof(s->tlbi_why), "%s", k.why);
-	if (ret || rig_slot(r))
-		child_end(s, sample_fd, 1, "delete under kprobes failed");
-	s->tlbi_probed = true;
-}
-
-static void child(const struct bench *bn, unsigned int mib, int repeats,
-		  const bool *want, int fd)
-{
-	struct sample *s = &sample;
-	struct rig r = { .ops = bench_ops(bn), .size = (uint64_t)mib << 20 };
-	char why[200];
-	size_t o;
-	int rep, ret;
-
-	sample_fd = fd;
-	alarm(CHILD_TIMEOUT_S);
 	if (kernel_facts()->kvm)
-		child_end(s, fd, 4, "no /dev/kvm");
-	if (!r.ops)
-		child_end(s, fd, 4, "backing kind not built in");
-	ret = backing_create(r.ops, r.size, &r.b);
-	if (ret) {
-		snprintf(why, sizeof(why), "%s: %s", bn->backing,
-			 r.b.why[0] ? r.b.why : strerror(-ret));
-		child_end(s, fd, ret == -EOPNOTSUPP || ret == -ENOMEM ? 4 : 1,
-			  why);
-	}
-	r.vm = vm_create_default();
-	r.vcpu = vcpu_add_default(r.vm);
-	r.gpa = vm_alloc_gpa(r.vm, r.size);
-	ret = rig_slot(&r);
+		test_skip("no /dev/kvm");
+	ret = __backing_create(r->k->ops, r->size, &r->b);
+	if (ret == -EOPNOTSUPP || ret == -ENOMEM)
+		test_skip("%s: %s", r->k->kind,
+			  r->b.why[0] ? r->b.why : strerror(-ret));
 	if (ret)
-		child_end(s, fd, 1, strerror(-ret));
-	vm_map(r.vm, r.gpa, r.gpa, r.size, MAP_MT(MT_NORMAL) | MAP_BLOCK);
-	if (!tlbi_seen.done && bn->page == host_page())
-		probe_tlbi(&r, s);
-	for (o = 0; o < NR_OPS; o++) {
-		for (rep = 0; want[o] && rep < repeats; rep++) {
-			s->exits[o][rep] = populate(&r, rep,
-						    &s->fill_ns[o][rep]);
-			ret = timed_op(&r, ops[o], &s->ns[o][rep]);
-			if (!ret)
-				ret = restore(&r, ops[o]);
-			if (ret) {
-				snprintf(why, sizeof(why), "%s: %s",
-					 unmap_op_name(ops[o]),
-					 strerror(-ret));
-				child_end(s, fd, 1, why);
-			}
-		}
-	}
-	child_end(s, fd, 0, "");
-}
-
-/* Parent side */
-
-static void run_child(const struct bench *bn, unsigned int mib, int repeats,
-		      const bool *want, struct sample *s)
-{
-	int fds[2], status;
-	ssize_t n = 0, got;
-	pid_t pid;
-
-	memset(s, 0, sizeof(*s));
-	fflush(stdout);
-	pid = pipe(fds) ? -1 : fork();
-	if (pid < 0) {
-		s->status = 1;
-		snprintf(s->why, sizeof(s->why), "pipe/fork: %s",
-			 strerror(errno));
-		return;
-	}
-	if (!pid) {
-		close(fds[0]);
-		child(bn, mib, repeats, want, fds[1]);
-	}
-	close(fds[1]);
-	while (n < (ssize_t)sizeof(*s) &&
-	       (got = read(fds[0], (char *)s + n, sizeof(*s) - n)) > 0)
-		n += got;
-	close(fds[0]);
-	waitpid(pid, &status, 0);
-	if (n != (ssize_t)sizeof(*s)) {
-		s->status = 1;
-		if (WIFSIGNALED(status))
-			snprintf(s->why, sizeof(s->why), "measurement died: "
-				 "signal %d%s", WTERMSIG(status),
-				 WTERMSIG(status) == SIGALRM ?
-				 " (timeout)" : "");
-		else
-			snprintf(s->why, sizeof(s->why), "measurement exited "
-				 "%d (see stderr)", WEXITSTATUS(status));
-	}
+		test_fail("%s: %s", r->k->kind,
+			  r->b.why[0] ? r->b.why : strerror(-ret));
+	r->vm = vm_create(NULL);
+	r->vcpu = vcpu_add(r->vm);
+	r->gpa = vm_alloc_gpa(r->vm, r->size);
+	ret = rig_slot(r);
+	if (ret)
+		test_fail("%s", strerror(-ret));
+	vm_map(r->vm, r->gpa, r->gpa, r->size, MAP_MT(MT_NORMAL) | MAP_BLOCK);
 }
 
 /* Report */
@@ -386,12 +412,9 @@ static const struct bench_col table_cols[] = {
 };
 
 /* Fits: the total time of each (backing, op) against size. */
-static struct bench_report report = {
+static struct bench_report bench_report = {
 	.metric_prefix = "unmap",
 	.nr_labels = 3,
-	.label_key = { "backing", "granule", "op" },
-	.stat_key = { "ns_per_page", "ns_per_gib", "populate_exits",
-		      "fill_ns_per_page" },
 	.cols = table_cols,
 	.nr_cols = ARRAY_SIZE(table_cols),
 	.nr_fit_labels = 2,
@@ -399,323 +422,155 @@ static struct bench_report report = {
 	.total_stat = ST_TOTAL,
 };
 
-static void print_row(int n, const struct bench_row *r)
+/* The row of case k: its labels, and its numbers when s is given. */
+static void fill_row(struct bench_row *r, const struct kase *k,
+		     const struct sample *s)
 {
-	const struct bench_stat *page = &r->stat[ST_PAGE];
-
-	if (r->status == 4) {
-		printf("ok %d %s # SKIP %s\n", n, r->name, r->why);
-		return;
-	}
-	if (r->status) {
-		printf("not ok %d %s # %s\n", n, r->name, r->why);
-		return;
-	}
-	printf("# metric unmap.%s.ns_per_page=%.0f unit=ns\n", r->name,
-	       page->med);
-	printf("# metric unmap.%s.ns_per_page_min=%.0f unit=ns\n", r->name,
-	       page->min);
-	printf("# metric unmap.%s.ns_per_page_max=%.0f unit=ns\n", r->name,
-	       page->max);
-	printf("# metric unmap.%s.ns_per_gib=%.0f unit=ns\n", r->name,
-	       r->stat[ST_GIB].med);
-	printf("ok %d %s # ns_per_page=%.0f (min %.0f, max %.0f) "
-	       "ms_per_gib=%.2f populate_exits=%.0f\n", n, r->name,
-	       page->med, page->min, page->max, r->stat[ST_GIB].med / 1e6,
-	       r->stat[ST_EXITS].med);
-}
-
-static void add_rows(const struct bench *bn, unsigned int mib,
-		     const struct sample *s, int repeats, const bool *want,
-		     int status, const char *why)
-{
+	const struct bench *bn = find_bench(k->kind);
+	unsigned int mib = k->check->mib;
 	double pages = ((double)mib * (1 << 20)) / bn->page;
 	double gib = (double)mib / 1024;
-	size_t o;
+	uint64_t f[MAX_REPEATS];
+	int i;
 
-	for (o = 0; o < NR_OPS; o++) {
-		struct bench_row *r;
-		uint64_t f[MAX_REPEATS];
-		int i;
+	snprintf(r->name, sizeof(r->name), "%s", k->name);
+	r->label[L_BACKING] = bn->backing;
+	r->label[L_GRANULE] = bn->granule;
+	r->label[L_OP] = unmap_op_name(k->check->op);
+	r->size = mib;
+	r->pages = pages;
+	if (!s)
+		return;
+	r->stat[ST_PAGE] = bench_stat(s->ns, s->repeats, 1 / pages);
+	r->stat[ST_GIB] = bench_stat(s->ns, s->repeats, 1 / gib);
+	r->stat[ST_TOTAL] = bench_stat(s->ns, s->repeats, 1);
+	/* Minus the call's own two exits (ucall idle + return). */
+	for (i = 0; i < s->repeats; i++)
+		f[i] = s->exits[i] > 2 ? s->exits[i] - 2 : 0;
+	r->stat[ST_EXITS] = bench_stat(f, s->repeats, 1);
+	r->stat[ST_FILL] = bench_stat(s->fill_ns, s->repeats, 1 / pages);
+}
 
-		if (!want[o])
-			continue;
-		r = bench_add_row(&report);
-		if (!r) {
+static void check_measure(struct ctx *r, struct result *res)
+{
+	enum unmap_op op = r->k->check->op;
+	struct sample s = { .repeats = repeats };
+	struct bench_row row = { 0 };
+	const struct bench_stat *page = &row.stat[ST_PAGE];
+	char metric[160];
+	uint64_t t0;
+	int rep, ret;
+
+	rig_create(r);
+	t0 = now_ns();
+	for (rep = 0; rep < repeats; rep++) {
+		s.exits[rep] = populate(r, rep, &s.fill_ns[rep]);
+		ret = timed_op(r, op, &s.ns[rep]);
+		if (!ret)
+			ret = restore(r, op);
+		if (ret)
+			test_fail("%s: %s", unmap_op_name(op), strerror(-ret));
+	}
+	result_diag(res, "%s %uM %s: %d repeats in %.1f s", r->k->kind,
+		    r->k->check->mib, unmap_op_name(op), repeats,
+		    (now_ns() - t0) / 1e9);
+	fill_row(&row, r->k, &s);
+	snprintf(metric, sizeof(metric), "unmap.%s.ns_per_page", row.name);
+	result_metric(res, metric, page->med, 0, "ns");
+	strcat(metric, "_min");
+	result_metric(res, metric, page->min, 0, "ns");
+	snprintf(metric, sizeof(metric), "unmap.%s.ns_per_page_max", row.name);
+	result_metric(res, metric, page->max, 0, "ns");
+	snprintf(metric, sizeof(metric), "unmap.%s.ns_per_gib", row.name);
+	result_metric(res, metric, row.stat[ST_GIB].med, 0, "ns");
+	snprintf(metric, sizeof(metric), "ns_per_page=%.0f (min %.0f, max "
+		 "%.0f) ms_per_gib=%.2f populate_exits=%.0f", page->med,
+		 page->min, page->max, row.stat[ST_GIB].med / 1e6,
+		 row.stat[ST_EXITS].med);
+	result_data(res, &s, sizeof(s));
+	result_check(res, true, "", "", metric);
+}
+
+/*
+ * Row 40: one delete of the populated slot under kprobes, untimed (the
+ * probes would slow it): which TLBI path the unmap walker took.
+ */
+static void check_tlbi(struct ctx *r, struct result *res)
+{
+	struct expect e = expect_unmap_tlbi(kernel_facts());
+	uint64_t leaves = r->size / host_page(), ns;
+	enum tlbi_strategy seen;
+	struct kprobe_count k;
+	long range, ipa;
+	int ret;
+
+	if (e.out.value == TLBI_UNKNOWN)
+		test_skip("%s", e.reason);
+	rig_create(r);
+	populate(r, 0, &ns);
+	if (kprobe_count_init(&k))
+		test_skip("%s", k.why);
+	if (kprobe_count_add(&k, "range", "kvm_tlb_flush_vmid_range") < 0 ||
+	    kprobe_count_add(&k, "ipa", "__kvm_tlb_flush_vmid_ipa") < 0)
+		test_fail("kprobe_events: %s", strerror(errno));
+	ret = kprobe_count_start(&k);
+	if (!ret)
+		ret = vm_delete_slot(r->vm, r->slot);
+	range = kprobe_count_hits(&k, 0);
+	ipa = kprobe_count_hits(&k, 1);
+	kprobe_count_stop(&k);
+	if (ret)
+		test_fail("deleting the slot under the probes: %s",
+			  strerror(-ret));
+	seen = tlbi_classify(range, ipa, leaves);
+	result_diag(res, "deleting %llu leaves: kvm_tlb_flush_vmid_range %ld, "
+		    "__kvm_tlb_flush_vmid_ipa %ld calls (-1: not probed%s%s)",
+		    (unsigned long long)leaves, range, ipa,
+		    k.why[0] ? ": " : "", k.why);
+	result_metric(res, "unmap.tlbi_range", seen == TLBI_UNKNOWN ? -1 :
+		      seen == TLBI_RANGE, 0, "bool");
+	/* Both probes live and still no strategy: no leaf TLBI at all. */
+	if (seen == TLBI_UNKNOWN && (range < 0 || ipa < 0))
+		test_skip("neither TLBI path was seen (%s)", k.why);
+	result_check(res, seen == e.out.value, seen == TLBI_UNKNOWN ?
+		     "neither" : tlbi_strategy_name(seen),
+		     tlbi_strategy_name(e.out.value), e.reason);
+}
+
+/* In the parent: every row, measured or not, then the table and fits. */
+static void report(const struct test_case *cases,
+		   const struct result *results, int n)
+{
+	const struct result *res;
+	struct bench_row *row;
+	struct sample s;
+	bool measured;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		res = &results[i];
+		if (!res->decided || cases[i].k->check->run == check_tlbi)
+			continue;	/* not selected, or not a measurement */
+		row = bench_add_row(&bench_report);
+		if (!row) {
 			fprintf(stderr, "unmap_bench: out of memory\n");
 			exit(1);
 		}
-		snprintf(r->name, sizeof(r->name), "%s.%s.%uM", bn->backing,
-			 unmap_op_name(ops[o]), mib);
-		r->label[L_BACKING] = bn->backing;
-		r->label[L_GRANULE] = bn->granule;
-		r->label[L_OP] = unmap_op_name(ops[o]);
-		r->size = mib;
-		r->pages = pages;
-		r->status = status;
-		snprintf(r->why, sizeof(r->why), "%s", why);
-		if (status)
-			continue;
-		r->stat[ST_PAGE] = bench_stat(s->ns[o], repeats, 1 / pages);
-		r->stat[ST_GIB] = bench_stat(s->ns[o], repeats, 1 / gib);
-		r->stat[ST_TOTAL] = bench_stat(s->ns[o], repeats, 1);
-		/* Minus the call's own two exits (ucall idle + return). */
-		for (i = 0; i < repeats; i++)
-			f[i] = s->exits[o][i] > 2 ? s->exits[o][i] - 2 : 0;
-		r->stat[ST_EXITS] = bench_stat(f, repeats, 1);
-		r->stat[ST_FILL] = bench_stat(s->fill_ns[o], repeats,
-					      1 / pages);
+		measured = res->verdict == V_PASS &&
+			   res->data_len == sizeof(s);
+		if (measured)
+			memcpy(&s, res->data, sizeof(s));
+		fill_row(row, cases[i].k, measured ? &s : NULL);
+		row->status = res->verdict == V_PASS ? 0 :
+			      res->verdict == V_SKIP ? 4 : 1;
+		snprintf(row->why, sizeof(row->why), "%s", res->reason);
 	}
-}
-
-static int write_json(const char *path, const struct opts *o,
-		      const struct expect *tlbi)
-{
-	const struct kernel_facts *kf = kernel_facts();
-	FILE *f = fopen(path, "w");
-	struct bench_json j;
-
-	if (!f)
-		return -errno;
-	bench_json_begin(&j, f);
-	bench_json_str(&j, "bench", "unmap_bench");
-	bench_json_str(&j, "kernel", kf->release);
-	bench_json_int(&j, "repeats", o->repeats);
-	bench_json_object(&j, "tlbi", false);
-	bench_json_int(&j, "tlbirange", kf->tlbirange);
-	bench_json_int(&j, "fwb", kf->fwb);
-	bench_json_str(&j, "expected", tlbi_strategy_name(tlbi->out.value));
-	bench_json_str(&j, "observed", tlbi_seen.done ?
-		       tlbi_strategy_name(tlbi_classify(tlbi_seen.range,
-							tlbi_seen.ipa,
-							tlbi_seen.leaves)) :
-		       "unmeasured");
-	bench_json_str(&j, "reason", tlbi->reason);
-	bench_json_close(&j);
-	bench_json_report(&j, &report);
-	bench_json_end(&j);
-	return fclose(f) ? -errno : 0;
-}
-
-static bool selected(const struct opts *o, const struct bench *bn,
-		     unsigned int mib, enum unmap_op op)
-{
-	const struct backing_ops *b = bench_ops(bn);
-	char name[96];
-
-	if (b && !unmap_op_applies(op, b->vma))
-		return false;
-	snprintf(name, sizeof(name), "%s.%s.%uM", bn->backing,
-		 unmap_op_name(op), mib);
-	return !o->filter || !fnmatch(o->filter, name, 0);
-}
-
-/* "4K=8,16,32": the sizes (MiB) to measure for the granule's benches. */
-static int parse_sizes(const char *arg)
-{
-	unsigned int v[MAX_SIZES] = { 0 };
-	const char *eq = strchr(arg, '='), *p = eq;
-	int n = 0, used;
-	size_t b;
-
-	if (!eq)
-		return -1;
-	do {
-		if (n == MAX_SIZES - 1 ||
-		    sscanf(++p, "%u%n", &v[n], &used) != 1 || !v[n])
-			return -1;
-		p += used;
-		n++;
-	} while (*p == ',');
-	if (*p)
-		return -1;
-	for (b = 0; b < ARRAY_SIZE(benches); b++)
-		if (strlen(benches[b].granule) == (size_t)(eq - arg) &&
-		    !strncmp(arg, benches[b].granule, eq - arg))
-			memcpy(benches[b].sizes, v, sizeof(v));
-	return 0;
-}
-
-static int usage(FILE *f, int ret)
-{
-	fprintf(f, "usage: unmap_bench [--json FILE] [--repeats N] "
-		"[--filter GLOB] [--sizes GRAN=MiB,...] [--list]\n"
-		"Times stage-2 teardown (slot delete, munmap, MADV_DONTNEED, "
-		"mprotect) per granule and size.\n");
-	return ret;
-}
-
-static int parse(int argc, char **argv, struct opts *o)
-{
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json") && i + 1 < argc)
-			o->json = argv[++i];
-		else if (!strcmp(argv[i], "--filter") && i + 1 < argc)
-			o->filter = argv[++i];
-		else if (!strcmp(argv[i], "--repeats") && i + 1 < argc)
-			o->repeats = atoi(argv[++i]);
-		else if (!strcmp(argv[i], "--sizes") && i + 1 < argc) {
-			if (parse_sizes(argv[++i]))
-				return usage(stderr, 2);
-		} else if (!strcmp(argv[i], "--list"))
-			o->list = true;
-		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			return usage(stdout, -1);
-		else
-			return usage(stderr, 2);
-	}
-	if (o->repeats < 1 || o->repeats > MAX_REPEATS) {
-		fprintf(stderr, "--repeats wants 1..%d\n", MAX_REPEATS);
-		return 2;
-	}
-	return 0;
-}
-
-static int nr_want(const bool *want)
-{
-	size_t o;
-	int n = 0;
-
-	for (o = 0; o < NR_OPS; o++)
-		n += want[o];
-	return n;
-}
-
-
-/* Measure one backing at one size (a child), print its TAP lines. */
-static void run_size(const struct opts *o, const struct bench *bn,
-		     unsigned int mib, int *n)
-{
-	static struct sample s;
-	char why[200] = "";
-	bool want[NR_OPS], any = false;
-	int status = 0, i, first = report.nr_rows;
-	size_t op;
-
-	for (op = 0; op < NR_OPS; op++)
-		any |= want[op] = selected(o, bn, mib, ops[op]);
-	if (!any)
-		return;
-	{
-		uint64_t t0 = now_ns();
-
-		run_child(bn, mib, o->repeats, want, &s);
-		status = s.status;
-		snprintf(why, sizeof(why), "%s", s.why);
-		if (!status && s.tlbi_probed && !tlbi_seen.done) {
-			tlbi_seen.done = true;
-			tlbi_seen.range = s.tlbi_range;
-			tlbi_seen.ipa = s.tlbi_ipa;
-			tlbi_seen.leaves = ((uint64_t)mib << 20) / bn->page;
-			snprintf(tlbi_seen.why, sizeof(tlbi_seen.why), "%s",
-				 s.tlbi_why);
-		}
-		printf("# %s %uM: %d repeats of %d ops in %.1f s\n",
-		       bn->backing, mib, o->repeats, nr_want(want),
-		       (now_ns() - t0) / 1e9);
-	}
-	add_rows(bn, mib, &s, o->repeats, want, status, why);
-	for (i = first; i < report.nr_rows; i++)
-		print_row(++*n, &report.rows[i]);
-}
-
-/* The one verdict: the TLBI path measured against row 40. */
-static int print_tlbi(int n, const struct expect *e)
-{
-	enum tlbi_strategy seen;
-
-	if (!tlbi_seen.done) {
-		printf("ok %d tlbi_strategy # SKIP no host-page bench ran "
-		       "under kprobes%s%s\n", n, tlbi_seen.why[0] ? ": " : "",
-		       tlbi_seen.why);
-		return 0;
-	}
-	seen = tlbi_classify(tlbi_seen.range, tlbi_seen.ipa, tlbi_seen.leaves);
-	printf("# tlbi: deleting %llu leaves: kvm_tlb_flush_vmid_range %ld, "
-	       "__kvm_tlb_flush_vmid_ipa %ld calls (-1: not probed)\n",
-	       (unsigned long long)tlbi_seen.leaves, tlbi_seen.range,
-	       tlbi_seen.ipa);
-	printf("# metric unmap.tlbi_range=%d unit=bool\n",
-	       seen == TLBI_UNKNOWN ? -1 : seen == TLBI_RANGE);
-	if ((seen == TLBI_UNKNOWN &&
-	     (tlbi_seen.range < 0 || tlbi_seen.ipa < 0)) ||
-	    e->out.value == TLBI_UNKNOWN) {
-		printf("ok %d tlbi_strategy # SKIP observed=%s expected=%s "
-		       "(%s)\n", n, tlbi_strategy_name(seen),
-		       tlbi_strategy_name(e->out.value), e->reason);
-		return 0;
-	}
-	printf("%sok %d tlbi_strategy # observed=%s expected=%s (%s)\n",
-	       seen == e->out.value ? "" : "not ", n, seen == TLBI_UNKNOWN ?
-	       "neither" : tlbi_strategy_name(seen),
-	       tlbi_strategy_name(e->out.value), e->reason);
-	return seen != e->out.value;
-}
-
-int main(int argc, char **argv)
-{
-	struct opts o = { .repeats = 5 };
-	const struct kernel_facts *kf;
-	int ret, n = 0, total = 0, failed = 0;
-	const unsigned int *mib;
-	struct expect tlbi;
-	char facts[512];
-	size_t b, op;
-	uint64_t t0;
-	int i;
-
-	bench_sizes();
-	ret = parse(argc, argv, &o);
-	if (ret)
-		return ret < 0 ? 0 : ret;
-	for (b = 0; b < ARRAY_SIZE(benches); b++)
-		for (mib = benches[b].sizes; *mib; mib++)
-			for (op = 0; op < NR_OPS; op++) {
-				if (!selected(&o, &benches[b], *mib, ops[op]))
-					continue;
-				if (o.list)
-					printf("%s.%s.%uM\n",
-					       benches[b].backing,
-					       unmap_op_name(ops[op]), *mib);
-				total++;
-			}
-	if (o.list)
-		return 0;
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	kf = kernel_facts();
-	tlbi = expect_unmap_tlbi(kf);
-	facts_format(kf, facts, sizeof(facts));
-	printf("TAP version 13\n# unmap_bench: stage-2 teardown latency by "
-	       "granule, op and size (row 40)\n# %s\n", facts);
-	printf("# tlbi expected: %s (%s)\n", tlbi_strategy_name(tlbi.out.value),
-	       tlbi.reason);
-	/* What row 40 predicts, not what was measured: named so. */
-	printf("# metric unmap.tlbi_range_expected=%d unit=bool\n",
-	       tlbi.out.value == TLBI_UNKNOWN ? -1 :
-	       tlbi.out.value == TLBI_RANGE);
-	printf("1..%d\n", total + 1);
-	t0 = now_ns();
-	for (b = 0; b < ARRAY_SIZE(benches); b++)
-		for (mib = benches[b].sizes; *mib; mib++)
-			run_size(&o, &benches[b], *mib, &n);
-	failed += print_tlbi(++n, &tlbi);
-	bench_fit_rows(&report);
+	bench_fit_rows(&bench_report);
 	printf("# teardown time, median of %d (min..max); page = stage-2 "
 	       "granule; exits = exits while populating (a fault per page, "
-	       "plus interrupts); fill = populate time per page\n", o.repeats);
-	bench_print_table(&report, stdout);
-	bench_print_fits(&report, stdout);
+	       "plus interrupts); fill = populate time per page\n", repeats);
+	bench_print_table(&bench_report, stdout);
+	bench_print_fits(&bench_report, stdout);
 	printf("# metric unmap.bench_wall_s=%.1f unit=s\n",
-	       (now_ns() - t0) / 1e9);
-	for (i = 0; i < report.nr_rows; i++)
-		failed += report.rows[i].status && report.rows[i].status != 4;
-	ret = o.json ? write_json(o.json, &o, &tlbi) : 0;
-	if (ret) {
-		fprintf(stderr, "unmap_bench: writing %s: %s\n", o.json,
-			strerror(-ret));
-		return 1;
-	}
-	return failed ? 1 : 0;
+	       (now_ns() - bench_t0) / 1e9);
 }

@@ -35,11 +35,11 @@
 #include <sys/mman.h>
 
 #include "backing.h"
-#include "expect.h"
+#include "model/expect_unmap.h"
 #include "page_view.h"
 #include "probe.h"
 #include "slot.h"
-#include "test.h"
+#include "suite.h"
 #include "vcpu_workers.h"
 #include "vm.h"
 
@@ -62,18 +62,38 @@
 #define WAIT_S		20
 #define CALL_MS		20000
 
-static void case_op(const struct test_case *tc, struct result *res);
-
-/* The backings the issue names; ops come from unmap_op_applies(). */
-static const char *const backings[] = {
-	"anon_4k", "anon_thp", "hugetlb_private", "hugetlb_shared",
-	"memfd_shared", "gmem_shared",
+struct ctx {
+	enum unmap_op op;
+	struct backed_slot s;
+	/* How the host still sees the page the slot had before the op. */
+	struct page_view view;
+	struct vcpu *vcpu[NR_WORKERS];
+	struct vcpu_workers ws;
 };
 
-static const enum unmap_op ops[] = {
-	UNMAP_MUNMAP, UNMAP_DONTNEED, UNMAP_PUNCH_HOLE, UNMAP_MPROTECT_RO,
-	UNMAP_DELETE_SLOT,
+static void check_op(struct ctx *f, struct result *res);
+static void setup(struct ctx *f, const struct kase *k);
+
+static bool op_applies(const struct backing_ops *ops, const struct check *c)
+{
+	return unmap_op_applies(c->op, ops->vma);
+}
+
+/* Every op on every backing the issue names where unmap_op_applies(). */
+static const struct check checks[] = {
+#define UNMAP_CHECK(o, name)						\
+	{ name, check_op, .op = UNMAP_##o, .applies = op_applies },
+	UNMAP_OP_TABLE(UNMAP_CHECK)
+#undef UNMAP_CHECK
 };
+
+SUITE(.name = "unmap_test",
+      .summary = "stage-2 unmap with vCPUs running: munmap, DONTNEED, "
+		 "PUNCH_HOLE, mprotect and slot delete leave no stale "
+		 "translation (I1-I5)",
+      .kinds = KINDS("anon_4k", "anon_thp", "hugetlb_private",
+		     "hugetlb_shared", "memfd_shared", "gmem_shared"),
+      CHECKS(checks), CTX(struct ctx, setup));
 
 /* Guest code */
 
@@ -138,14 +158,6 @@ static const enum unmap_access kind_access[K_NR] = {
 };
 static const char *const kind_name[K_NR] = { "store", "load", "marker" };
 
-struct fixture {
-	struct slot_fixture s;
-	/* How the host still sees the page the slot had before the op. */
-	struct page_view view;
-	struct vcpu *vcpu[NR_WORKERS];
-	struct vcpu_workers ws;
-};
-
 static uint64_t seq_val(int id, uint64_t seq)
 {
 	return (uint64_t)(id + 1) << 48 | seq;
@@ -161,17 +173,17 @@ static uint64_t worker_tag(void *ctx, int id, uint64_t n, uint64_t seq)
 static void worker_call(void *ctx, struct vcpu *vcpu, int id, uint64_t n,
 			uint64_t seq, struct call *c)
 {
-	struct fixture *f = ctx;
+	struct ctx *f = ctx;
 
 	if (n % K_NR == K_STORE)
-		vcpu_call(vcpu, c, guest_store_pass, f->s.gpa, id,
-			  seq_val(id, seq));
+		__vcpu_call(vcpu, c, guest_store_pass, f->s.gpa, id,
+			    seq_val(id, seq));
 	else
-		vcpu_call(vcpu, c, guest_sum_pass, f->s.gpa,
-			  n % K_NR == K_LOAD_OWN ? id : MARK_WORD);
+		__vcpu_call(vcpu, c, guest_sum_pass, f->s.gpa,
+			    n % K_NR == K_LOAD_OWN ? id : MARK_WORD);
 }
 
-static void workers_start(struct fixture *f)
+static void workers_start(struct ctx *f)
 {
 	struct vcpu_workers_cfg cfg = {
 		.nr = NR_WORKERS,
@@ -192,7 +204,7 @@ static void workers_start(struct fixture *f)
 	vcpu_workers_wait(&f->ws, WARM_ITERS * K_NR, "before the op");
 }
 
-static void view_setup(struct fixture *f, enum unmap_op op)
+static void view_setup(struct ctx *f, enum unmap_op op)
 {
 	unsigned int vma = f->s.ops->vma;
 
@@ -215,17 +227,18 @@ static void view_setup(struct fixture *f, enum unmap_op op)
 		      PIN_STRIDE * unit_bytes, PIN_WORD);
 }
 
-static void setup(struct fixture *f, const struct backing_ops *ops)
+static void setup(struct ctx *f, const struct kase *k)
 {
 	uint64_t i;
 	int id;
 
-	slot_fixture_init(&f->s, ops, backing_region_size(ops));
-	slot_fixture_add_ok(&f->s, NULL, 0, MAP_MT(MT_NORMAL) | MAP_BLOCK);
+	f->op = k->check->op;
+	backed_slot_init(&f->s, k->ops, backing_region_size(k->ops));
+	backed_slot_add(&f->s, NULL, 0, MAP_MT(MT_NORMAL) | MAP_BLOCK);
 	unit_bytes = f->s.size / NPAGES;
 	sync_global_to_guest(f->s.vm, unit_bytes);
 	for (id = 0; id < NR_WORKERS; id++)
-		f->vcpu[id] = vcpu_add_default(f->s.vm);
+		f->vcpu[id] = vcpu_add(f->s.vm);
 	/* Also populates the host's pages before anything watches them. */
 	for (i = 0; i < NPAGES; i++)
 		((volatile uint64_t *)((uint8_t *)f->s.b.hva + i * unit_bytes))
@@ -235,13 +248,13 @@ static void setup(struct fixture *f, const struct backing_ops *ops)
 	 * unmap it at stage 2 too; without one only guest_memfd's own
 	 * invalidation can. The data stays in the file.
 	 */
-	if ((ops->vma & VMA_GMEM) &&
+	if ((k->ops->vma & VMA_GMEM) &&
 	    madvise(f->s.b.hva, f->s.size, MADV_DONTNEED))
 		test_fail("MADV_DONTNEED of the host view: %s",
 			  strerror(errno));
 }
 
-static int do_op(struct fixture *f, enum unmap_op op)
+static int do_op(struct ctx *f, enum unmap_op op)
 {
 	switch (op) {
 	case UNMAP_MUNMAP:
@@ -264,7 +277,7 @@ static int do_op(struct fixture *f, enum unmap_op op)
 }
 
 /* Before the op every call must have worked: else the setup is wrong. */
-static void check_warm(struct fixture *f, const uint64_t *hi)
+static void check_warm(struct ctx *f, const uint64_t *hi)
 {
 	uint64_t sum, n;
 	int id;
@@ -289,7 +302,7 @@ static void check_warm(struct fixture *f, const uint64_t *hi)
 }
 
 /* Words the guest wrote after the op: changed between, or too new. */
-static uint64_t old_page_writes(struct fixture *f, uint8_t *s1, uint8_t *s2,
+static uint64_t old_page_writes(struct ctx *f, uint8_t *s1, uint8_t *s2,
 				const struct call_window *win, uint64_t *late)
 {
 	uint64_t i, w, changed = 0;
@@ -309,7 +322,7 @@ static uint64_t old_page_writes(struct fixture *f, uint8_t *s1, uint8_t *s2,
 	return changed;
 }
 
-static void check_old_page(struct fixture *f, struct result *res,
+static void check_old_page(struct ctx *f, struct result *res,
 			   enum unmap_op op, uint8_t *s1, uint8_t *s2,
 			   const struct call_window *win)
 {
@@ -327,7 +340,7 @@ static void check_old_page(struct fixture *f, struct result *res,
 }
 
 /* Every page of the current mapping holds a store newer than the op. */
-static void check_new_page(struct fixture *f, struct result *res,
+static void check_new_page(struct ctx *f, struct result *res,
 			   enum unmap_op op, const struct call_window *win)
 {
 	struct expect e = expect_unmap_new_page(op);
@@ -354,7 +367,7 @@ static void check_new_page(struct fixture *f, struct result *res,
 }
 
 /* What call n (record r) of vCPU id should have done in a window. */
-static struct expect window_expect(struct fixture *f, enum unmap_op op,
+static struct expect window_expect(struct ctx *f, enum unmap_op op,
 				   bool restored, int id, uint64_t n,
 				   const struct vcpu_worker_rec *r,
 				   const uint64_t *frozen)
@@ -376,7 +389,7 @@ static struct expect window_expect(struct fixture *f, enum unmap_op op,
  * One comparison per vCPU and access kind: the first call that did not
  * do what the window expects, or else the last one that did.
  */
-static void check_window(struct fixture *f, struct result *res,
+static void check_window(struct ctx *f, struct result *res,
 			 enum unmap_op op, bool restored,
 			 const struct call_window *win, const uint64_t *frozen)
 {
@@ -432,7 +445,7 @@ static void check_window(struct fixture *f, struct result *res,
 }
 
 /* Under PROT_READ the loads must see exactly the data frozen at return. */
-static void frozen_sums(struct fixture *f, uint8_t *snap, uint64_t *sum)
+static void frozen_sums(struct ctx *f, uint8_t *snap, uint64_t *sum)
 {
 	uint64_t i;
 	int id;
@@ -444,18 +457,16 @@ static void frozen_sums(struct fixture *f, uint8_t *snap, uint64_t *sum)
 	}
 }
 
-static void case_op(const struct test_case *tc, struct result *res)
+static void check_op(struct ctx *f, struct result *res)
 {
-	const struct backing_ops *ops = tc->arg;
-	enum unmap_op op = *(const enum unmap_op *)tc->arg2;
-	struct fixture *f = calloc(1, sizeof(*f));
+	const struct backing_ops *ops = f->s.ops;
+	enum unmap_op op = f->op;
 	struct call_window pre = { 0 }, win, rw;
 	uint64_t frozen[NR_WORKERS] = { 0 };
 	uint8_t *s1 = NULL, *s2 = NULL;
 	char host_map[16];
 	int ret;
 
-	setup(f, ops);
 	result_diag(res, "%s: host maps the slot with %s pages", ops->name,
 		    size_str(backing_host_map_size(&f->s.b), host_map,
 			     sizeof(host_map)));
@@ -497,27 +508,4 @@ static void case_op(const struct test_case *tc, struct result *res)
 	} else if (unmap_op_refaults(op)) {
 		check_new_page(f, res, op, &win);
 	}
-}
-
-int main(int argc, char **argv)
-{
-	struct test_suite suite = {
-		.name = "unmap_test",
-		.summary = "stage-2 unmap with vCPUs running: munmap, "
-			   "DONTNEED, PUNCH_HOLE, mprotect and slot delete "
-			   "leave no stale translation (I1-I5)",
-	};
-	const struct backing_ops *b;
-	size_t i, j;
-
-	for (i = 0; i < ARRAY_SIZE(backings); i++) {
-		b = backing_find(backings[i]);
-		if (!b)
-			continue;
-		for (j = 0; j < ARRAY_SIZE(ops); j++)
-			if (unmap_op_applies(ops[j], b->vma))
-				suite_add(&suite, case_op, b, &ops[j], "%s/%s",
-					  b->name, unmap_op_name(ops[j]));
-	}
-	return test_main(argc, argv, &suite);
 }

@@ -17,10 +17,11 @@
 #include <sys/mman.h>
 
 #include "backing.h"
-#include "expect.h"
+#include "kernel_facts.h"
+#include "model/expect_unmap.h"
 #include "probe.h"
 #include "slot.h"
-#include "test.h"
+#include "suite.h"
 #include "vcpu_reinit.h"
 #include "vm.h"
 
@@ -32,7 +33,16 @@
 #define TOUCH_VAL	0x6d61726b6d61726bULL
 #define REINIT_TRIALS	3
 
-static void case_reinit(const struct test_case *tc, struct result *res);
+static void check_reinit(struct ctx *ctx, struct result *res);
+
+static const struct check checks[] = {
+	{ "reinit/second_vcpu_init", check_reinit, .single = true },
+};
+
+SUITE(.name = "vcpu_reinit_test",
+      .summary = "a second KVM_ARM_VCPU_INIT drops stage 2 only without FWB "
+		 "(row 39)",
+      CHECKS(checks));
 
 /* Guest code: guest_touch() from the guest runtime (probe.h). */
 
@@ -45,7 +55,7 @@ static uint64_t touch_exits(struct vcpu *vcpu, uint64_t gpa)
 
 	if (ret)
 		test_skip("no \"exits\" vCPU statistic: %s", strerror(-ret));
-	vcpu_call_ok(vcpu, guest_touch, gpa, REGION_SIZE, PAGE, 1, TOUCH_VAL);
+	vcpu_call(vcpu, guest_touch, gpa, REGION_SIZE, PAGE, 1, TOUCH_VAL);
 	vcpu_stat(vcpu, "exits", &after);
 	return after - before;
 }
@@ -62,7 +72,7 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
  * add exits, so the cheapest of a few trials is what the re-init did: a
  * real unmap costs a fault per page in every trial.
  */
-static void case_reinit(const struct test_case *tc, struct result *res)
+static void check_reinit(struct ctx *ctx, struct result *res)
 {
 	static const char *const kinds[NR_VCPUS] = { "anon_4k",
 						     "memfd_shared" };
@@ -83,10 +93,10 @@ static void case_reinit(const struct test_case *tc, struct result *res)
 	if (e.out.kind == OUT_ERROR)
 		test_skip("FWB unknown: no \"CPU features: detected:\" lines "
 			  "in the kernel log (%s)", e.reason);
-	vm = vm_create_default();
+	vm = vm_create(NULL);
 	for (i = 0; i < NR_VCPUS; i++) {
-		backing_create_or_skip(backing_find(kinds[i]), REGION_SIZE,
-				       &b[i]);
+		backing_create(backing_find(kinds[i]), REGION_SIZE,
+			       &b[i]);
 		gpa[i] = vm_alloc_gpa(vm, REGION_SIZE);
 		ret = vm_add_slot(vm, gpa[i], REGION_SIZE, b[i].hva, 0, NULL);
 		slot_expect_accepted(backing_find(kinds[i]), false, ret);
@@ -94,7 +104,7 @@ static void case_reinit(const struct test_case *tc, struct result *res)
 		       MAP_MT(MT_NORMAL) | MAP_BLOCK);
 	}
 	for (i = 0; i < NR_VCPUS; i++) {
-		vcpu[i] = vcpu_add_default(vm);
+		vcpu[i] = vcpu_add(vm);
 		base[i] = after[i] = UINT64_MAX;
 	}
 	/* Both vCPUs run and map both slots before the first re-init. */
@@ -139,16 +149,4 @@ static void case_reinit(const struct test_case *tc, struct result *res)
 	result_check(res, st == REINIT_UNMAPPED, reinit_state_name(st),
 		     reinit_state_name(REINIT_UNMAPPED), "I2: the exits "
 		     "counter sees a known stage-2 unmap");
-}
-
-int main(int argc, char **argv)
-{
-	struct test_suite suite = {
-		.name = "vcpu_reinit_test",
-		.summary = "a second KVM_ARM_VCPU_INIT drops stage 2 only "
-			   "without FWB (row 39)",
-	};
-
-	suite_add(&suite, case_reinit, NULL, NULL, "reinit/second_vcpu_init");
-	return test_main(argc, argv, &suite);
 }

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# lib.sh - TAP helpers and fixtures for the shell tests in hosttests/.
+# lib.sh - TAP helpers and test data for the shell tests in hosttests/.
 #
 # Source it from a test_*.sh; call ok/fail/check/expect_*, then done_testing
 # which prints the plan and sets the exit code.  $tmp is a scratch directory
@@ -7,7 +7,7 @@
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck disable=SC2034 # used by the tests that source this
-fixtures=$top/hosttests/fixtures
+data=$top/hosttests/data
 tests_run=0
 tests_failed=0
 tmp=$(mktemp -d) || exit 1
@@ -144,13 +144,13 @@ EOS
 }
 
 # use_vm_stub: run_tests.sh in $tmp with the stub harness
-# (hosttests/fixtures/vm-stub) and the fake suite in $O/arm64.
+# (hosttests/data/vm-stub) and the fake suite in $O/arm64.
 use_vm_stub() {
-	export S2CONFORM_VM=$fixtures/vm-stub
+	export S2CONFORM_VM=$data/vm-stub
 	export S2CONFORM_RESULTS=$tmp/results
 	export S2_STUB_DIR=$tmp/stub
 	export O=$tmp/build
-	export S2CONFORM_FIXTURE_BUILD=$fixtures/vm-stub/fixture_build.sh
+	export S2CONFORM_FIXTURE_BUILD=$data/vm-stub/fixture_build.sh
 	unset S2_FAKE_KERNEL S2_STUB_FAIL
 	make_fake_suite "$O/arm64"
 }

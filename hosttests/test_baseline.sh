@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 report="$top/runner/report.sh"
-m=$fixtures/matrix
+m=$data/matrix
 
 # run DIR LABEL < records: one column directory DIR/LABEL.
 col() {
@@ -149,7 +149,7 @@ expect_eq "--diff with one run exits 2" $? 2
 # binaries test_cli.sh uses: 6.12 fails anon_4k/ro_store, 7.2 passes it but
 # splats in splat_test.
 stub_run() {
-	S2CONFORM_VM=$fixtures/vm-stub S2CONFORM_RESULTS=$tmp/results \
+	S2CONFORM_VM=$data/vm-stub S2CONFORM_RESULTS=$tmp/results \
 		S2_STUB_DIR=$tmp/stub O=$tmp/build \
 		"$top/run_tests.sh" --vm --no-build "$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?

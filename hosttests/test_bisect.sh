@@ -3,15 +3,15 @@
 # `git bisect run` (0 good, 1 bad, 125 skip, >= 128 abort), and its
 # observation matching.  No kernel is built or booted: a fake kernel tree
 # with a stub merge_config.sh, a fake `make` on PATH, the stub VM harness
-# (hosttests/fixtures/vm-stub) and fake test binaries (lib.sh).  The fake
+# (hosttests/data/vm-stub) and fake test binaries (lib.sh).  The fake
 # mem_test observes KVM_RUN:EFAULT on anon_4k/ro_store (a FAIL, it expects
 # EXIT_MMIO) except on 7.2 kernels, where it observes EXIT_MMIO (a PASS).
 # shellcheck source=hosttests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 oracle=$top/bisect/oracle.sh
-export S2CONFORM_VM=$fixtures/vm-stub
-export S2CONFORM_BISECT_DEPS=$fixtures/vm-stub/deps.sh
+export S2CONFORM_VM=$data/vm-stub
+export S2CONFORM_BISECT_DEPS=$data/vm-stub/deps.sh
 export S2CONFORM_CACHE=$tmp/cache
 export S2_STUB_DIR=$tmp/stub
 export O=$tmp/build

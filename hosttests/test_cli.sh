@@ -1,12 +1,12 @@
 #!/bin/bash
 # test_cli.sh - run_tests.sh: options, exit codes, and whole runs in VM
-# mode against a stub harness (hosttests/fixtures/vm-stub) and in direct
+# mode against a stub harness (hosttests/data/vm-stub) and in direct
 # mode, both on fake test binaries.
 # shellcheck source=hosttests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 use_vm_stub
-export S2CONFORM_FIXTURE_BUILD=$fixtures/vm-stub/fixture_build.sh
+export S2CONFORM_FIXTURE_BUILD=$data/vm-stub/fixture_build.sh
 
 # usage_case DESC MESSAGE_RE ARGS...: exit 2 with the message and usage.
 usage_case() {

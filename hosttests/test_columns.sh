@@ -2,7 +2,7 @@
 # test_columns.sh - run_tests.sh's columns: --cpu (checked against QEMU
 # before anything slow, KERNEL/CPU labels everywhere a column is named)
 # and -j (columns at once, same results as one at a time), against the stub
-# harness (hosttests/fixtures/vm-stub) on fake test binaries; and
+# harness (hosttests/data/vm-stub) on fake test binaries; and
 # vm/qemu_cpu.sh against the real QEMU when there is one.
 # shellcheck source=hosttests/lib.sh
 . "$(dirname "$0")/lib.sh"

@@ -4,13 +4,13 @@
 # crashes mid-case, a guest that hangs mid-binary, a kernel that panics, a
 # second unknown splat after a known one) gives its status and exit code;
 # each bad input exits 2 before any work and leaves nothing behind.  Runs on
-# the stub VM harness (hosttests/fixtures/vm-stub) in seconds.
+# the stub VM harness (hosttests/data/vm-stub) in seconds.
 # shellcheck source=hosttests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-export S2CONFORM_VM=$fixtures/vm-stub
+export S2CONFORM_VM=$data/vm-stub
 export S2CONFORM_RESULTS=$tmp/results
-export S2CONFORM_FIXTURE_BUILD=$fixtures/vm-stub/fixture_build.sh
+export S2CONFORM_FIXTURE_BUILD=$data/vm-stub/fixture_build.sh
 export S2_STUB_DIR=$tmp/stub
 export O=$tmp/build
 export S2_HANG_GRACE=1

@@ -1,13 +1,13 @@
 #!/bin/bash
 # test_junit.sh - report.sh --junit FILE: JUnit XML that a schema accepts
-# (hosttests/fixtures/junit.xsd, with xmllint) and that a real XML parser
+# (hosttests/data/junit.xsd, with xmllint) and that a real XML parser
 # (Python's xml.etree) reads as one testcase per case, every status mapped
 # as docs/results.md says, counts that add up.
 # shellcheck source=hosttests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 report="$top/runner/report.sh"
-m=$fixtures/matrix
+m=$data/matrix
 
 # One column with every status, durations, a control character and a
 # cpu column label.
@@ -33,7 +33,7 @@ expect_eq "--junit keeps the exit status (1: a FAIL)" $? 1
 
 # xsd_ok FILE: quiet when valid, xmllint's complaint when not.
 xsd_ok() {
-	xmllint --noout --schema "$fixtures/junit.xsd" "$1" 2>"$tmp/xsd.err" ||
+	xmllint --noout --schema "$data/junit.xsd" "$1" 2>"$tmp/xsd.err" ||
 		{ cat "$tmp/xsd.err"; return 1; }
 }
 

@@ -66,7 +66,7 @@ if [ "$vm" != 1 ]; then
 fi
 
 # In the VM: the collection as the initramfs's tests, run by its own
-# run_kselftest.sh (hosttests/fixtures/ksft_guest_runner.sh).
+# run_kselftest.sh (hosttests/data/ksft_guest_runner.sh).
 kd=$("$top/vm/fetch_kernel.sh" 7.2) || { fail "fetch the 7.2 kernel"; done_testing; }
 extra=()
 if ko=$("$top/fixture/build.sh" "$kd" "$tmp/fixture" 2>"$tmp/fixture.log"); then
@@ -74,7 +74,7 @@ if ko=$("$top/fixture/build.sh" "$kd" "$tmp/fixture" 2>"$tmp/fixture.log"); then
 	       --extra "$ko.params:/lib/modules-extra/s2fixture.ko.params")
 fi
 if ! "$top/vm/mkinitramfs.sh" --kernel-dir "$kd" --tests "$inst" \
-	--runner "$fixtures/ksft_guest_runner.sh" --out "$tmp/initrd.cpio.gz" \
+	--runner "$data/ksft_guest_runner.sh" --out "$tmp/initrd.cpio.gz" \
 	"${extra[@]}" 2>"$tmp/mkinitramfs.log"; then
 	fail "initramfs with the collection" "$(cat "$tmp/mkinitramfs.log")"
 	done_testing

@@ -1,17 +1,17 @@
 #!/bin/bash
 # test_markdown.sh - matrix.md from runner/report.sh (report.py), on
-# the fixture results in hosttests/fixtures/matrix/ (three kernels: a
+# the recorded results in hosttests/data/matrix/ (three kernels: a
 # failing case, a splat, a crashed binary, a skip, a case missing on some
 # kernels, a metric, a "|" in a value, an over-long value).
 # shellcheck source=hosttests/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 report="$top/runner/report.sh"
-m=$fixtures/matrix
+m=$data/matrix
 
 "$report" --markdown "$tmp/m.md" "$m/6.1" "$m/6.12" "$m/7.2" >/dev/null
 expect_eq "report.sh --markdown still exits 1 on a failure" $? 1
-expect_same "matrix.md matches the fixture" "$tmp/m.md" "$m/expected.md"
+expect_same "matrix.md matches the recorded one" "$tmp/m.md" "$m/expected.md"
 md=$(cat "$tmp/m.md")
 
 # The same bytes whatever the locale: widths count characters, not bytes.

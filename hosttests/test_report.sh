@@ -47,7 +47,7 @@ expect_eq "summary: exit 0 when nothing failed" $? 0
 
 mkdir -p "$tmp/c"
 tsv 6.1 t t FAIL "" "" x >"$tmp/c/records.tsv"
-cp "$fixtures/console.excerpts" "$tmp/c/splats.txt"
+cp "$data/console.excerpts" "$tmp/c/splats.txt"
 out=$("$report" --summary "$tmp/c")
 expect_match "summary: splat excerpts are shown" "$out" \
 	'^    \[   13.000000\] Unable to handle kernel paging request'
@@ -197,6 +197,11 @@ check "json: escaped file is valid" python3 -m json.tool "$tmp/esc.json" /dev/nu
 
 "$report" --bogus "$tmp/a" 2>/dev/null
 expect_eq "usage: bad option exits 2" $? 2
+out=$("$report" --help)
+expect_eq "usage: --help exits 0" $? 0
+expect_match "  and names every option" "$out" '--junit FILE\] \[--baseline RUN\]'
+"$report" 2>/dev/null
+expect_eq "usage: no results given exits 2" $? 2
 "$report" "$tmp/nonexistent" 2>/dev/null
 expect_eq "usage: a directory without records exits 2" $? 2
 

@@ -9,9 +9,9 @@ splat="$top/runner/splat.awk"
 
 while read -r awk; do
 	$awk -v kernel=6.12 -v excerpts="$tmp/ex" -f "$splat" \
-		"$fixtures/console.log" >"$tmp/got.tsv"
-	expect_same "$awk: splat records" "$tmp/got.tsv" "$fixtures/console.tsv"
-	expect_same "$awk: splat excerpts" "$tmp/ex" "$fixtures/console.excerpts"
+		"$data/console.log" >"$tmp/got.tsv"
+	expect_same "$awk: splat records" "$tmp/got.tsv" "$data/console.tsv"
+	expect_same "$awk: splat excerpts" "$tmp/ex" "$data/console.excerpts"
 
 	longest=$(awk '/^--- /{ if (n > m) m = n; n = 0; next } { n++ }
 		END { if (n > m) m = n; print m }' "$tmp/ex")

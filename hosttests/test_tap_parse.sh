@@ -1,5 +1,5 @@
 #!/bin/bash
-# test_tap_parse.sh - runner/tap_parse.awk on fixture TAP, under every awk
+# test_tap_parse.sh - runner/tap_parse.awk on recorded TAP, under every awk
 # present (the guest and other hosts may have another one than this host).
 # shellcheck source=hosttests/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -7,11 +7,11 @@
 parse="$top/runner/tap_parse.awk"
 
 while read -r awk; do
-	$awk -v kernel=6.12 -f "$parse" "$fixtures/nested.tap" >"$tmp/got.tsv"
+	$awk -v kernel=6.12 -f "$parse" "$data/nested.tap" >"$tmp/got.tsv"
 	expect_same "$awk: nested TAP, SKIP, TODO, TIMEOUT, crashes, metrics" \
-		"$tmp/got.tsv" "$fixtures/nested.tsv"
+		"$tmp/got.tsv" "$data/nested.tsv"
 
-	got=$($awk -v kernel=k -f "$parse" "$fixtures/crlf.tap")
+	got=$($awk -v kernel=k -f "$parse" "$data/crlf.tap")
 	expect_eq "$awk: CRLF line ends are dropped" "$got" \
 		"$(printf 'k\tcrlf_test\ta/b\tPASS\t1\t1\t\t-')"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* unit_bench_stats.c - benchmark summaries, fits, tables and JSON. */
+/* unit_bench_stats.c - benchmark summaries, fits and tables. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -123,41 +123,6 @@ UNIT(table_cells_pad_like_printf)
 					"# toolongname failed\n");
 }
 
-static void json(FILE *f, void *arg)
-{
-	struct bench_stat s = { 1, 2.25, 3 };
-	struct bench_json j;
-
-	bench_json_begin(&j, f);
-	bench_json_str(&j, "name", "a\"b\\c\n");
-	bench_json_object(&j, "inline", false);
-	bench_json_int(&j, "n", -3);
-	bench_json_real(&j, "x", 2, 0.125);
-	bench_json_real(&j, "bad", 1, NAN);
-	bench_json_close(&j);
-	bench_json_array(&j, "rows", true);
-	bench_json_stat(&j, NULL, 1, s);
-	bench_json_int(&j, NULL, 4);
-	bench_json_close(&j);
-	bench_json_array(&j, "none", true);
-	bench_json_end(&j);
-}
-
-UNIT(json_writer_layout_and_escapes)
-{
-	CHECK_STR(capture(json, NULL),
-		  "{\n"
-		  "  \"name\": \"a\\\"b\\\\c\\u000a\",\n"
-		  "  \"inline\": {\"n\": -3, \"x\": 0.12, \"bad\": null},\n"
-		  "  \"rows\": [\n"
-		  "    {\"min\": 1.0, \"median\": 2.2, \"max\": 3.0},\n"
-		  "    4\n"
-		  "  ],\n"
-		  "  \"none\": [\n"
-		  "  ]\n"
-		  "}\n");
-}
-
 enum { ST_TOTAL, ST_PER_PAGE };
 
 static const struct bench_col report_cols[] = {
@@ -186,7 +151,6 @@ static void report_fill(struct bench_report *r)
 	r->nr_labels = 2;
 	r->label_key[0] = "kind";
 	r->label_key[1] = "op";
-	r->stat_key[ST_PER_PAGE] = "ns_per_page";
 	r->cols = report_cols;
 	r->nr_cols = sizeof(report_cols) / sizeof(report_cols[0]);
 	r->nr_fit_labels = 2;
@@ -241,16 +205,7 @@ static void report_fits(FILE *f, void *arg)
 	bench_print_fits(arg, f);
 }
 
-static void report_json(FILE *f, void *arg)
-{
-	struct bench_json j;
-
-	bench_json_begin(&j, f);
-	bench_json_report(&j, arg);
-	bench_json_end(&j);
-}
-
-UNIT(report_table_fits_and_json)
+UNIT(report_table_and_fits)
 {
 	struct bench_report r;
 	const char *out;
@@ -270,18 +225,6 @@ UNIT(report_table_fits_and_json)
 	CHECK(strstr(out, "# metric t.a.x.slope_ns_per_page=3.9 unit=ns\n")
 	      != NULL);
 	CHECK(strstr(out, "# metric t.b.x.r2=1.0000 unit=1\n") != NULL);
-	out = capture(report_json, &r);
-	CHECK(strstr(out, "\n    {\"name\": \"a.x.1M\", \"kind\": \"a\", "
-			  "\"op\": \"x\", \"size_mib\": 1, \"status\": \"ok\", "
-			  "\"pages\": 256, \"ns_per_page\": {\"min\": 4.3, "
-			  "\"median\": 4.3, \"max\": 6.3}},\n") != NULL);
-	CHECK(strstr(out, "\"size_mib\": 3, \"status\": \"fail\", "
-			  "\"reason\": \"why 4\"}") != NULL);
-	CHECK(strstr(out, "\"fits\": [\n    {\"kind\": \"a\", \"op\": \"x\", "
-			  "\"sizes\": 3, \"over_min\": {\"slope_ns_per_page\": "
-			  "3.91, \"slope_ms_per_gib\": 1.0240, "
-			  "\"intercept_ns\": 100, \"r2\": 1.0000, "
-			  "\"linear\": \"yes\"}") != NULL);
 	free(r.rows);
 	free(r.fits);
 }

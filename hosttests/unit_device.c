@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "arm64.h"
-#include "expect.h"
-#include "guest.h"
+#include "expect_device.h"
+#include "expect_memslot.h"
+#include "memblock.h"
 #include "unit.h"
 
 #define BAR	(VMA_SHARED | VMA_PFNMAP | VMA_DEVICE)

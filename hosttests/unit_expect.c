@@ -6,9 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arm64.h"
-#include "expect.h"
-#include "guest.h"
+#include "expect_memslot.h"
+#include "expect_mte.h"
 #include "unit.h"
 
 static struct kernel_facts facts(const char *release)

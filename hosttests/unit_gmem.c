@@ -4,9 +4,9 @@
 #include <signal.h>
 #include <string.h>
 
-#include "arm64.h"
-#include "expect.h"
-#include "uapi_compat.h"
+#include "expect_gmem.h"
+#include "expect_memslot.h"
+#include "expect_unmap.h"
 #include "unit.h"
 
 #define GMEM_SHARED	(VMA_SHARED | VMA_GMEM | VMA_GMEM_MMAP | \

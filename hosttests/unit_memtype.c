@@ -2,8 +2,7 @@
 /* unit_memtype.c - the classifier against TCG's and hardware's answers. */
 #include <errno.h>
 
-#include "arm64.h"
-#include "probe.h"
+#include "memtype.h"
 #include "unit.h"
 
 static const struct outcome done = { .kind = OUT_COMPLETED };

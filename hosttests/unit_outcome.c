@@ -3,9 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "arm64.h"
 #include "outcome.h"
-#include "uapi_compat.h"
 #include "unit.h"
 
 static const char *fmt(struct outcome o)

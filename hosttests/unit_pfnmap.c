@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "arm64.h"
-#include "expect.h"
-#include "guest.h"
+#include "expect_pfnmap.h"
+#include "expect_memslot.h"
+#include "expect_mte.h"
 #include "unit.h"
 
 #define TTM	(VMA_SHARED | VMA_PFNMAP | VMA_CACHEABLE | VMA_TAIL_NOREF)

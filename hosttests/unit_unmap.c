@@ -4,8 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "expect.h"
-#include "uapi_compat.h"
+#include "expect_unmap.h"
 #include "unit.h"
 
 #define ANON		VMA_ANON

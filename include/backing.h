@@ -14,7 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "expect.h"
+#include "kernel_facts.h"
+#include "model/vma.h"
 
 struct backing;
 struct region;
@@ -36,6 +37,7 @@ struct backing_ops {
 	const char *desc;
 	unsigned int vma;	/* VMA_* flags */
 	enum backing_map map;
+	bool unlisted;		/* only backing_find() finds it */
 	/*
 	 * Map size bytes into b->hva (and b->alias, if the kind has a second
 	 * view). 0, or -errno; an environment that cannot provide the kind
@@ -74,8 +76,18 @@ struct backing {
 extern const struct backing_ops *const __start_s2_backings[];
 extern const struct backing_ops *const __stop_s2_backings[];
 
+static inline const struct backing_ops *const *
+__backing_listed(const struct backing_ops *const *p)
+{
+	while (p < __stop_s2_backings && (*p)->unlisted)
+		p++;
+	return p;
+}
+
+/* Every registered kind but the unlisted ones. */
 #define for_each_backing(p)						\
-	for (p = __start_s2_backings; p < __stop_s2_backings; p++)
+	for (p = __backing_listed(__start_s2_backings);			\
+	     p < __stop_s2_backings; p = __backing_listed(p + 1))
 
 /* The host's page size: COPY_TAGS, pagemap and madvise work in it. */
 static inline uint64_t host_page(void)
@@ -84,11 +96,11 @@ static inline uint64_t host_page(void)
 }
 
 const struct backing_ops *backing_find(const char *name);
-int backing_create(const struct backing_ops *ops, uint64_t size,
-		   struct backing *b);
-/* backing_create() for a case: SKIP when unavailable, FAIL on error. */
-void backing_create_or_skip(const struct backing_ops *ops, uint64_t size,
-			    struct backing *b);
+int __backing_create(const struct backing_ops *ops, uint64_t size,
+		     struct backing *b);
+/* __backing_create() for a case: SKIP when unavailable, FAIL on error. */
+void backing_create(const struct backing_ops *ops, uint64_t size,
+		    struct backing *b);
 void backing_destroy(struct backing *b);
 /* The page size the kind's mapping is made of on this host, 0 if none. */
 uint64_t backing_page_size(const struct backing_ops *ops);
@@ -108,31 +120,13 @@ uint64_t backing_host_map_size(struct backing *b);
 int backing_add_slot(struct backing *b, struct vm *vm, uint64_t gpa,
 		     uint32_t flags, struct region **out);
 
-/* Expectations that need the backing itself (lib/expect_backing.c). */
-struct expect_attr expect_backing_attr(const struct kernel_facts *kf,
-				       struct backing *b);
-struct expect expect_backing_exec(const struct kernel_facts *kf,
-				  struct backing *b);
-struct expect expect_backing_mte_after(const struct kernel_facts *kf,
-				       struct backing *b);
-
 /*
  * PUD-size hugetlb pages (lib/backing/hugetlb_1g.c: 1 GiB at 4K, none
- * on other granules), not registered: only code that names it meets a
- * kind needing a free gigantic page.
+ * on other granules) are unlisted: only code that names it meets a kind
+ * needing a free gigantic page.
  */
-extern const struct backing_ops backing_hugetlb_1g;
 /* MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB at backing_page_size(b->ops). */
 int backing_hugetlb_anon_create(struct backing *b, uint64_t size);
-
-/*
- * Kinds no per-backing loop meets: the ones KVM refuses or the guest
- * cannot touch (lib/backing/guest_memfd.c, memfd_secret.c), tested by
- * private_memory_test.
- */
-extern const struct backing_ops backing_gmem_private;
-extern const struct backing_ops backing_gmem_no_init_shared;
-extern const struct backing_ops backing_memfd_secret;
 
 /* Helpers for kinds. */
 int backing_mmap(struct backing *b, uint64_t size, int prot, int flags,

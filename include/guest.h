@@ -20,6 +20,8 @@
 
 #include <stdint.h>
 
+#include "model/abi.h"	/* GUEST_EXEC_MAGIC */
+
 /* Guest physical layout (identity-mapped at stage 1 unless said). */
 #define GUEST_SYS_SIZE		(16ULL << 20)	/* slot 0: code, data, stacks */
 #define GUEST_PT_BASE		0x00100000ULL	/* stage-1 page-table pool */
@@ -82,9 +84,6 @@ struct guest_cpu {
 
 typedef uint64_t (*guest_fn_t)(uint64_t, uint64_t, uint64_t, uint64_t,
 			       uint64_t, uint64_t);
-
-#define GUEST_EXEC_MAGIC	0x5a17ULL	/* what an exec stub returns */
-#define GUEST_EXEC_FAULTED	0xfa17ULL	/* x0 after an IABT recovery */
 
 #ifdef __aarch64__
 #define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))

@@ -14,44 +14,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum probe_kind {
-	PROBE_LOAD,
-	PROBE_LOAD_UNALIGNED,
-	PROBE_STORE,
-	PROBE_STORE_UNALIGNED,
-	PROBE_LOAD_PAIR,
-	PROBE_STORE_PAIR,
-	PROBE_DC_ZVA,
-	PROBE_EXCLUSIVE,
-	PROBE_CAS,
-	PROBE_EXEC,
-	PROBE_STG,
-	PROBE_LDG,
-	PROBE_LOAD_BYTE,
-	PROBE_NR,
-};
-
-#ifdef __aarch64__
-/* Guest stubs (lib/arm64/probes.S). */
-uint64_t probe_ldr(uint64_t addr);
-uint64_t probe_str(uint64_t addr, uint64_t val);
-uint64_t probe_ldp(uint64_t addr);
-uint64_t probe_stp(uint64_t addr, uint64_t val);
-uint64_t probe_dc_zva(uint64_t addr);
-uint64_t probe_excl(uint64_t addr, uint64_t val);
-uint64_t probe_cas(uint64_t addr, uint64_t val);
-uint64_t probe_exec(uint64_t addr);
-uint64_t probe_stg(uint64_t addr);
-uint64_t probe_ldg(uint64_t addr);
-uint64_t probe_ldrb(uint64_t addr);
-uint64_t guest_probe(uint64_t kind, uint64_t addr, uint64_t val);
-uint64_t guest_fill(uint64_t addr, uint64_t len, uint64_t val);
-uint64_t guest_check(uint64_t addr, uint64_t len, uint64_t val);
-uint64_t guest_touch(uint64_t addr, uint64_t len, uint64_t stride,
-		     uint64_t write, uint64_t val);
-#endif
-
-#include "outcome.h"
+#include "probe_table.h"
+#include "model/memtype.h"
+#include "model/outcome.h"
 
 struct vcpu;
 
@@ -64,23 +29,8 @@ struct outcome probe(struct vcpu *vcpu, enum probe_kind kind, uint64_t gva,
 /* Write an exec stub (returns GUEST_EXEC_MAGIC) at hva. */
 void exec_stub_write(void *hva);
 
-enum memtype {
-	MEMTYPE_UNKNOWN,
-	MEMTYPE_NORMAL,		/* no alignment faults: Normal-WB or -NC */
-	MEMTYPE_DEVICE,
-};
-
-struct memtype_result {
-	enum memtype type;
-	char detail[320];	/* each probe's outcome, for the report */
-};
-
 /* Classify the memory at gva (mapped Normal-WB at stage 1) from probes. */
 struct memtype_result memtype_probe(struct vcpu *vcpu, uint64_t gva,
 				    bool tcg);
-const char *memtype_name(enum memtype type);
-enum memtype memtype_classify(const struct outcome *unaligned_load,
-			      const struct outcome *unaligned_store,
-			      const struct outcome *dc_zva, bool tcg);
 
 #endif

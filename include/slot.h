@@ -2,7 +2,7 @@
 /*
  * slot.h - where most per-backing cases start: the kernel facts, a fresh
  * backing of one kind, and a test memslot over it, mapped at stage 1.
- * Tests embed struct slot_fixture in their own fixture and add vCPUs,
+ * Tests embed struct backed_slot in their own case state and add vCPUs,
  * workers or MTE state around it.
  */
 #ifndef S2_SLOT_H
@@ -11,10 +11,10 @@
 #include <stdint.h>
 
 #include "backing.h"
-#include "expect.h"
+#include "kernel_facts.h"
 #include "vm.h"
 
-struct slot_fixture {
+struct backed_slot {
 	const struct kernel_facts *kf;
 	const struct backing_ops *ops;
 	struct backing b;
@@ -25,16 +25,16 @@ struct slot_fixture {
 };
 
 /* Facts and a backing of ops: SKIP without /dev/kvm or the kind. */
-void slot_fixture_init(struct slot_fixture *s, const struct backing_ops *ops,
-		       uint64_t size);
+void backed_slot_init(struct backed_slot *s, const struct backing_ops *ops,
+		      uint64_t size);
 
 /*
  * A memslot over the backing in vm (a new default VM when NULL) at a fresh
  * GPA, identity-mapped at stage 1 with attrs once KVM accepts it. Returns
  * the ioctl's 0 or -errno: some cases expect a refusal.
  */
-int slot_fixture_add(struct slot_fixture *s, struct vm *vm, uint32_t flags,
-		     unsigned int attrs);
+int __backed_slot_add(struct backed_slot *s, struct vm *vm, uint32_t flags,
+		      unsigned int attrs);
 
 /*
  * A case that needs the slot judges KVM's answer ret against the
@@ -44,8 +44,8 @@ int slot_fixture_add(struct slot_fixture *s, struct vm *vm, uint32_t flags,
  */
 void slot_expect_accepted(const struct backing_ops *ops, bool mte, int ret);
 
-/* slot_fixture_add() that must succeed. */
-void slot_fixture_add_ok(struct slot_fixture *s, struct vm *vm,
-			 uint32_t flags, unsigned int attrs);
+/* __backed_slot_add(), judged by slot_expect_accepted(). */
+void backed_slot_add(struct backed_slot *s, struct vm *vm,
+		     uint32_t flags, unsigned int attrs);
 
 #endif

@@ -6,7 +6,7 @@
  * Each worker is a host thread that owns one vCPU (a call's timer is bound
  * to the thread that makes it) and loops: call n gets a tag from the test
  * (say, the sequence number it stores), the tag and "call n has begun" are
- * published, the test's call() makes one vcpu_call(), and its record
+ * published, the test's call() makes one __vcpu_call(), and its record
  * { tag, outcome } is published before the call counts as done. The host
  * waits for calls by number with a deadline, never by sleeping:
  *
@@ -35,7 +35,7 @@
 #include <stdint.h>
 
 #include "guest.h"
-#include "outcome.h"
+#include "model/outcome.h"
 #include "vm.h"
 
 #define VCPU_WORKERS_MAX	GUEST_MAX_VCPUS
@@ -53,7 +53,7 @@ struct vcpu_workers_cfg {
 	 * published before the call begins. NULL: every tag is 0.
 	 */
 	uint64_t (*tag)(void *ctx, int id, uint64_t n, uint64_t prev);
-	/* Make call n: one vcpu_call(vcpu, c, fn, …) with c as prepared. */
+	/* Make call n: one __vcpu_call(vcpu, c, fn, …) with c as prepared. */
 	void (*call)(void *ctx, struct vcpu *vcpu, int id, uint64_t n,
 		     uint64_t tag, struct call *c);
 	void *ctx;

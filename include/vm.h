@@ -16,9 +16,9 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "arm64.h"
+#include "processor.h"
 #include "guest.h"
-#include "outcome.h"
+#include "model/outcome.h"
 #include "uapi_compat.h"
 
 #define VM_MAX_SLOTS	32
@@ -59,9 +59,12 @@ struct vm_opts {
 #define MAP_XN		(1u << 4)
 #define MAP_BLOCK	(1u << 5)	/* 2 MiB stage-1 blocks where aligned */
 
-/* Create a VM with its sys slot; returns -errno (e.g. MTE refused). */
-int vm_create(struct vm **out, const struct vm_opts *opts);
-struct vm *vm_create_default(void);
+/*
+ * Create a VM with its sys slot (opts may be NULL). __vm_create() returns
+ * 0 or -errno (e.g. MTE refused); vm_create() must succeed.
+ */
+int __vm_create(struct vm **out, const struct vm_opts *opts);
+struct vm *vm_create(const struct vm_opts *opts);
 void vm_destroy(struct vm *vm);
 int vm_enable_mte(struct vm *vm);
 
@@ -140,32 +143,37 @@ struct call {
 #define CALL_DEFAULT_TIMEOUT_MS	30000
 #define MMIO_POISON		0x5a5a5a5a5a5a5a5aULL
 
-int vcpu_add(struct vm *vm, struct vcpu **out);
+/* __vcpu_add() returns 0 or -errno, vcpu_add() must succeed. */
+int __vcpu_add(struct vm *vm, struct vcpu **out);
+struct vcpu *vcpu_add(struct vm *vm);
 void vcpu_destroy(struct vcpu *vcpu);
-struct vcpu *vcpu_add_default(struct vm *vm);
 
 /*
- * Call guest fn(args…) on vcpu, up to six integer arguments; fills
- * c->status/ret/events. The macros convert every argument to uint64_t.
+ * Call guest fn(args…) on vcpu, up to six integer arguments.
+ * __vcpu_call() fills c->status/ret/events and returns c->status;
+ * vcpu_call() must finish with no event, else test_fail(), and returns
+ * what fn returned. The macros convert every argument to uint64_t.
  */
-void __vcpu_call(struct vcpu *vcpu, struct call *c, void *fn,
-		 const uint64_t *args, int nargs);
-/* __vcpu_call() that must finish with no event, else test_fail(). */
-uint64_t __vcpu_call_ok(struct vcpu *vcpu, void *fn, const uint64_t *args,
+enum call_status __vcpu_call_argv(struct vcpu *vcpu, struct call *c,
+				  void *fn, const uint64_t *args, int nargs);
+uint64_t vcpu_call_argv(struct vcpu *vcpu, void *fn, const uint64_t *args,
 			int nargs);
 
 #define __CALL_ARGS(...)	((const uint64_t[]){ 0, ##__VA_ARGS__ } + 1)
 #define __CALL_NARGS(...)	\
 	((int)(sizeof((uint64_t[]){ 0, ##__VA_ARGS__ }) / sizeof(uint64_t)) - 1)
-#define vcpu_call(vcpu, c, fn, ...)					\
-	__vcpu_call(vcpu, c, (void *)(fn), __CALL_ARGS(__VA_ARGS__),	\
-		    __CALL_NARGS(__VA_ARGS__))
-#define vcpu_call_ok(vcpu, fn, ...)					\
-	__vcpu_call_ok(vcpu, (void *)(fn), __CALL_ARGS(__VA_ARGS__),	\
+#define __vcpu_call(vcpu, c, fn, ...)					\
+	__vcpu_call_argv(vcpu, c, (void *)(fn),				\
+			 __CALL_ARGS(__VA_ARGS__), __CALL_NARGS(__VA_ARGS__))
+#define vcpu_call(vcpu, fn, ...)					\
+	vcpu_call_argv(vcpu, (void *)(fn), __CALL_ARGS(__VA_ARGS__),	\
 		       __CALL_NARGS(__VA_ARGS__))
 
-int vcpu_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val);
-int vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val);
+/* KVM_{GET,SET}_ONE_REG: __ return 0 or -errno, the others must work. */
+int __vcpu_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val);
+int __vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val);
+uint64_t vcpu_get_reg(struct vcpu *vcpu, uint64_t id);
+void vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val);
 
 const char *call_status_name(enum call_status s);
 

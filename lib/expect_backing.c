@@ -8,7 +8,11 @@
 #include <string.h>
 
 #include "backing.h"
-#include "expect.h"
+#include "expect_backing.h"
+#include "model/expect_device.h"
+#include "model/expect_memslot.h"
+#include "model/expect_mte.h"
+#include "model/expect_pfnmap.h"
 #include "host_mem.h"
 
 /* 1/0 whether b's first page is memblock map-memory, -1 unknown. */

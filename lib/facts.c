@@ -16,9 +16,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "expect.h"
+#include "kernel_facts.h"
 #include "kvm_ioctl.h"
-#include "mte.h"
 #include "../fixture/s2fixture.h"
 
 static bool file_exists(const char *path)
@@ -154,14 +153,19 @@ static int read_fixture_aau(void)
  * Whether hugetlb VMAs get VM_MTE_ALLOWED: mmap(PROT_MTE) asks the same
  * arch_validate_flags(). MAP_NORESERVE: no free huge page is needed.
  */
-static int probe_mte_hugetlb(const struct host_sizes *s)
+#ifndef PROT_MTE
+#define PROT_MTE	0x20	/* arm64 uapi */
+#endif
+
+/* cap_mte: KVM_CAP_ARM_MTE, i.e. system_supports_mte(). */
+static int probe_mte_hugetlb(const struct host_sizes *s, bool cap_mte)
 {
 	uint64_t size = s->hugetlb_default;
 	void *p;
 
-	if (!cpu_has_mte() || !size)
+	if (!cap_mte || !size)
 		return 0;
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_MTE_FLAG,
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_MTE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE,
 		 -1, 0);
 	if (p == MAP_FAILED)
@@ -261,7 +265,7 @@ static void gather(struct kernel_facts *kf)
 	read_cpu_features(kf);
 	read_sizes(&kf->sizes);
 	kf->fixture_aau = read_fixture_aau();
-	kf->mte_hugetlb_prot = probe_mte_hugetlb(&kf->sizes);
+	kf->mte_hugetlb_prot = probe_mte_hugetlb(&kf->sizes, kf->cap_mte);
 	facts_apply_versions(kf);
 	facts_apply_probes(kf);
 	apply_interfaces(kf);

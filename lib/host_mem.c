@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "expect.h"
+#include "model/memblock.h"
 #include "host_mem.h"
 
 int pagemap_entry(void *hva, uint64_t *entry)

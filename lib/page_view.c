@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "page_view.h"
-#include "test.h"
+#include "verdict.h"
 
 /* Stored through the mapping after the vmsplice(): the pipe must see it. */
 #define PIN_VAL		0x70696e6e65647070ULL

@@ -7,30 +7,25 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arm64.h"
+#include "processor.h"
 #include "probe.h"
-#include "test.h"
+#include "verdict.h"
 #include "vm.h"
 
-static const char *const names[PROBE_NR] = {
-	[PROBE_LOAD] = "load",
-	[PROBE_LOAD_UNALIGNED] = "load-unaligned",
-	[PROBE_STORE] = "store",
-	[PROBE_STORE_UNALIGNED] = "store-unaligned",
-	[PROBE_LOAD_PAIR] = "load-pair",
-	[PROBE_STORE_PAIR] = "store-pair",
-	[PROBE_DC_ZVA] = "dc-zva",
-	[PROBE_EXCLUSIVE] = "exclusive",
-	[PROBE_CAS] = "cas",
-	[PROBE_EXEC] = "exec",
-	[PROBE_STG] = "stg",
-	[PROBE_LDG] = "ldg",
-	[PROBE_LOAD_BYTE] = "load-byte",
+static const struct {
+	const char *name;
+	enum recover recover;
+	uint64_t offset;
+} probes[PROBE_NR] = {
+#define PROBE_RULES(kind, n, stub, rec, off)	\
+	[PROBE_##kind] = { n, rec, off },
+	PROBE_TABLE(PROBE_RULES)
+#undef PROBE_RULES
 };
 
 const char *probe_name(enum probe_kind kind)
 {
-	return kind < PROBE_NR ? names[kind] : "?";
+	return kind < PROBE_NR ? probes[kind].name : "?";
 }
 
 /*
@@ -60,13 +55,12 @@ struct outcome probe(struct vcpu *vcpu, enum probe_kind kind, uint64_t gva,
 		     uint64_t val)
 {
 	struct call c = {
-		.recover = kind == PROBE_EXEC ? RECOVER_RETURN : RECOVER_SKIP,
+		.recover = probes[kind].recover,
 		.mmio_read_value = MMIO_POISON,
 	};
 
-	if (kind == PROBE_LOAD_UNALIGNED || kind == PROBE_STORE_UNALIGNED)
-		gva += 1;
-	vcpu_call(vcpu, &c, guest_probe, kind, gva, val);
+	__vcpu_call(vcpu, &c, guest_probe, kind,
+		    gva + probes[kind].offset, val);
 	return classify(vcpu, &c);
 }
 

@@ -4,26 +4,27 @@
  */
 #include <string.h>
 
+#include "model/expect_memslot.h"
 #include "slot.h"
-#include "test.h"
+#include "verdict.h"
 
-void slot_fixture_init(struct slot_fixture *s, const struct backing_ops *ops,
-		       uint64_t size)
+void backed_slot_init(struct backed_slot *s, const struct backing_ops *ops,
+		      uint64_t size)
 {
 	s->kf = kernel_facts();
 	s->ops = ops;
 	s->size = size;
 	if (s->kf->kvm)
 		test_skip("/dev/kvm: %s", strerror(-s->kf->kvm));
-	backing_create_or_skip(ops, size, &s->b);
+	backing_create(ops, size, &s->b);
 }
 
-int slot_fixture_add(struct slot_fixture *s, struct vm *vm, uint32_t flags,
-		     unsigned int attrs)
+int __backed_slot_add(struct backed_slot *s, struct vm *vm, uint32_t flags,
+		      unsigned int attrs)
 {
 	int ret;
 
-	s->vm = vm ? vm : vm_create_default();
+	s->vm = vm ? vm : vm_create(NULL);
 	s->gpa = vm_alloc_gpa(s->vm, s->size);
 	ret = backing_add_slot(&s->b, s->vm, s->gpa, flags, &s->slot);
 	if (!ret)
@@ -49,9 +50,9 @@ void slot_expect_accepted(const struct backing_ops *ops, bool mte, int ret)
 			  with, errno_name(e.out.err), e.reason);
 }
 
-void slot_fixture_add_ok(struct slot_fixture *s, struct vm *vm,
-			 uint32_t flags, unsigned int attrs)
+void backed_slot_add(struct backed_slot *s, struct vm *vm,
+		     uint32_t flags, unsigned int attrs)
 {
 	slot_expect_accepted(s->ops, false,
-			     slot_fixture_add(s, vm, flags, attrs));
+			     __backed_slot_add(s, vm, flags, attrs));
 }

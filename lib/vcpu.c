@@ -2,7 +2,7 @@
 /*
  * vcpu.c - layer 2: vCPU setup and the call loop (see guest.h).
  *
- * vcpu_call() runs the vCPU until the guest function returns and keeps a
+ * __vcpu_call() runs the vCPU until the guest function returns and keeps a
  * list of everything KVM_RUN reported on the way (errno, MMIO exits). A
  * probe that expects KVM_RUN -EFAULT therefore still gets control back:
  * the recovery policy steps the guest past the access.
@@ -17,79 +17,39 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "arm64.h"
+#include "processor.h"
 #include "kvm_ioctl.h"
-#include "test.h"
+#include "verdict.h"
 #include "vm.h"
 
-#define CORE_REG(field) (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | \
-			 KVM_REG_ARM_CORE | \
-			 (offsetof(struct kvm_regs, field) / sizeof(uint32_t)))
-#define REG_PC		CORE_REG(regs.pc)
-#define REG_PSTATE	CORE_REG(regs.pstate)
-#define REG_SP_EL1	CORE_REG(sp_el1)
-#define REG_X(n)	CORE_REG(regs.regs[n])
-
-#define SYS_SCTLR_EL1	ARM64_SYS_REG(3, 0, 1, 0, 0)
-#define SYS_CPACR_EL1	ARM64_SYS_REG(3, 0, 1, 0, 2)
-#define SYS_TTBR0_EL1	ARM64_SYS_REG(3, 0, 2, 0, 0)
-#define SYS_TCR_EL1	ARM64_SYS_REG(3, 0, 2, 0, 2)
-#define SYS_MAIR_EL1	ARM64_SYS_REG(3, 0, 10, 2, 0)
-#define SYS_VBAR_EL1	ARM64_SYS_REG(3, 0, 12, 0, 0)
-#define SYS_TPIDR_EL1	ARM64_SYS_REG(3, 0, 13, 0, 4)
-
-extern char guest_vectors[];
-
-int vcpu_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val)
+int __vcpu_get_reg(struct vcpu *vcpu, uint64_t id, uint64_t *val)
 {
 	return kvm_get_one_reg(vcpu->fd, id, val);
 }
 
-int vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val)
+int __vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val)
 {
 	return kvm_set_one_reg(vcpu->fd, id, val);
 }
 
-static void set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val)
+void vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val)
 {
-	int ret = vcpu_set_reg(vcpu, id, val);
+	int ret = __vcpu_set_reg(vcpu, id, val);
 
 	if (ret)
 		test_fail("KVM_SET_ONE_REG 0x%llx: %s",
 			  (unsigned long long)id, strerror(-ret));
 }
 
-static uint64_t get_reg(struct vcpu *vcpu, uint64_t id)
+uint64_t vcpu_get_reg(struct vcpu *vcpu, uint64_t id)
 {
 	uint64_t val;
-	int ret = vcpu_get_reg(vcpu, id, &val);
+	int ret = __vcpu_get_reg(vcpu, id, &val);
 
 	if (ret)
 		test_fail("KVM_GET_ONE_REG 0x%llx: %s",
 			  (unsigned long long)id, strerror(-ret));
 	return val;
-}
-
-static void setup_regs(struct vcpu *vcpu)
-{
-	uint64_t cpu_gva = GUEST_CPU_BASE + vcpu->id * GUEST_CPU_STRIDE;
-	uint64_t sctlr = SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_I;
-	uint64_t tcr = TCR_T0SZ(GUEST_VA_BITS) | TCR_IRGN0_WBWA |
-		       TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_EPD1 |
-		       TCR_IPS_40BIT | TCR_TBI0;
-
-	if (vcpu->vm->mte)
-		sctlr |= SCTLR_ATA | SCTLR_TCF_SYNC;
-	set_reg(vcpu, SYS_MAIR_EL1, MAIR_VALUE);
-	set_reg(vcpu, SYS_TCR_EL1, tcr);
-	set_reg(vcpu, SYS_TTBR0_EL1, vcpu->vm->pgd);
-	set_reg(vcpu, SYS_CPACR_EL1, CPACR_FPEN);
-	set_reg(vcpu, SYS_VBAR_EL1, (uint64_t)(uintptr_t)guest_vectors);
-	set_reg(vcpu, SYS_TPIDR_EL1, cpu_gva);
-	set_reg(vcpu, SYS_SCTLR_EL1, sctlr);
-	set_reg(vcpu, REG_SP_EL1, cpu_gva + GUEST_CPU_STRIDE);
-	set_reg(vcpu, REG_PSTATE, PSTATE_EL1H_DAIF);
-	set_reg(vcpu, REG_PC, (uint64_t)(uintptr_t)guest_main);
 }
 
 static void wake(int sig)
@@ -119,7 +79,7 @@ static void setup_timer(struct vcpu *vcpu)
 	vcpu->has_timer = !timer_create(CLOCK_MONOTONIC, &sev, &vcpu->timer);
 }
 
-int vcpu_add(struct vm *vm, struct vcpu **out)
+int __vcpu_add(struct vm *vm, struct vcpu **out)
 {
 	struct kvm_vcpu_init init;
 	struct vcpu *vcpu;
@@ -152,16 +112,16 @@ int vcpu_add(struct vm *vm, struct vcpu **out)
 			       vcpu->id * GUEST_CPU_STRIDE);
 	memset(vcpu->cpu, 0, sizeof(*vcpu->cpu));
 	vcpu->cpu->id = vcpu->id;
-	setup_regs(vcpu);
+	vcpu_arch_setup(vcpu);
 	vm->vcpus[vm->nr_vcpus++] = vcpu;
 	*out = vcpu;
 	return 0;
 }
 
-struct vcpu *vcpu_add_default(struct vm *vm)
+struct vcpu *vcpu_add(struct vm *vm)
 {
 	struct vcpu *vcpu;
-	int ret = vcpu_add(vm, &vcpu);
+	int ret = __vcpu_add(vm, &vcpu);
 
 	if (ret)
 		test_fail("KVM_CREATE_VCPU: %s", strerror(-ret));
@@ -202,17 +162,17 @@ static void add_event(struct vcpu *vcpu, struct call *c, struct outcome o)
 	}
 	ev = &c->events[c->nevents++];
 	ev->what = o;
-	vcpu_get_reg(vcpu, REG_PC, &ev->pc);
+	__vcpu_get_reg(vcpu, REG_PC, &ev->pc);
 }
 
 /* Step the guest past an access KVM refused to complete. */
 static void recover(struct vcpu *vcpu, enum recover how)
 {
 	if (how == RECOVER_SKIP) {
-		set_reg(vcpu, REG_PC, get_reg(vcpu, REG_PC) + 4);
+		vcpu_set_reg(vcpu, REG_PC, vcpu_get_reg(vcpu, REG_PC) + 4);
 	} else if (how == RECOVER_RETURN) {
-		set_reg(vcpu, REG_PC, get_reg(vcpu, REG_X(30)));
-		set_reg(vcpu, REG_X(0), GUEST_EXEC_FAULTED);
+		vcpu_set_reg(vcpu, REG_PC, vcpu_get_reg(vcpu, REG_X(30)));
+		vcpu_set_reg(vcpu, REG_X(0), GUEST_EXEC_FAULTED);
 	}
 }
 
@@ -345,8 +305,8 @@ static void run_until(struct vcpu *vcpu, struct call *c, uint64_t want,
 	arm_timer(vcpu, &(struct timespec){ 0 });
 }
 
-void __vcpu_call(struct vcpu *vcpu, struct call *c, void *fn,
-		 const uint64_t *args, int nargs)
+enum call_status __vcpu_call_argv(struct vcpu *vcpu, struct call *c,
+				  void *fn, const uint64_t *args, int nargs)
 {
 	struct ucall *uc = &vcpu->cpu->uc;
 	struct timespec deadline;
@@ -359,7 +319,7 @@ void __vcpu_call(struct vcpu *vcpu, struct call *c, void *fn,
 		c->status = CALL_ERROR;
 		snprintf(c->msg, sizeof(c->msg),
 			 "vCPU unusable after an earlier failed call");
-		return;
+		return c->status;
 	}
 	setup_timer(vcpu);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
@@ -373,7 +333,7 @@ void __vcpu_call(struct vcpu *vcpu, struct call *c, void *fn,
 		run_until(vcpu, c, UCALL_IDLE, &deadline);
 	if (c->status != CALL_OK) {
 		vcpu->broken = true;
-		return;
+		return c->status;
 	}
 	uc->fn = (uint64_t)(uintptr_t)fn;
 	for (i = 0; i < 6; i++)
@@ -386,15 +346,16 @@ void __vcpu_call(struct vcpu *vcpu, struct call *c, void *fn,
 		c->ret = uc->ret;
 	else
 		vcpu->broken = true;
+	return c->status;
 }
 
-uint64_t __vcpu_call_ok(struct vcpu *vcpu, void *fn, const uint64_t *args,
+uint64_t vcpu_call_argv(struct vcpu *vcpu, void *fn, const uint64_t *args,
 			int nargs)
 {
 	struct call c = { .recover = RECOVER_NONE };
 	char ev[64];
 
-	__vcpu_call(vcpu, &c, fn, args, nargs);
+	__vcpu_call_argv(vcpu, &c, fn, args, nargs);
 	if (c.status == CALL_STOPPED) {
 		outcome_format(&c.events[0].what, ev, sizeof(ev));
 		test_fail("guest call stopped by %s at pc 0x%llx", ev,

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "test.h"
+#include "verdict.h"
 #include "vcpu_workers.h"
 
 static struct outcome call_outcome(const struct call *c)

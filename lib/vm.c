@@ -10,8 +10,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "kernel_facts.h"
 #include "kvm_ioctl.h"
-#include "test.h"
+#include "verdict.h"
 #include "vm.h"
 
 /*
@@ -82,7 +83,7 @@ static void setup_sys_slot(struct vm *vm)
 	       MAP_MT(MT_DEVICE_nGnRE) | MAP_XN);
 }
 
-int vm_create(struct vm **out, const struct vm_opts *opts)
+int __vm_create(struct vm **out, const struct vm_opts *opts)
 {
 	struct vm *vm;
 	int ret;
@@ -117,10 +118,10 @@ int vm_create(struct vm **out, const struct vm_opts *opts)
 	return 0;
 }
 
-struct vm *vm_create_default(void)
+struct vm *vm_create(const struct vm_opts *opts)
 {
 	struct vm *vm;
-	int ret = vm_create(&vm, NULL);
+	int ret = __vm_create(&vm, opts);
 
 	if (ret)
 		test_fail("KVM_CREATE_VM: %s", strerror(-ret));

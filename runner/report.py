@@ -934,7 +934,8 @@ def parse_args(argv):
     p.add_argument("runs", nargs="*")
     a = p.parse_args(argv)
     if a.help:
-        raise UsageError(None)
+        print(__doc__.strip())
+        sys.exit(0)
     for opt in ("json", "markdown", "junit", "baseline"):
         if getattr(a, opt) == "":
             raise UsageError("--%s wants a file" % opt)
@@ -988,8 +989,8 @@ def main(argv):
         out.append("")
         matrix(cols, out)
     if comparison is not None:
-        if out:
-            out.append("")
+        # After the per-column summaries run_tests.sh printed before.
+        out.append("")
         comparison.report(out)
     if out:
         print("\n".join(out))

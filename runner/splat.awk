@@ -239,7 +239,7 @@ function judge(s,    d, r, st, why, b) {
 		set_rec(r, st, field(r, 7) "; kernel splat: " why)
 	} else if (!d) {
 		why = "kernel splat: " why
-		if (st == "FAIL")
+		if ((st == "FAIL" || st == "XFAIL") && field(r, 7) != "")
 			why = field(r, 7) "; " why
 		set_rec(r, "FAIL", why)
 	} else if (st == "PASS" || st == "SKIP" || st == "XFAIL") {

@@ -4,7 +4,8 @@
 # On x86_64 (VM mode): the aarch64 cross compiler, QEMU 10.x from
 # bookworm-backports, kmod/cpio/xz for the initramfs, and the arm64 foreign
 # architecture so Debian's arm64 kernels and busybox can be fetched with
-# `apt-get download`. On arm64 (direct mode) only a native compiler is needed.
+# `apt-get download`; libnuma-dev:arm64, linked into the tests statically.
+# On arm64 (direct mode) a native compiler and libnuma-dev.
 #
 # The mirror is never named here: the URI is read from the machine's own apt
 # sources and reused for the extra suites, which are pinned low so nothing on
@@ -31,9 +32,12 @@ missing() {
 	if [ "$host_arch" = aarch64 ]; then
 		command -v gcc >/dev/null 2>&1 || echo gcc
 		command -v make >/dev/null 2>&1 || echo make
+		[ -f /usr/lib/aarch64-linux-gnu/libnuma.a ] || echo libnuma
 		return 0
 	fi
 	command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || echo cross
+	# The tests link libnuma statically: the arm64 build of its -dev.
+	[ -f /usr/lib/aarch64-linux-gnu/libnuma.a ] || echo libnuma
 	command -v make >/dev/null 2>&1 || echo make
 	qemu_ok || echo qemu
 	command -v qemu-aarch64 >/dev/null 2>&1 || echo qemu-user
@@ -96,7 +100,8 @@ install() {
 	[ "$(id -u)" = 0 ] || die "missing dependencies ($*); run as root"
 	export DEBIAN_FRONTEND=noninteractive
 	if [ "$host_arch" = aarch64 ]; then
-		apt_get update -qq && apt_get install -y -qq gcc make libc6-dev
+		apt_get update -qq &&
+			apt_get install -y -qq gcc make libc6-dev libnuma-dev
 		return
 	fi
 	dpkg --add-architecture arm64
@@ -105,7 +110,8 @@ install() {
 		die "apt-get update failed"
 	apt_get install -y -qq --no-install-recommends \
 		gcc-aarch64-linux-gnu libc6-dev-arm64-cross make cpio \
-		xz-utils kmod device-tree-compiler busybox rsync ||
+		xz-utils kmod device-tree-compiler busybox rsync \
+		libnuma-dev:arm64 ||
 		die "installing the cross toolchain failed"
 	apt_get install -y -qq --no-install-recommends -t bookworm-backports \
 		qemu-system-arm qemu-user ||

@@ -76,7 +76,8 @@ static const struct backing_ops gmem_shared = {
 };
 BACKING_REGISTER(gmem_shared);
 
-const struct backing_ops backing_gmem_private = {
+/* Unlisted: KVM refuses them or the host cannot touch them. */
+static const struct backing_ops gmem_private = {
 	.name = "gmem_private",
 	.desc = "guest_memfd without MMAP: private-only",
 	.vma = VMA_GMEM,
@@ -84,9 +85,11 @@ const struct backing_ops backing_gmem_private = {
 	.create = gmem_create,
 	.attach = gmem_attach,
 	.destroy = backing_generic_destroy,
+	.unlisted = true,
 };
+BACKING_REGISTER(gmem_private);
 
-const struct backing_ops backing_gmem_no_init_shared = {
+static const struct backing_ops gmem_no_init_shared = {
 	.name = "gmem_no_init_shared",
 	.desc = "guest_memfd MMAP without INIT_SHARED",
 	.vma = VMA_SHARED | VMA_GMEM | VMA_GMEM_MMAP,
@@ -94,4 +97,6 @@ const struct backing_ops backing_gmem_no_init_shared = {
 	.create = gmem_create,
 	.attach = gmem_attach,
 	.destroy = backing_generic_destroy,
+	.unlisted = true,
 };
+BACKING_REGISTER(gmem_no_init_shared);

@@ -4,7 +4,7 @@
  * 1 GiB with 4K pages; other granules have no PUD block (a 1 GiB page
  * at 16K is CONT_PMD, which stage 2 maps as PMDs), so no such kind.
  *
- * Not registered: a gigantic page is rarely free (the test VM has CMA or
+ * Unlisted: a gigantic page is rarely free (the test VM has CMA or
  * swiotlb in every aligned GiB unless booted with "cma=0 hugepagesz=1G
  * hugepages=1"), so only code that asks for it by name uses it.
  */
@@ -12,11 +12,13 @@
 
 #include "backing.h"
 
-const struct backing_ops backing_hugetlb_1g = {
+static const struct backing_ops hugetlb_1g = {
 	.name = "hugetlb_1g",
 	.desc = "MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB at the PUD size",
 	.vma = VMA_ANON | VMA_HUGETLB,
 	.map = MAP_HUGETLB_PUD,
 	.create = backing_hugetlb_anon_create,
 	.destroy = backing_generic_destroy,
+	.unlisted = true,
 };
+BACKING_REGISTER(hugetlb_1g);

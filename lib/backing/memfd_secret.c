@@ -32,11 +32,14 @@ static int memfd_secret_create(struct backing *b, uint64_t size)
 			    b->fd, 0);
 }
 
-const struct backing_ops backing_memfd_secret = {
+/* Unlisted: the guest cannot touch it (row 32). */
+static const struct backing_ops memfd_secret_ops = {
 	.name = "memfd_secret",
 	.desc = "memfd_secret() MAP_SHARED",
 	.vma = VMA_SHARED | VMA_SECRETMEM,
 	.map = MAP_PAGES,
 	.create = memfd_secret_create,
 	.destroy = backing_generic_destroy,
+	.unlisted = true,
 };
+BACKING_REGISTER(memfd_secret_ops);

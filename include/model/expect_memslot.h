@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * expect_memslot.h - RAM memslots: creation, exec, read-only slots,
+ * mprotect, MADV_DONTNEED, slot delete (rows 1-3, 5-9, 12, 33-38). A
+ * PFNMAP VMA is handed to expect_pfnmap.h.
+ */
+#ifndef S2_MODEL_EXPECT_MEMSLOT_H
+#define S2_MODEL_EXPECT_MEMSLOT_H
+
+#include <stdint.h>
+
+#include "expect.h"
+
+struct expect expect_slot_create(const struct kernel_facts *kf,
+				 unsigned int vma, bool mte);
+struct expect expect_exec(const struct kernel_facts *kf, unsigned int vma);
+struct expect expect_ro_slot_store(bool has_syndrome, uint64_t gpa);
+struct expect expect_mprotect_ro_store(void);
+struct expect expect_dontneed_load(unsigned int vma, uint64_t old_data,
+				   uint64_t file_data);
+struct expect expect_deleted_load(uint64_t gpa);
+struct expect expect_deleted_exec(void);
+/* The two above by kind: a guest_memfd VMA follows expect_gmem.h. */
+struct expect expect_slot_create_flags(const struct kernel_facts *kf,
+				       unsigned int vma, uint32_t flags,
+				       bool mte);
+struct expect expect_mprotect_ro_store_kind(unsigned int vma);
+
+#endif

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * facts.h - what the kernel under test is: version, KVM caps, CPU
+ * features, and for each behaviour that changed across kernels whether
+ * this one has it and why the suite thinks so. A capability or an
+ * observable kernel interface wins over the version, and a profile in
+ * configs/profiles/ overrides both for backport kernels. Gathering the
+ * facts is I/O (lib/facts.c, include/facts.h); this is their parsing.
+ */
+#ifndef S2_MODEL_FACTS_H
+#define S2_MODEL_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sizes.h"
+
+enum feature {
+	FEAT_MTE_MAP_SHARED,	/* VM_MTE_ALLOWED rule replaces !VM_SHARED */
+	FEAT_MTE_HUGETLB,	/* hugetlb VMAs get VM_MTE_ALLOWED */
+	FEAT_ALLOW_ANY_UNCACHED, /* VM_ALLOW_ANY_UNCACHED -> Normal-NC */
+	FEAT_CACHEABLE_PFNMAP,	/* VMA-based cacheability (FWB+DIC) */
+	FEAT_PFNMAP_NO_REFCOUNT, /* kvm_follow_pfn: no refs on PFNMAP */
+	FEAT_COPY_TAGS_CHECKS,	/* COPY_TAGS: INT_MAX and dirty-log EBUSY */
+	FEAT_EXCL_ATOMIC_INJECT, /* FSC 0x35 is injected, not -EFAULT */
+	FEAT_NR,
+};
+
+struct kernel_facts {
+	char release[128];
+	int major, minor, patch;
+	int kvm;		/* 0 or -errno from opening /dev/kvm */
+	int ipa_limit;
+	bool cap_mte;
+	bool cap_memory2;
+	bool cap_nisv;
+	int cap_cacheable_pfnmap; /* VM cap 243: 1/0, -1 if not read */
+	bool cap_gmem;		/* KVM_CAP_GUEST_MEMFD (234) */
+	long long gmem_flags;	/* KVM_CAP_GUEST_MEMFD_FLAGS (244), VM fd */
+	bool tcg;		/* QEMU TCG: see spec/qemu-tcg.md */
+	int dic;		/* CTR_EL0.DIC: 1, 0, or -1 unknown */
+	int fwb;		/* Stage-2 Force Write-Back (kernel log) */
+	int tlbirange;		/* TLB range maintenance (kernel log) */
+	int ncpus;		/* online CPUs: TCG needs 2 (qemu-tcg.md) */
+	int fixture_aau;	/* fixture module built with
+				 * VM_ALLOW_ANY_UNCACHED: 1/-1, 0 no module */
+	int mte_hugetlb_prot;	/* PROT_MTE on hugetlb: 1, -errno, 0 unread */
+	struct host_sizes sizes;
+	bool feat[FEAT_NR];
+	char feat_src[FEAT_NR][96];
+	char profile[256];	/* override file applied, if any */
+};
+
+int parse_release(const char *release, int *major, int *minor, int *patch);
+bool version_at_least(const struct kernel_facts *kf, int major, int minor);
+const char *feature_name(enum feature f);
+const char *feature_note(enum feature f);
+void facts_apply_versions(struct kernel_facts *kf);
+/* What the kernel answered (caps, module, PROT_MTE) overrides versions. */
+void facts_apply_probes(struct kernel_facts *kf);
+void facts_parse_cpu_features(struct kernel_facts *kf, const char *log);
+/* One line for the TAP header: release, caps, CPU features, profile. */
+int facts_format(const struct kernel_facts *kf, char *buf, size_t n);
+int facts_apply_profile(struct kernel_facts *kf, const char *path);
+
+#endif

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * processor.c - the host side of the arm64 guest: its stage-1 page
+ * tables and the system registers a vCPU starts with.
+ *
+ * 4K granule, 39-bit VA, three levels (L1 1 GiB, L2 2 MiB, L3 4 KiB).
+ * The guest's granule is the suite's choice and independent of the
+ * host's: stage 2 follows the host page size (sizes.h), stage 1 does not.
+ * Every mapping names its memory type, permission and XN explicitly,
+ * because what the guest asks for at stage 1 is half of every probe.
+ */
+#include <string.h>
+
+#include "processor.h"
+#include "verdict.h"
+#include "vm.h"
+
+#define DESC_BLOCK	(PTE_VALID)
+#define DESC_TABLE	(PTE_VALID | PTE_TABLE)
+#define DESC_PAGE	(PTE_VALID | PTE_TABLE)
+#define S1_BLOCK	(2ULL << 20)	/* stage-1 L2 block, 4K granule */
+
+static uint64_t *table_hva(struct vm *vm, uint64_t gpa)
+{
+	return (uint64_t *)((char *)vm->sys + gpa);
+}
+
+static uint64_t alloc_table(struct vm *vm)
+{
+	uint64_t gpa = vm->pt_next;
+
+	if (gpa >= GUEST_PT_END)
+		test_fail("stage-1 page-table pool exhausted");
+	vm->pt_next += 4096;
+	memset(table_hva(vm, gpa), 0, 4096);
+	return gpa;
+}
+
+static uint64_t *next_level(struct vm *vm, uint64_t *entry)
+{
+	if (!(*entry & PTE_VALID))
+		*entry = alloc_table(vm) | DESC_TABLE;
+	else if (!(*entry & PTE_TABLE))
+		test_fail("stage-1: splitting a block mapping is unsupported");
+	return table_hva(vm, *entry & PTE_ADDR_MASK);
+}
+
+uint64_t s1_leaf_attrs(unsigned int attrs)
+{
+	unsigned int mt = attrs & 0x7;
+	uint64_t d = PTE_AF | PTE_ATTRINDX(mt) | PTE_UXN;
+
+	if (mt != MT_DEVICE_nGnRnE && mt != MT_DEVICE_nGnRE)
+		d |= PTE_SH_INNER;
+	if (attrs & MAP_RO)
+		d |= PTE_AP_RO;
+	if (attrs & MAP_XN)
+		d |= PTE_PXN;
+	return d;
+}
+
+void vm_map(struct vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
+	    unsigned int attrs)
+{
+	uint64_t leaf = s1_leaf_attrs(attrs);
+	uint64_t end = gva + size;
+
+	if ((gva | gpa | size) & 4095)
+		test_fail("vm_map: unaligned 0x%llx->0x%llx+0x%llx",
+			  (unsigned long long)gva, (unsigned long long)gpa,
+			  (unsigned long long)size);
+	while (gva < end) {
+		uint64_t *l1 = table_hva(vm, vm->pgd);
+		uint64_t *l2 = next_level(vm, &l1[(gva >> 30) & 511]);
+		uint64_t *l2e = &l2[(gva >> 21) & 511];
+
+		if ((attrs & MAP_BLOCK) && !((gva | gpa) & (S1_BLOCK - 1)) &&
+		    end - gva >= S1_BLOCK) {
+			*l2e = gpa | leaf | DESC_BLOCK;
+			gva += S1_BLOCK;
+			gpa += S1_BLOCK;
+			continue;
+		}
+		next_level(vm, l2e)[(gva >> 12) & 511] = gpa | leaf | DESC_PAGE;
+		gva += 4096;
+		gpa += 4096;
+	}
+	vm->s1_gen++;
+}
+
+extern char guest_vectors[];
+
+/* What the guest runtime expects at its first instruction: MMU on. */
+void vcpu_arch_setup(struct vcpu *vcpu)
+{
+	uint64_t cpu_gva = GUEST_CPU_BASE + vcpu->id * GUEST_CPU_STRIDE;
+	uint64_t sctlr = SCTLR_RES1 | SCTLR_M | SCTLR_C | SCTLR_I;
+	uint64_t tcr = TCR_T0SZ(GUEST_VA_BITS) | TCR_IRGN0_WBWA |
+		       TCR_ORGN0_WBWA | TCR_SH0_INNER | TCR_EPD1 |
+		       TCR_IPS_40BIT | TCR_TBI0;
+
+	if (vcpu->vm->mte)
+		sctlr |= SCTLR_ATA | SCTLR_TCF_SYNC;
+	vcpu_set_reg(vcpu, SYS_MAIR_EL1, MAIR_VALUE);
+	vcpu_set_reg(vcpu, SYS_TCR_EL1, tcr);
+	vcpu_set_reg(vcpu, SYS_TTBR0_EL1, vcpu->vm->pgd);
+	vcpu_set_reg(vcpu, SYS_CPACR_EL1, CPACR_FPEN);
+	vcpu_set_reg(vcpu, SYS_VBAR_EL1, (uint64_t)(uintptr_t)guest_vectors);
+	vcpu_set_reg(vcpu, SYS_TPIDR_EL1, cpu_gva);
+	vcpu_set_reg(vcpu, SYS_SCTLR_EL1, sctlr);
+	vcpu_set_reg(vcpu, REG_SP_EL1, cpu_gva + GUEST_CPU_STRIDE);
+	vcpu_set_reg(vcpu, REG_PSTATE, PSTATE_EL1H_DAIF);
+	vcpu_set_reg(vcpu, REG_PC, (uint64_t)(uintptr_t)guest_main);
+}
