@@ -14,7 +14,6 @@
 
 #include "backing.h"
 #include "kernel_facts.h"
-#include "kprobe_count.h"
 #include "model/expect_unmap.h"
 #include "probe.h"
 #include "slot.h"
@@ -23,8 +22,6 @@
 
 #define LEAVES		64	/* host pages mapped, one stage-2 leaf each */
 #define TOUCH_VAL	0x746c6269746c6269ULL	/* "tlbitlbi" */
-
-enum { P_RANGE, P_IPA };
 
 static void check_delete_slot(struct ctx *ctx, struct result *res);
 
@@ -41,25 +38,14 @@ SUITE(.name = "tlbi_test",
 
 /* Host code */
 
-/* The probes, or SKIP naming what the kernel lacks to observe them. */
-static void probes_setup(struct kprobe_count *k)
-{
-	if (kprobe_count_init(k))
-		test_skip("%s", k->why);
-	if (kprobe_count_add(k, "range", "kvm_tlb_flush_vmid_range") < 0 ||
-	    kprobe_count_add(k, "ipa", "__kvm_tlb_flush_vmid_ipa") < 0)
-		test_fail("kprobe_events: %s", strerror(errno));
-}
-
 static void check_delete_slot(struct ctx *ctx, struct result *res)
 {
 	struct expect e = expect_unmap_tlbi(kernel_facts());
 	struct backed_slot s;
-	struct kprobe_count k;
 	enum tlbi_strategy seen;
 	struct vcpu *vcpu;
 	long range, ipa;
-	int ret;
+	char why[160];
 
 	if (e.out.value == TLBI_UNKNOWN)
 		test_skip("%s", e.reason);
@@ -68,24 +54,15 @@ static void check_delete_slot(struct ctx *ctx, struct result *res)
 	vcpu = vcpu_add(s.vm);
 	vcpu_call(vcpu, guest_touch, s.gpa, s.size, host_page(), 1,
 		  TOUCH_VAL);
-	probes_setup(&k);
-	ret = kprobe_count_start(&k);
-	if (!ret)
-		ret = vm_delete_slot(s.vm, s.slot);
-	range = kprobe_count_hits(&k, P_RANGE);
-	ipa = kprobe_count_hits(&k, P_IPA);
-	kprobe_count_stop(&k);
-	if (ret)
-		test_fail("deleting the slot under the probes: %s",
-			  strerror(-ret));
+	vm_delete_slot_tlbi(s.vm, s.slot, &range, &ipa, why, sizeof(why));
 	seen = tlbi_classify(range, ipa, LEAVES);
 	result_diag(res, "deleting %d leaves: kvm_tlb_flush_vmid_range %ld "
 		    "calls, __kvm_tlb_flush_vmid_ipa %ld calls (-1: not "
-		    "probed%s%s)", LEAVES, range, ipa, k.why[0] ? ": " : "",
-		    k.why);
+		    "probed%s%s)", LEAVES, range, ipa, why[0] ? ": " : "",
+		    why);
 	/* Both probes live and still no strategy: no leaf TLBI at all. */
 	if (seen == TLBI_UNKNOWN && (range < 0 || ipa < 0))
-		test_skip("neither TLBI path was seen (%s)", k.why);
+		test_skip("neither TLBI path was seen (%s)", why);
 	result_check(res, seen == e.out.value, seen == TLBI_UNKNOWN ?
 		     "neither" : tlbi_strategy_name(seen),
 		     tlbi_strategy_name(e.out.value), e.reason);

@@ -35,7 +35,6 @@
 #include "backing.h"
 #include "kernel_facts.h"
 #include "model/bench_stats.h"
-#include "kprobe_count.h"
 #include "model/expect_unmap.h"
 #include "probe.h"
 #include "suite.h"
@@ -500,38 +499,24 @@ static void check_tlbi(struct ctx *r, struct result *res)
 	struct expect e = expect_unmap_tlbi(kernel_facts());
 	uint64_t leaves = r->size / host_page(), ns;
 	enum tlbi_strategy seen;
-	struct kprobe_count k;
+	char why[160];
 	long range, ipa;
-	int ret;
 
 	if (e.out.value == TLBI_UNKNOWN)
 		test_skip("%s", e.reason);
 	rig_create(r);
 	populate(r, 0, &ns);
-	if (kprobe_count_init(&k))
-		test_skip("%s", k.why);
-	if (kprobe_count_add(&k, "range", "kvm_tlb_flush_vmid_range") < 0 ||
-	    kprobe_count_add(&k, "ipa", "__kvm_tlb_flush_vmid_ipa") < 0)
-		test_fail("kprobe_events: %s", strerror(errno));
-	ret = kprobe_count_start(&k);
-	if (!ret)
-		ret = vm_delete_slot(r->vm, r->slot);
-	range = kprobe_count_hits(&k, 0);
-	ipa = kprobe_count_hits(&k, 1);
-	kprobe_count_stop(&k);
-	if (ret)
-		test_fail("deleting the slot under the probes: %s",
-			  strerror(-ret));
+	vm_delete_slot_tlbi(r->vm, r->slot, &range, &ipa, why, sizeof(why));
 	seen = tlbi_classify(range, ipa, leaves);
 	result_diag(res, "deleting %llu leaves: kvm_tlb_flush_vmid_range %ld, "
 		    "__kvm_tlb_flush_vmid_ipa %ld calls (-1: not probed%s%s)",
 		    (unsigned long long)leaves, range, ipa,
-		    k.why[0] ? ": " : "", k.why);
+		    why[0] ? ": " : "", why);
 	result_metric(res, "unmap.tlbi_range", seen == TLBI_UNKNOWN ? -1 :
 		      seen == TLBI_RANGE, 0, "bool");
 	/* Both probes live and still no strategy: no leaf TLBI at all. */
 	if (seen == TLBI_UNKNOWN && (range < 0 || ipa < 0))
-		test_skip("neither TLBI path was seen (%s)", k.why);
+		test_skip("neither TLBI path was seen (%s)", why);
 	result_check(res, seen == e.out.value, seen == TLBI_UNKNOWN ?
 		     "neither" : tlbi_strategy_name(seen),
 		     tlbi_strategy_name(e.out.value), e.reason);

@@ -5,12 +5,14 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "kernel_facts.h"
+#include "kprobe_count.h"
 #include "kvm_ioctl.h"
 #include "verdict.h"
 #include "vm.h"
@@ -205,6 +207,31 @@ int vm_delete_slot(struct vm *vm, struct region *r)
 	if (!ret)
 		r->live = false;
 	return ret;
+}
+
+void vm_delete_slot_tlbi(struct vm *vm, struct region *slot, long *range,
+			 long *ipa, char *why, size_t n)
+{
+	struct kprobe_count k;
+	int ret = kprobe_count_init(&k);
+
+	if (!ret && (kprobe_count_add(&k, "range",
+				      "kvm_tlb_flush_vmid_range") < 0 ||
+		     kprobe_count_add(&k, "ipa", "__kvm_tlb_flush_vmid_ipa") < 0))
+		ret = -errno;
+	if (!ret)
+		ret = kprobe_count_start(&k);
+	snprintf(why, n, "%s", k.why);
+	if (ret == -ENOENT)
+		test_skip("%s", why);
+	if (!ret)
+		ret = vm_delete_slot(vm, slot);
+	*range = kprobe_count_hits(&k, 0);
+	*ipa = kprobe_count_hits(&k, 1);
+	kprobe_count_stop(&k);
+	if (ret)
+		test_fail("deleting the slot under kprobes: %s (%s)",
+			  strerror(-ret), why);
 }
 
 void *vm_gpa2hva(struct vm *vm, uint64_t gpa)
