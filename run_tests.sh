@@ -32,17 +32,27 @@ hang_grace=${S2_HANG_GRACE:-30}
 usage() {
 	cat <<'EOF'
 usage: run_tests.sh [options]
-  --kernel LIST         comma list of kernel series (6.1,6.12,7.2), paths to
-                        an Image (or a directory with one), or "all"
-                        (default 7.2; VM mode only)
+  --kernel LIST         comma list of kernels (default 7.2; VM mode only):
+                        Debian series 6.1,6.12,7.2 or flavours 7.2-16k,
+                        7.2-rt, 7.2-cloud, pinned as 7.2=7.2.13-1; "all"
+                        (the generic flavour of every series); or a path:
+                        an Image, a build tree (O= dir), a modules_install
+                        tree, a kernel .deb
+  --list-kernels        the aliases, the exact versions they resolve to
+  --offline             kernels, headers and tools from the cache only
   --cpu LIST            comma list of QEMU CPU models (max,neoverse-n1,...;
                         see vm/qemu_cpu.sh --list): every kernel runs on
                         each, in columns labelled KERNEL/CPU (VM mode only;
                         default: the profile's CPU, columns labelled KERNEL)
   -j N                  run N columns (kernel x CPU) at once (default: one
                         per host core)
-  --filter GLOB         run only cases whose name matches GLOB ('anon_4k/*'),
-                        or BINARY:CASE globs as --list prints them
+  --test LIST           comma list of test binaries and groups (mte, unmap,
+                        device, pfnmap, memslot: configs/test-groups.conf
+                        says which binaries and cases each holds); with
+                        --filter, a case must match both
+  --filter GLOB         run only cases whose name matches GLOB ('anon_4k/*';
+                        a comma list matches any of its globs), or
+                        BINARY:CASE globs as --list prints them
   --list                list binary:case for every (matching) case
   --timeout SECS        per test binary (default 120); a guest silent for
                         that plus a grace is ended, its binary is ERROR and
@@ -80,6 +90,8 @@ kernels=7.2
 kernel_given=0
 cpus=
 njobs=
+tests=
+groups_conf=${S2_TEST_GROUPS:-$top/configs/test-groups.conf}
 filter=
 list=0
 timeout=120
@@ -93,6 +105,7 @@ verbose=0
 mode=
 build=1
 bench=0
+list_kernels=0
 
 need_arg() { [ "$2" -ge 2 ] || usage_error "option $1 needs an argument"; }
 
@@ -152,6 +165,8 @@ parse_args() {
 		-j) need_arg "$1" $#; count "$1" "$2"; njobs=$2; shift ;;
 		-j*) count -j "${1#-j}"; njobs=${1#-j} ;;
 		--filter) need_arg "$1" $#; filter=$2; shift ;;
+		--test) need_arg "$1" $#; tests=$2; shift
+			[ -n "$tests" ] || usage_error "--test wants at least one binary or group" ;;
 		--timeout) need_arg "$1" $#; positive "$1" "$2"; timeout=$2; shift ;;
 		--boot-timeout) need_arg "$1" $#; positive "$1" "$2"
 			boot_timeout=$2; shift ;;
@@ -163,6 +178,8 @@ parse_args() {
 		--baseline) need_arg "$1" $#; baseline=$2; shift ;;
 		--list) list=1 ;;
 		--bench) bench=1 ;;
+		--list-kernels) list_kernels=1 ;;
+		--offline) export S2_OFFLINE=1 ;;
 		--direct) mode=direct ;;
 		--vm) mode=vm ;;
 		--no-build) build=0 ;;
@@ -219,23 +236,28 @@ deps() {
 	"$vm/deps.sh" || die "vm/deps.sh could not install the dependencies"
 }
 
-# Expand "all" and check every alias against the harness's series, before
-# anything slow happens.  Paths are checked for existence only.
+# Expand "all" and check every alias (ALIAS[=VERSION]) against the
+# harness's, before anything slow happens.  Paths are checked for
+# existence only.
 resolve_kernels() {
-	local series k why
-	series=$("$vm/fetch_kernel.sh" --list-series) ||
-		die "vm/fetch_kernel.sh --list-series failed"
+	local aliases k why
 	if [ "$kernels" = all ]; then
-		mapfile -t kernel_list <<<"$series"
+		aliases=$("$vm/fetch_kernel.sh" --list-series) ||
+			die "vm/fetch_kernel.sh --list-series failed"
+		mapfile -t kernel_list <<<"$aliases"
 		return
 	fi
+	aliases=$("$vm/fetch_kernel.sh" --list-aliases) ||
+		die "vm/fetch_kernel.sh --list-aliases failed"
 	IFS=, read -ra kernel_list <<<"$kernels"
 	for k in "${kernel_list[@]}"; do
 		if [[ $k == */* ]] || [ -e "$k" ]; then
 			why=$(kernel_image_problem "$k")
 			[ -z "$why" ] || usage_error "--kernel $k: $why"
-		elif ! grep -qxF -- "$k" <<<"$series"; then
-			usage_error "unknown kernel '$k' (known: ${series//$'\n'/ })"
+		elif [[ $k == *=* ]] && [ -z "${k#*=}" ]; then
+			usage_error "'$k': the pin wants a package version (${k%%=*}=VERSION)"
+		elif ! grep -qxF -- "${k%%=*}" <<<"$aliases"; then
+			usage_error "unknown kernel '$k' (known: ${aliases//$'\n'/ })"
 		fi
 	done
 }
@@ -283,40 +305,137 @@ binaries() {
 	done
 }
 
+# --test LIST as run_direct.sh entries, NAME or NAME:GLOBS, in
+# selection[] in the order first named: a binary on its own runs whole, a
+# group adds its binaries with its case globs (several groups' globs for one
+# binary are joined). Names not in the table must be built binaries
+# (check_tests, after the build): a typo of a group is caught here, before
+# anything slow.
+resolve_tests() {
+	local out
+	selection=()
+	[ -n "$tests" ] || return 0
+	[ -f "$groups_conf" ] || die "no test-group table $groups_conf"
+	out=$(awk -v items="$tests" '
+		function add(b, g) {
+			if (!(b in sel)) {
+				order[++no] = b
+				sel[b] = g
+			} else if (sel[b] == "*" || g == "*") {
+				sel[b] = "*"
+			} else {
+				sel[b] = sel[b] "," g
+			}
+		}
+		/^[ \t]*(#|$)/ { next }
+		{ grp[$1]; bin[$2]; g[++nr] = $1; b[nr] = $2; c[nr] = $3 }
+		END {
+			n = split(items, it, ",")
+			for (i = 1; i <= n; i++) {
+				if (it[i] in grp) {
+					for (r = 1; r <= nr; r++)
+						if (g[r] == it[i])
+							add(b[r], c[r])
+				} else {
+					add(it[i], "*")
+				}
+			}
+			for (i = 1; i <= no; i++)
+				print order[i] (sel[order[i]] == "*" ? "" : ":" sel[order[i]])
+			printf "groups:"
+			for (x in grp)
+				printf " %s", x
+			print ""
+		}' "$groups_conf") || die "cannot read $groups_conf"
+	mapfile -t selection < <(grep -v '^groups:' <<<"$out")
+	test_groups=$(sed -n 's/^groups: //p' <<<"$out" | tr ' ' '\n' | sort | paste -sd ' ')
+}
+
+# Every --test name that is not a group is a binary in $testdir.
+check_tests() {
+	local e
+	for e in "${selection[@]}"; do
+		[ -x "$testdir/${e%%:*}" ] || usage_error "--test: '${e%%:*}'" \
+			"is neither a test group ($test_groups) nor a test binary in ${testdir#"$top"/}"
+	done
+}
+
+# in_globs NAME LIST: NAME matches one of LIST's comma-separated globs (an
+# empty LIST matches everything), as run_direct.sh and lib/test.c match.
+in_globs() {
+	local g
+	[ -n "$2" ] || return 0
+	IFS=, read -ra gl <<<"$2"
+	for g in "${gl[@]}"; do
+		# shellcheck disable=SC2053 # a glob on purpose
+		[[ $1 == $g ]] && return 0
+	done
+	return 1
+}
+
+# The selected binaries as NAME<TAB>GLOBS lines (GLOBS empty: all cases).
+selected_binaries() {
+	local bin e
+	if [ ${#selection[@]} -eq 0 ]; then
+		while read -r bin; do
+			printf '%s\t\n' "${bin##*/}"
+		done < <(binaries)
+		return
+	fi
+	for e in "${selection[@]}"; do
+		if [[ $e == *:* ]]; then
+			printf '%s\t%s\n' "${e%%:*}" "${e#*:}"
+		else
+			printf '%s\t\n' "$e"
+		fi
+	done
+}
+
+# bin_entry NAME: NAME's --test selection entry (NAME:GLOBS), else NAME.
+bin_entry() {
+	local e
+	for e in "${selection[@]}"; do
+		[ "${e%%:*}" != "$1" ] || { echo "$e"; return; }
+	done
+	echo "$1"
+}
+
 # filter_match BINARY CASE: the case is selected.  A filter with a colon
-# is BINARY_GLOB:CASE_GLOB, as --list prints the cases.
+# is BINARY_GLOB:CASE_GLOB, as --list prints the cases; the case part may
+# be a comma list of globs (in_globs).
 filter_match() {
 	[ -n "$filter" ] || return 0
 	if [[ $filter == *:* ]]; then
 		# shellcheck disable=SC2053 # globs on purpose
-		[[ $1 == ${filter%%:*} && $2 == ${filter#*:} ]]
+		[[ $1 == ${filter%%:*} ]] && in_globs "$2" "${filter#*:}"
 	else
-		# shellcheck disable=SC2053
-		[[ $2 == $filter ]]
+		in_globs "$2" "$filter"
 	fi
 }
 
 # Case lists come from the <name>.cases files the Makefile writes next to
 # the binaries: aarch64 binaries cannot run on an x86 host to be asked.
 list_from_cases() {
-	local bin c rc=0
-	while read -r bin; do
+	local name globs bin c rc=0
+	while IFS=$'\t' read -r name globs; do
+		bin=$testdir/$name
 		if [ ! -f "$bin.cases" ]; then
-			log "${bin##*/}: no case list (${bin#"$top"/}.cases is missing)"
+			log "$name: no case list (${bin#"$top"/}.cases is missing)"
 			rc=3
 			continue
 		fi
 		while IFS= read -r c; do
-			filter_match "${bin##*/}" "$c" || continue
-			echo "${bin##*/}:$c"
+			filter_match "$name" "$c" && in_globs "$c" "$globs" &&
+				echo "$name:$c"
 		done <"$bin.cases"
-	done < <(binaries)
+	done < <(selected_binaries)
 	return $rc
 }
 
 list_cases() {
 	if [ "$mode" = direct ]; then
-		"$runner/run_direct.sh" -l ${filter:+-f "$filter"} "$testdir"
+		"$runner/run_direct.sh" -l ${filter:+-f "$filter"} "$testdir" \
+			"${selection[@]}"
 	else
 		list_from_cases
 	fi
@@ -326,13 +445,16 @@ list_cases() {
 # nothing would cost a boot to find out.
 check_filter() {
 	local matches
-	[ -n "$filter" ] || return 0
+	[ -n "$filter$tests" ] || return 0
 	case $filter in
 	*[[:space:]\"\'\\]*)
 		usage_error "--filter cannot hold blanks, quotes or backslashes in VM mode" ;;
 	esac
 	matches=$(list_from_cases 2>/dev/null) || return 0
-	[ -n "$matches" ] || usage_error "no case matches --filter '$filter'"
+	local what=
+	[ -z "$tests" ] || what="--test '$tests'"
+	[ -z "$filter" ] || what+="${what:+ and }--filter '$filter'"
+	[ -n "$matches" ] || usage_error "no case matches $what"
 }
 
 new_resdir() {
@@ -421,7 +543,10 @@ boot_once() {
 	[ -n "$without" ] && append+=" s2.without=$without"
 	[ -n "$fixture_error" ] && append+=" s2.fixture_error=\"$fixture_error\""
 	bins=$(IFS=,; echo "$*")
-	[ "$bins" = "$all_bins" ] || append+=" s2.bins=$bins"
+	# With --test the guest needs each binary's case globs: s2.bins entries
+	# are NAME[:GLOBS], ;-separated.
+	[ "$bins" = "$all_bins" ] && [ ${#selection[@]} -eq 0 ] ||
+		append+=" s2.bins=$(for b; do bin_entry "$b"; done | paste -sd ';')"
 	"$vm/boot.sh" --kernel-dir "$kd" --initrd "$initrd" --out "$out" \
 		--timeout "$limit" --idle-timeout "$idle" --append "$append" \
 		${cpu:+--cpu "$cpu"} &
@@ -515,7 +640,7 @@ kernel_label() {
 	if [[ $k == */* ]] || [ -e "$k" ]; then
 		label=$(cat "$kd/release" 2>/dev/null) || label=${k##*/}
 	else
-		label=$k
+		label=${k%%=*}
 	fi
 	echo "${label//\//_}"
 }
@@ -539,8 +664,50 @@ fixture_extra() {
 		log "[$label] error: $fixture_error"
 		return 0
 	fi
-	extra=(--extra "$ko:/lib/modules-extra/s2fixture.ko"
+	extra+=(--extra "$ko:/lib/modules-extra/s2fixture.ko"
 	       --extra "$ko.params:/lib/modules-extra/s2fixture.ko.params")
+}
+
+# config_gate KD LABEL: when the kernel's config is known, stop its column
+# before boot if it lacks what the harness needs (sets col_error, returns
+# 3), and tell the guest which options the topics lack (cfg_extra puts
+# config-missing in the initramfs: those cases SKIP naming the option).
+config_gate() {
+	local kd=$1 label=$2 missing f=$tmp/config-missing-$2
+	cfg_extra=()
+	if [ ! -f "$kd/config" ]; then
+		log "[$label] note: the kernel's config is unknown (no .config, no IKCONFIG): not checked before boot"
+		return 0
+	fi
+	missing=$("$top/configs/check_config.sh" --required "$kd/config") ||
+		die "configs/check_config.sh failed"
+	if [ -n "$missing" ]; then
+		col_error="the kernel's config lacks ${missing// /, }, which the harness cannot run without (configs/s2conform.config)"
+		log "[$label] error: $col_error"
+		return 3
+	fi
+	"$top/configs/check_config.sh" --topics "$kd/config" >"$f" ||
+		die "configs/check_config.sh failed"
+	[ -s "$f" ] || return 0
+	log "[$label] the kernel's config lacks $(cut -f1 "$f" | paste -sd ' '): the cases needing them skip"
+	cfg_extra=(--extra "$f:/s2conform/config-missing")
+}
+
+# boot_hint KD KDIR LABEL: no TAP from a kernel whose config was not
+# checked; say which required options are the likely cause.
+boot_hint() {
+	local kd=$1 kdir=$2 label=$3 why
+	[ ! -s "$kdir/tap.txt" ] && [ ! -f "$kd/config" ] || return 0
+	if grep -qs 'Unable to mount root fs\|junk in compressed archive\|no cpio magic' "$kdir/console.log"; then
+		why="the kernel could not unpack the initramfs: CONFIG_BLK_DEV_INITRD, CONFIG_RD_GZIP"
+	elif grep -qs 'Run /init\|Freeing unused kernel memory' "$kdir/console.log"; then
+		why="the kernel started /init but gave no TAP: CONFIG_VIRTIO_CONSOLE, CONFIG_VIRTIO_MMIO or CONFIG_VIRTIO_PCI, CONFIG_DEVTMPFS, CONFIG_BINFMT_SCRIPT"
+	elif [ ! -s "$kdir/console.log" ]; then
+		why="no console output: CONFIG_SERIAL_AMBA_PL011_CONSOLE, CONFIG_PRINTK"
+	else
+		why="one of $("$top/configs/check_config.sh" --list-required | paste -sd ' ')"
+	fi
+	log "[$label] no TAP output and the kernel's config is unknown; likely missing: $why"
 }
 
 # Fetch kernel number KI and pack its initramfs, once for all its CPU
@@ -548,7 +715,7 @@ fixture_extra() {
 # kd, klabel and initrd.  Returns 3 on an infrastructure failure.
 prepare_kernel() {
 	local ki=$1 k=${kernel_list[$1]} state=$tmp/kernel-$1
-	local -a extra=()
+	local -a extra=() cfg_extra=()
 	{ exec 8>"$state.lock" && flock 8; } || die "cannot lock $state.lock"
 	if [ -f "$state" ]; then
 		# shellcheck disable=SC1090 # written below, by an earlier column
@@ -557,24 +724,31 @@ prepare_kernel() {
 		[ -n "$kd" ]
 		return $(( $? ? 3 : 0 ))
 	fi
-	kd='' klabel=$k initrd=$tmp/kernel-$ki.cpio.gz fixture_error=
+	kd='' klabel=$k initrd=$tmp/kernel-$ki.cpio.gz col_error='' fixture_error=
+	kpkgs=''
 	log "[$k] fetching kernel"
 	if ! kd=$("$vm/fetch_kernel.sh" "$k"); then
 		log "[$k] error: fetching the kernel failed (exit $?)"
 		kd=
 	else
 		klabel=$(kernel_label "$k" "$kd")
-		fixture_extra "$kd" "$klabel"
-		log "[$klabel] building initramfs"
-		"$vm/mkinitramfs.sh" --kernel-dir "$kd" --tests "$testdir" \
-			--runner "$runner/run_direct.sh" --out "$initrd" \
-			"${extra[@]}" || {
-			log "[$klabel] error: building the initramfs failed"
+		kpkgs=$(cat "$kd/packages" 2>/dev/null)
+		if ! config_gate "$kd" "$klabel"; then
 			kd=
-		}
+		else
+			fixture_extra "$kd" "$klabel"
+			log "[$klabel] building initramfs"
+			"$vm/mkinitramfs.sh" --kernel-dir "$kd" --tests "$testdir" \
+				--runner "$runner/run_direct.sh" --out "$initrd" \
+				"${extra[@]}" "${cfg_extra[@]}" || {
+				log "[$klabel] error: building the initramfs failed"
+				kd=
+			}
+		fi
 	fi
-	printf 'kd=%q klabel=%q initrd=%q fixture_error=%q\n' "$kd" "$klabel" \
-		"$initrd" "$fixture_error" >"$state"
+	printf 'kd=%q klabel=%q initrd=%q fixture_error=%q col_error=%q kpkgs=%q\n' \
+		"$kd" "$klabel" "$initrd" "$fixture_error" "$col_error" \
+		"$kpkgs" >"$state"
 	exec 8>&-
 	[ -n "$kd" ] || return 3
 }
@@ -586,7 +760,7 @@ prepare_kernel() {
 # time up to the runner's first output, test time the rest of the boot.
 run_column() {
 	local ci=$1 cpu=${col_cpu[$1]} kd klabel initrd label kdir
-	local t0=$SECONDS rc=0 started t_boot
+	local t0=$SECONDS rc=0 started t_boot col_error kpkgs
 	started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	boot_seconds='' test_seconds='' reboots=0
 	boot_status="error: fetching or packing the kernel failed"
@@ -605,6 +779,7 @@ run_column() {
 		    "${cpu:+on $cpu }(${timeout}s per binary${without:+, without $without})"
 		t_boot=$SECONDS
 		boot_kernel "$kd" "$initrd" "$kdir" "$label" "$cpu" || rc=3
+		boot_hint "$kd" "$kdir" "$label"
 		[ -z "$boot_seconds" ] ||
 			test_seconds=$((SECONDS - t_boot - boot_seconds))
 	fi
@@ -618,17 +793,28 @@ run_column() {
 finish_column() {
 	local label=$1 kdir=$2 cpu=$5
 	parse_results "$label" "$kdir"
+	[ -z "${col_error:-}" ] || printf '%s\tboot\tkernel-config\tERROR\t-\t-\t%s\t-\n' \
+		"$label" "$col_error" >>"$kdir/records.tsv"
 	[ -n "$cpu" ] || cpu=$(sed -n 's/^cpu=//p' "$kdir/machine" 2>/dev/null)
 	{
 		printf 'alias=%s\nrelease=%s\ncpu=%s\ncolumn=%s\n' \
 			"$4" "$(cat "$kdir/release" 2>/dev/null)" "$cpu" "$label"
 		printf 'started=%s\nboot_seconds=%s\ntest_seconds=%s\nwall_seconds=%s\n' \
 			"$7" "$boot_seconds" "$test_seconds" "$6"
+		[ -z "${col_error:-}" ] || echo "boot_status=error: $col_error"
+		# Every package the kernel came from, pkg.NAME=VERSION.
+		[ -z "${kpkgs:-}" ] || sed -n \
+			's/^\([^:=]*\)\(:[^=]*\)\{0,1\}=\(.*\)$/pkg.\1=\3/p' <<<"$kpkgs"
 	} >"$kdir/kernel.info"
 	log "[$label] done in ${6}s${boot_seconds:+ (boot ${boot_seconds}s, tests ${test_seconds}s)}"
 	[ -z "$without" ] || echo "without=$without" >>"$kdir/kernel.info"
 	[ "$cpu" = host ] || printf 'boot_status=%s\nreboots=%s\n' \
 		"$boot_status" "$reboots" >>"$kdir/kernel.info"
+	# vm/init's environment report: env.PIECE=ok | skip: why | error: why
+	tr -d '\r' <"$kdir/console.log" 2>/dev/null |
+		sed -n 's/^\(\[[ 0-9.]*\] \)\{0,1\}s2conform: env \([a-z]*\) /env.\2=/p' |
+		awk -F= '{ v[$1] = $0; if (!($1 in v0)) { v0[$1]; o[++n] = $1 } }
+			END { for (i = 1; i <= n; i++) print v[o[i]] }' >>"$kdir/kernel.info"
 	[ -z "${fixture_error:-}" ] ||
 		echo "fixture_error=$fixture_error" >>"$kdir/kernel.info"
 }
@@ -676,7 +862,7 @@ run_host() {
 		>"$kdir/plan.txt" 2>/dev/null
 	log "[$label] running tests on the host kernel"
 	"$runner/run_direct.sh" -t "$timeout" ${filter:+-f "$filter"} \
-		"$testdir" | if [ $verbose -eq 1 ]; then
+		"$testdir" "${selection[@]}" | if [ $verbose -eq 1 ]; then
 			tee "$kdir/tap.txt"
 		else
 			cat >"$kdir/tap.txt"
@@ -701,6 +887,7 @@ cleanup() {
 main() {
 	local rc=0 r
 	parse_args "$@"
+	[ $list_kernels -eq 0 ] || exec "$vm/fetch_kernel.sh" --list-kernels
 	pick_mode
 	if [ "$mode" = direct ] && [ $kernel_given -eq 1 ]; then
 		log "direct mode runs on the host kernel; --kernel ignored"
@@ -716,10 +903,12 @@ main() {
 	deps
 	[ "$mode" = vm ] && [ $list -eq 0 ] && resolve_kernels
 	resolve_cpus
+	resolve_tests
 	default_jobs
 	tmp=$(mktemp -d) || die "mktemp failed"
 	build_tests
 	[ -n "$(binaries)" ] || die "no test binaries in $testdir"
+	check_tests
 	if [ $list -eq 1 ]; then
 		list_cases
 		exit

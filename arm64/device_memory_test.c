@@ -8,7 +8,7 @@
  * what happens when the BAR's memory decode goes away under the guest,
  * and that guest and host see each other's data through it.
  *
- * Matrix rows 13-20 of spec/kernel-behaviors.md §10 (§1, §2). Each kind
+ * Rows 13-20 of docs/behaviours.md (§1, §2). Each kind
  * SKIPs with the harness's reason when its device is absent (6.1 has no
  * ZONE_DEVICE, so no DAX). Before 7.x the DAX type depends on whether the
  * pmem pfns are in memblock: the case reads the pfn from pagemap and the

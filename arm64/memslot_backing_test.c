@@ -5,7 +5,7 @@
  * VMM takes memory away (read-only slot, mprotect, MADV_DONTNEED, slot
  * delete) has the documented effect on the guest's next access.
  *
- * Matrix rows 1-3, 5, 8, 33, 34, 36-38 of spec/kernel-behaviors.md §10.
+ * Rows 1-3, 5, 8, 33, 34, 36-38 of docs/behaviours.md.
  * Block mappings (rows 5/8) are seen through the vCPU's "exits" counter:
  * Debian kernels lack CONFIG_PTDUMP_STAGE2_DEBUGFS, and a block costs one
  * stage-2 fault where pages cost one per page. Each slot is one stage-2

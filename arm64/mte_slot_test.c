@@ -5,7 +5,7 @@
  * that (6.2+), and what the first guest touch does when MTE was enabled
  * after the slot was made.
  *
- * Matrix rows 1, 6, 7, 9, 10, 12, 47 of spec/kernel-behaviors.md §10;
+ * Rows 1, 6, 7, 9, 10, 12, 47 of docs/behaviours.md;
  * row 26 (device slots) waits for the PFNMAP backings.
  */
 #include <errno.h>

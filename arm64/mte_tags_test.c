@@ -7,7 +7,7 @@
  * live with the page: two VMs and a VMM PROT_MTE alias see each other's
  * tags, and racing first touches never lose a written tag (PG_mte_lock).
  *
- * Matrix rows 4, 11, 45, 46 and §4.3/§4.4 of spec/kernel-behaviors.md.
+ * Rows 4, 11, 45, 46 and §4.3/§4.4 of docs/behaviours.md.
  */
 #include <errno.h>
 #include <pthread.h>

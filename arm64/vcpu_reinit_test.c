@@ -4,7 +4,7 @@
  * (what a VMM does on guest reboot) unmaps every non-PFNMAP slot of the
  * VM at stage 2 (stage2_unmap_vm) only without FWB; with FWB it only
  * invalidates the I-cache and stage 2 stays. Spec §3.2 path 3, row 39 of
- * spec/kernel-behaviors.md §10.
+ * docs/behaviours.md.
  *
  * Observed through the vCPU's "exits" statistic: touching every 4K page
  * of a slot costs an exit per page when stage 2 was dropped, about none

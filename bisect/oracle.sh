@@ -1,9 +1,11 @@
 #!/bin/bash
 # oracle.sh - judge one kernel on one s2conform case, for `git bisect run`.
 #
-# Inside a kernel tree: build an arm64 Image (alldefconfig + bisect-base.config
-# + kvm-arm64.config, everything built in, ccache kept between steps), boot
-# it under QEMU with run_tests.sh's VM harness, run ONE case, and exit
+# Inside a kernel tree: build an arm64 Image with bisect/build.sh
+# (alldefconfig + bisect-base.config + s2conform.config, everything built
+# in, ccache kept between steps) and the s2fixture module against it (so
+# the fixture_* cases judge too), boot it under QEMU with run_tests.sh's
+# VM harness, run ONE case, and exit
 #   0 good, 1 bad, 125 skip (cannot tell: build or boot failure, case
 #   skipped or not run, no observation), 128 abort (usage error, missing
 #   dependency, a case the suite does not have).
@@ -32,7 +34,6 @@ top=$(cd "$here/.." && pwd)
 # shellcheck source=runner/kernel_image.sh
 . "$top/runner/kernel_image.sh"
 cache=${S2CONFORM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/s2conform}
-deps=${S2CONFORM_BISECT_DEPS:-$here/deps.sh}
 ARCH=arm64
 CROSS_COMPILE=${CROSS_COMPILE:-aarch64-linux-gnu-}
 export ARCH CROSS_COMPILE
@@ -54,6 +55,7 @@ kernel (default: build the tree in --src, default the current directory):
 build:
   --base FILE              base fragment (default configs/bisect-base.config)
   --config FILE            one more fragment, merged last (repeatable)
+  --page-size 4k|16k|64k   the built kernel's page size (default 4k)
   --build-dir DIR          kernel objects (default: a directory per tree in
                            the cache, reused between steps)
   -j N                     parallel jobs (default: the number of CPUs)
@@ -85,6 +87,7 @@ image=
 series=
 base=$top/configs/bisect-base.config
 extra=()
+page_size=4k
 kbuild=
 jobs=$(nproc 2>/dev/null || echo 2)
 timeout=120
@@ -107,6 +110,7 @@ parse_args() {
 		--kernel) need_arg "$1" $#; series=$2; shift ;;
 		--base) need_arg "$1" $#; base=$2; shift ;;
 		--config) need_arg "$1" $#; extra+=("$2"); shift ;;
+		--page-size) need_arg "$1" $#; page_size=$2; shift ;;
 		--build-dir) need_arg "$1" $#; kbuild=$2; shift ;;
 		-j) need_arg "$1" $#; jobs=$2; shift ;;
 		-j[0-9]*) jobs=${1#-j} ;;
@@ -126,6 +130,10 @@ parse_args() {
 	case_name=${case_arg#*:}
 	[ -z "$image" ] || [ -z "$series" ] ||
 		usage_abort "--kernel and --kernel-image exclude each other"
+	case $page_size in
+	4k | 16k | 64k | 4K | 16K | 64K) ;;
+	*) usage_abort "--page-size: 4k, 16k or 64k, not '$page_size'" ;;
+	esac
 	for n in "$jobs" "$timeout" "$boot_timeout"; do
 		[[ $n =~ ^[1-9][0-9]{0,5}$ ]] ||
 			usage_abort "'$n' is not a positive number (at most 999999)"
@@ -155,25 +163,6 @@ set_judge() {
 		"($(echo | grep -E -- "$pattern" 2>&1 | sed 's/^grep: //'))"
 }
 
-# q CMD...: run CMD, its output to LOG (and stderr with -v).
-q() {
-	if [ $verbose -eq 1 ]; then
-		"$@" 2>&1 | tee -a "$qlog" >&2
-	else
-		"$@" >>"$qlog" 2>&1
-	fi
-}
-
-# ccache_count KEY, ccache_hits: its statistics, to report what it saved.
-ccache_count() {
-	local v
-	v=$(ccache --print-stats 2>/dev/null | awk -v k="$1" '$1 == k { print $2 }')
-	echo "${v:-0}"
-}
-ccache_hits() {
-	echo $(($(ccache_count direct_cache_hit) + $(ccache_count preprocessed_cache_hit)))
-}
-
 # The kernel tree: its identity for the log, and a build directory per tree.
 describe_tree() {
 	src=${src:-$PWD}
@@ -191,44 +180,25 @@ describe_tree() {
 	fi
 }
 
-# build_kernel: configure and build $src into $kbuild; sets kdir (Image,
-# release, config).  Exits 125 when this tree cannot be built.
+# build_kernel: configure and build $src into $kbuild with bisect/build.sh;
+# sets kdir, the kernel directory run_tests.sh boots (Image, release,
+# config, and the build tree the fixture module is built against).
+# Exits 125 when this tree cannot be built.
 build_kernel() {
-	local t0=$SECONDS f miss0 hit0 miss hit sym
-	"$deps" >&2 || abort "bisect/deps.sh could not install the build tools"
-	mkdir -p "$kbuild" || abort "cannot create $kbuild"
-	qlog=$kbuild/s2conform-build.log
-	: >"$qlog"
-	export CCACHE_DIR=${CCACHE_DIR:-$cache/ccache}
-	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-10G}
-	export KBUILD_BUILD_USER=s2conform KBUILD_BUILD_HOST=bisect
-	for f in "$base" "$top/configs/kvm-arm64.config" "${extra[@]}"; do
-		[ -f "$f" ] || abort "no config fragment $f"
-	done
-	log "[$what] configuring: alldefconfig + ${base##*/} + kvm-arm64.config${extra[*]:+ + ${extra[*]##*/}}"
-	# Kconfig options a commit does not know are dropped with a warning
-	# (in the log); the ones the VM cannot do without are checked below.
-	(cd "$src" && q nice -n 19 scripts/kconfig/merge_config.sh -O "$kbuild" \
-		"$base" "$top/configs/kvm-arm64.config" "${extra[@]}") || {
-		tail -n 20 "$qlog" >&2
-		log "[$what] configuration failed: skip"
-		exit $EX_SKIP
-	}
-	for sym in KVM BLK_DEV_INITRD DEVTMPFS SERIAL_AMBA_PL011_CONSOLE VIRTIO_CONSOLE; do
-		grep -q "^CONFIG_$sym=y" "$kbuild/.config" || {
-			log "[$what] CONFIG_$sym is not =y after the merge: skip"
-			exit $EX_SKIP
-		}
-	done
-	miss0=$(ccache_count cache_miss)
-	hit0=$(ccache_hits)
-	log "[$what] building Image in ${kbuild/#$HOME/\~} (-j$jobs, ccache)"
-	q nice -n 19 make -C "$src" O="$kbuild" -j"$jobs" \
-		CC="ccache ${CROSS_COMPILE}gcc" HOSTCC="ccache gcc" Image || {
-		grep -E 'error|Error' "$qlog" | tail -n 15 >&2
-		log "[$what] build failed after $((SECONDS - t0))s (log: $qlog): skip"
-		exit $EX_SKIP
-	}
+	local v=() rc x=() f
+	[ $verbose -eq 0 ] || v=(-v)
+	for f in "${extra[@]}"; do x+=(--config "$f"); done
+	"$here/build.sh" --src "$src" --build-dir "$kbuild" --base "$base" \
+		--page-size "$page_size" -j "$jobs" "${x[@]}" "${v[@]}" \
+		>/dev/null 2>"$tmp/build.err"
+	rc=$?
+	sed "s/^build: \(error: \)\{0,1\}\[[^]]*\] /oracle: [$what] \1/; s/^build: /oracle: [$what] /" \
+		"$tmp/build.err" >&2
+	case $rc in
+	0) ;;
+	1) log "[$what] skip (log: $kbuild/s2conform-build.log)"; exit $EX_SKIP ;;
+	*) abort "bisect/build.sh failed (exit $rc)" ;;
+	esac
 	kdir=$kbuild/s2conform-kernel
 	mkdir -p "$kdir"
 	cp "$kbuild/arch/arm64/boot/Image" "$kdir/Image" ||
@@ -236,10 +206,9 @@ build_kernel() {
 	cp "$kbuild/.config" "$kdir/config"
 	cat "$kbuild/include/config/kernel.release" >"$kdir/release" 2>/dev/null ||
 		echo "$what" >"$kdir/release"
-	miss=$(ccache_count cache_miss)
-	hit=$(ccache_hits)
-	log "[$what] built $(cat "$kdir/release") in $((SECONDS - t0))s" \
-	    "(ccache: $((hit - hit0)) hits, $((miss - miss0)) misses)"
+	# fixture/build.sh builds s2fixture.ko against this step's tree.
+	ln -sfn "$kbuild" "$kdir/build"
+	echo "build tree" >"$kdir/source"
 }
 
 # The suite's binary for the case, alone in a directory of its own so that

@@ -11,6 +11,9 @@ counts), and the "### Row N" sections of the table, and prints one line
 per problem:
 
   missing N FILE:LINE    FILE cites row N, the table has no such row
+                         (also checked in configs/, runner/, vm/, bisect/,
+                         fixture/, docs/, hosttests/*.c and the top-level
+                         scripts, whose citations do not count as tests)
   uncited N              row N is cited nowhere and is not marked
                          "Documentation only: <why>"
   stale N FILE:LINE      row N is marked documentation-only but is cited
@@ -28,6 +31,12 @@ import sys
 
 CODE_DIRS = ("lib", "include", "arm64")
 CODE_EXT = (".c", ".h", ".S")
+# Elsewhere a citation must still resolve, but does not make a row tested.
+# hosttests/ has its own made-up rows in the shell tests and fixtures:
+# only its C unit tests count.
+OTHER_DIRS = ("configs", "runner", "vm", "bisect", "fixture", "docs")
+OTHER_EXT = CODE_EXT + (".sh", ".awk", ".py", ".conf", ".config", ".md")
+OTHER_FILES = ("README.md", "run_tests.sh", "Makefile", "kselftest.mk")
 # "row 25", "Rows 2, 5 and 8", "rows 21-31", "row 5/8", "rows 17/§2".
 CITE = re.compile(r"\b[Rr]ows?\s+(\d+(?:\s*(?:,|/|-|–|\band\b|\bor\b|&)\s*\d+)*)")
 NUM_OR_RANGE = re.compile(r"(\d+)(?:\s*[-–]\s*(\d+))?")
@@ -102,25 +111,47 @@ def rows_of(spec):
     return out
 
 
-def citations(root):
-    """[(row, "path:line")] for every citation in the code trees."""
-    found = []
-    for d in CODE_DIRS:
+def files_under(root, dirs, ext, skip=()):
+    """Paths relative to root of the files in dirs ending in ext."""
+    for d in dirs:
         for dirpath, dirnames, files in os.walk(os.path.join(root, d)):
             dirnames.sort()
             for f in sorted(files):
-                if not f.endswith(CODE_EXT):
-                    continue
-                path = os.path.join(dirpath, f)
-                rel = os.path.relpath(path, root)
-                with open(path, encoding="utf-8", errors="replace") as fh:
-                    text = fh.read()
-                for line, piece in pieces(text):
-                    for m in CITE.finditer(piece):
-                        at = line + piece.count("\n", 0, m.start())
-                        for r in rows_of(m.group(1)):
-                            found.append((r, "%s:%d" % (rel, at)))
+                rel = os.path.relpath(os.path.join(dirpath, f), root)
+                if f.endswith(ext) and rel not in skip:
+                    yield rel
+
+
+def cites(root, rel):
+    """[(row, "rel:line")] in one file: C pieces, or lines of text."""
+    with open(os.path.join(root, rel), encoding="utf-8",
+              errors="replace") as fh:
+        text = fh.read()
+    if rel.endswith(CODE_EXT):
+        parts = pieces(text)
+    else:
+        parts = enumerate(text.split("\n"), 1)
+    found = []
+    for line, piece in parts:
+        for m in CITE.finditer(piece):
+            at = line + piece.count("\n", 0, m.start())
+            for r in rows_of(m.group(1)):
+                found.append((r, "%s:%d" % (rel, at)))
     return found
+
+
+def citations(root, doc):
+    """([(row, where)] in the code trees, [(row, where)] elsewhere)."""
+    code, other = [], []
+    for rel in files_under(root, CODE_DIRS, CODE_EXT):
+        code += cites(root, rel)
+    skip = (os.path.relpath(doc, root),)
+    rels = list(files_under(root, OTHER_DIRS, OTHER_EXT, skip))
+    rels += files_under(root, ("hosttests",), CODE_EXT)
+    rels += [f for f in OTHER_FILES if os.path.isfile(os.path.join(root, f))]
+    for rel in rels:
+        other += cites(root, rel)
+    return code, other
 
 
 def table(doc):
@@ -154,16 +185,18 @@ def main():
     if not os.path.isfile(doc):
         print("behaviour_rows.py: no table %s" % doc, file=sys.stderr)
         return 2
-    cited = citations(a.root)
+    cited, elsewhere = citations(a.root, doc)
     rows, dups = table(doc)
     problems = []
     if a.list:
         for r, where in cited:
             print("cited %d %s" % (r, where))
+        for r, where in elsewhere:
+            print("mentioned %d %s" % (r, where))
     by_row = {}
     for r, where in cited:
         by_row.setdefault(r, []).append(where)
-    for r, where in cited:
+    for r, where in cited + elsewhere:
         if r not in rows:
             problems.append("missing %d %s" % (r, where))
     for r in sorted(rows):

@@ -111,8 +111,8 @@ code "a case with no value in the field is skip" 125 --kernel 6.12 \
 # Build, boot and judge the tree in the current directory.
 : >"$tmp/make.log"
 code "built kernel: fail is bad" 1 --case "$ro"
-expect_match "the build merges base + kvm-arm64.config onto alldefconfig" "$err" \
-	'configuring: alldefconfig \+ bisect-base\.config \+ kvm-arm64\.config'
+expect_match "the build merges base + s2conform.config onto alldefconfig" "$err" \
+	'configuring: alldefconfig \+ bisect-base\.config \+ s2conform\.config;'
 expect_match "make builds Image out of tree with ccache, niced" "$(cat "$tmp/make.log")" \
 	"^make -C $src O=$S2CONFORM_CACHE/bisect/build/linux-[0-9a-f]{8} -j[0-9]+ CC=ccache aarch64-linux-gnu-gcc HOSTCC=ccache gcc Image$"
 expect_match "a tree that is not a git checkout is named by its version" "$out" \
@@ -121,14 +121,26 @@ expect_match "the build reports the release it made" "$err" 'built 6\.19\.0-bise
 expect_match "the VM boots the built kernel" "$(cat "$S2CONFORM_CACHE"/bisect/runs/latest/*/console.log)" \
 	'stub 6\.19\.0-bisect'
 
+bdir=$(echo "$S2CONFORM_CACHE"/bisect/build/linux-*)
+expect_eq "the step's kernel points at its tree (the fixture builds against it)" \
+	"$(readlink "$bdir/s2conform-kernel/build")" "$bdir"
+expect_eq "a built-in build keeps MODULES (the fixture loads) and makes no =m" \
+	"$(cat "$bdir"/s2conform-fragments/[12]-* | grep -c '=m$'):$(grep -c '^CONFIG_MODULES=y' "$bdir"/s2conform-fragments/3-*)" \
+	"0:1"
+code "--page-size 64k builds a 64K kernel" 1 --case "$ro" --page-size 64k
+expect_eq "  64K pages merged after the base's 4K, 4K and 16K off" \
+	"$(grep -E 'ARM64_[0-9]+K_PAGES' "$bdir"/s2conform-fragments/3-* | paste -sd ' ')" \
+	"# CONFIG_ARM64_4K_PAGES is not set # CONFIG_ARM64_16K_PAGES is not set CONFIG_ARM64_64K_PAGES=y"
+code "a bad --page-size aborts" 128 --case "$ro" --page-size 8k
+
 echo CONFIG_EXTRA=y >"$tmp/extra.config"
 FAKE_RELEASE=7.2.0-good code "built kernel: pass is good" 0 --case "$ro" --config "$tmp/extra.config"
-expect_match "--config fragments are merged last" "$err" 'kvm-arm64\.config \+ extra\.config$'
+expect_match "--config fragments are merged last" "$err" 's2conform\.config \+ extra\.config;'
 
 FAKE_BUILD=fail code "a build failure is skip" 125 --case "$ro"
 expect_match "a build failure shows the error" "$err" 'error: boom'
 FAKE_DROP=KVM code "a config without KVM is skip" 125 --case "$ro"
-expect_match "  and says which option went missing" "$err" 'CONFIG_KVM is not =y'
+expect_match "  and says which option went missing" "$err" 'error: CONFIG_KVM not set after the merge'
 { head -c 56 /dev/zero; printf ARMd; } >"$tmp/Image"	# arm64 header magic
 code "--kernel-image boots that image" 1 --kernel-image "$tmp/Image" --case "$ro"
 mkdir -p "$tmp/noimage"
@@ -136,7 +148,7 @@ code "--kernel-image DIR without an Image aborts" 128 --kernel-image "$tmp/noima
 code "--kernel-image of garbage aborts" 128 --kernel-image "$tmp/linux/Makefile" --case "$ro"
 code "--observe with a bad regex aborts" 128 --kernel 7.2 --case "$ro" --observe '('
 expect_match "  saying why, not with grep's raw error" "$err" "^oracle: bad regular expression '\\(' \\("
-expect_eq "--kernel-image builds nothing" "$(grep -c Image "$tmp/make.log")" 3
+expect_eq "--kernel-image builds nothing" "$(grep -c Image "$tmp/make.log")" 4
 
 # Infrastructure: no boot is a skip, a bad command line an abort.
 S2_STUB_FAIL=fetch code "a kernel that cannot be had is skip" 125 --kernel 7.2 --case "$ro"

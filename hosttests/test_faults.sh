@@ -65,6 +65,11 @@ fi
 echo "ok $i $c # observed=0 expected=0"
 EOS
 fake device_memory_test fsdax_shared/exec fsdax_shared/delete <<'EOS'
+if [ -n "${S2_ENV_ERROR_FSDAX:-}" ]; then
+	echo "not ok $i $c # ERROR the harness did not provide FSDAX ($S2_ENV_ERROR_FSDAX)"
+	rc=1
+	continue
+fi
 case $c:${S2_FAKE_SPLAT:-} in
 */exec:known* | */exec:two*)
 	echo "[ 20.0] WARNING: CPU: 0 PID: 250 at fs/dax.c:390 dax_disassociate_entry+0x6c/0xc0" >>"$S2_KMSG"
@@ -118,6 +123,9 @@ expect_eq "fixture build fails: fixture cases ERROR, others PASS" \
 expect_match "fixture build fails: the cause, in one line" \
 	"$(awk -F'\t' '$4 == "ERROR" { print $7 }' <<<"$rec")" \
 	'FIXTURE \(fixture module build failed: make: aarch64-linux-gnu-gcc-14: No such file'
+expect_match "fixture build fails: in kernel.info's environment report" \
+	"$(cat "$tmp"/results/2*/7.2/kernel.info)" \
+	'^env.fixture=error: fixture module build failed: make: aarch64'
 expect_match "fixture build fails: said on stderr" "$err" \
 	'\[7.2\] error: fixture module build failed: make:'
 
@@ -168,6 +176,37 @@ expect_match "panic: the running binary is ERROR with the panic" \
 	'kernel died \(crashed\): Kernel panic - not syncing: stub'
 expect_eq "panic: the binaries after it still report" \
 	"$(status zz_last_test last/one)" PASS
+
+# A DAX set-up that fails: vm/devices.sh on a stand-in sysfs whose pfn
+# device will not bind reports fsdax as an environment ERROR, while devdax,
+# which this "kernel" cannot make (no dax seed), is a SKIP.
+sys=$tmp/sys/bus/nd
+mkdir -p "$sys/devices/region0/namespace0.0" "$sys/devices/region1/namespace1.0" \
+	"$sys/devices/namespace0.0" "$sys/devices/pfn0.0" \
+	"$sys/drivers/nd_pmem/bind" "$sys/drivers/dax_pmem"
+echo 0x138000000 >"$sys/devices/region0/resource"
+echo 0x13c000000 >"$sys/devices/region1/resource"
+echo pfn0.0 >"$sys/devices/region0/pfn_seed"
+echo 67108864 >"$sys/devices/namespace0.0/size"
+echo "4096 2097152 1073741824 " >"$sys/devices/pfn0.0/supported_alignments"
+got=$(cd "$tmp" && S2_SYSFS=$tmp/sys sh -c '
+	log() { :; }
+	env_skip() { echo "skip $1: $2"; }
+	env_error() { echo "error $1: $2"; export S2_ENV_ERROR_$1="$2"; }
+	env_ok() { echo "ok $1"; }
+	wanted() { :; }
+	P_pmem_base=0x138000000 P_pmem_size=0x8000000
+	. "$1"
+	setup_pmem
+	echo "why=$S2_FSDAX_WHY"' sh "$top/vm/devices.sh")
+expect_eq "DAX set-up fails: fsdax ERROR with the cause, devdax SKIP" "$got" \
+	"error fsdax: setting up pfn0.0 (align 2097152) on namespace0.0 failed (see the console)
+skip devdax: the kernel makes no dax devices (no ZONE_DEVICE/NVDIMM_PFN)
+why=setting up pfn0.0 (align 2097152) on namespace0.0 failed (see the console)"
+# ... and with that report the fsdax cases are ERROR, the run exits 3.
+S2_STUB_FAIL=dax S2_FAKE_SPLAT= run --kernel 7.2 --filter 'device_memory_test:*'
+expect_eq "DAX set-up fails: its cases ERROR, exit 3" \
+	"$rc $(status device_memory_test fsdax_shared/exec)" "3 ERROR"
 
 # Known 6.12 DAX splat: XFAIL; an unknown one after it FAILs its case.
 S2_FAKE_SPLAT=known run --kernel 6.12

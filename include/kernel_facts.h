@@ -10,5 +10,10 @@
 #include "model/facts.h"
 
 const struct kernel_facts *kernel_facts(void);
+/*
+ * The kernel config option case SUITE:NAME needs and the kernel lacks, as
+ * the runner found before boot (configs/check_config.sh --topics), or NULL.
+ */
+const char *facts_config_missing(const char *suite, const char *name);
 
 #endif

@@ -19,7 +19,8 @@
  * gives vfio_bar/create, vfio_bar/decode_off, fsdax_shared/create, … Each
  * case runs in its own child: the framework allocates a zeroed struct ctx
  * (the test's own case state, opaque here), calls setup(ctx, kase), then
- * the check's run(ctx, res).
+ * the check's run(ctx, res), unless setup() already decided the case
+ * (test_result(): a kind that refuses the check's slot is its verdict).
  *
  * A benchmark is the same description with .metrics: its checks measure
  * and report "# metric" lines instead of deciding a verdict, and a

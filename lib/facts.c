@@ -4,6 +4,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,6 +184,49 @@ static void apply_interfaces(struct kernel_facts *kf)
 			 sizeof(kf->feat_src[0]),
 			 "kvm.allow_unsafe_mappings exists");
 	}
+}
+
+/*
+ * $S2_CONFIG_MISSING, else config-missing beside the binary's directory
+ * (the VM's initramfs): "CONFIG_X<TAB>GLOB GLOB..." lines.
+ */
+const char *facts_config_missing(const char *suite, const char *name)
+{
+	static char line[512];	/* the option, once its tab is cut */
+	const char *env = getenv("S2_CONFIG_MISSING");
+	char path[PATH_MAX + 32], exe[PATH_MAX], id[256], *glob, *save;
+	ssize_t n;
+	FILE *f;
+
+	if (env) {
+		snprintf(path, sizeof(path), "%s", env);
+	} else {
+		n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (n <= 0)
+			return NULL;
+		exe[n] = 0;
+		*strrchr(exe, '/') = 0;
+		snprintf(path, sizeof(path), "%s/../config-missing", exe);
+	}
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	snprintf(id, sizeof(id), "%s:%s", suite, name);
+	while (fgets(line, sizeof(line), f)) {
+		glob = strchr(line, '\t');
+		if (!glob)
+			continue;
+		*glob++ = 0;
+		for (glob = strtok_r(glob, " \n", &save); glob;
+		     glob = strtok_r(NULL, " \n", &save)) {
+			if (fnmatch(glob, id, 0))
+				continue;
+			fclose(f);
+			return line;
+		}
+	}
+	fclose(f);
+	return NULL;
 }
 
 /* configs/profiles/ beside the binary's tree, or $S2_PROFILE. */

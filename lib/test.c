@@ -149,17 +149,48 @@ static void print_result(int n, const char *name, const struct result *res)
 	printf(res->observed[0] ? " (%s)\n" : " %s\n", res->reason);
 }
 
+/*
+ * A filter is a comma list of globs, any of which may match: a test group
+ * names several backings of one binary (configs/test-groups.conf).
+ */
+static bool glob_list_match(const char *list, const char *name)
+{
+	char glob[256];
+	size_t len;
+
+	for (;;) {
+		len = strcspn(list, ",");
+		if (len < sizeof(glob)) {
+			memcpy(glob, list, len);
+			glob[len] = '\0';
+			if (!fnmatch(glob, name, 0))
+				return true;
+		}
+		if (!list[len])
+			return false;
+		list += len + 1;
+	}
+}
+
 static bool selected(const struct test_case *tc, const char *filter)
 {
-	return !filter || !fnmatch(filter, tc->k->name, 0);
+	return !filter || glob_list_match(filter, tc->k->name);
 }
 
 /* A case its suite skips before it starts: no child. */
 static bool skipped_before(const struct suite *s, const struct test_case *tc,
 			   struct result *res)
 {
+	/* An option the kernel's config lacks: the case is not run at all. */
+	const char *opt = facts_config_missing(s->name, tc->k->name);
+
 	memset(res, 0, sizeof(*res));
-	if (!s->before || !s->before(tc->k, res->reason, sizeof(res->reason)))
+	if (opt)
+		snprintf(res->reason, sizeof(res->reason),
+			 "the kernel's config lacks %s (configs/s2conform.config)",
+			 opt);
+	else if (!s->before ||
+		 !s->before(tc->k, res->reason, sizeof(res->reason)))
 		return false;
 	res->verdict = V_SKIP;
 	res->decided = true;

@@ -14,16 +14,18 @@
 # Start/end markers go to /dev/kmsg (or $S2_KMSG) so that a kernel splat in
 # the console log can be attributed to the binary that was running.
 #
-# Usage: run_direct.sh [-t SECS] [-f GLOB] [-l] [-v] TESTDIR [NAME...]
+# Usage: run_direct.sh [-t SECS] [-f GLOB] [-l] [-v] TESTDIR [NAME[:GLOBS]...]
 
 usage() {
 	cat >&2 <<'EOF'
-usage: run_direct.sh [-t SECS] [-f GLOB] [-l] [-v] TESTDIR [NAME...]
+usage: run_direct.sh [-t SECS] [-f GLOB] [-l] [-v] TESTDIR [NAME[:GLOBS]...]
   NAME     run only these binaries of TESTDIR, in this order (default: every
-           executable in it)
+           executable in it); NAME:GLOBS only its cases matching one of the
+           comma-separated GLOBS (a test group, configs/test-groups.conf)
   -t SECS  per-binary timeout (default 120)
-  -f GLOB  run only cases matching GLOB (shell glob on case names), or
-           BINARY_GLOB:CASE_GLOB as -l prints them
+  -f GLOB  run only cases matching GLOB (shell glob on case names; a comma
+           list matches any of its globs), or BINARY_GLOB:CASE_GLOB as -l
+           prints them
   -l       list binary:case for every (matching) case, run nothing
   -v       print per-binary exit code and duration on stderr
 EOF
@@ -107,29 +109,51 @@ prefix() {
 	done
 }
 
-# Does binary $1 have a case matching the filter?  A binary whose --list
-# fails is kept, so that its failure is reported rather than hidden.
+# in_globs NAME LIST: NAME matches one of the comma-separated globs in
+# LIST; an empty LIST matches everything.
+in_globs() {
+	[ -n "$2" ] || return 0
+	rest=$2
+	while :; do
+		g=${rest%%,*}
+		# shellcheck disable=SC2254 # a glob on purpose
+		case $1 in $g) return 0 ;; esac
+		[ "$rest" != "$g" ] || return 1
+		rest=${rest#*,}
+	done
+}
+
+# entry PATH[:GLOBS]: sets bin and globs (the binary's own case globs).
+entry() {
+	bin=$1 globs=
+	case $1 in
+	*:*) bin=${1%:*} globs=${1##*:} ;;
+	esac
+}
+
+# Does binary $1 (entry() output in bin, globs) have a selected case?  A
+# binary whose --list fails is kept, so that its failure is reported
+# rather than hidden.
 selected() {
 	# shellcheck disable=SC2254 # a glob on purpose
-	case ${1##*/} in $bin_filter) ;; *) return 1 ;; esac
-	[ -n "$filter" ] || return 0
-	cases=$("$1" --list </dev/null 2>/dev/null) || return 0
+	case ${bin##*/} in $bin_filter) ;; *) return 1 ;; esac
+	[ -n "$filter$globs" ] || return 0
+	cases=$("$bin" --list </dev/null 2>/dev/null) || return 0
 	printf '%s\n' "$cases" | {
 		while IFS= read -r c; do
-			# shellcheck disable=SC2254 # $filter is a glob on purpose
-			case $c in $filter) exit 0 ;; esac
+			in_globs "$c" "$filter" && in_globs "$c" "$globs" && exit 0
 		done
 		exit 1
 	}
 }
 
 list_cases() {
-	name=${1##*/}
-	cases=$("$1" --list </dev/null) || { warn "$name --list failed"; return 1; }
+	name=${bin##*/}
+	cases=$("$bin" --list </dev/null) || { warn "$name --list failed"; return 1; }
 	printf '%s\n' "$cases" | while IFS= read -r c; do
-		# shellcheck disable=SC2254
-		[ -z "$filter" ] || case $c in $filter) ;; *) continue ;; esac
-		printf '%s:%s\n' "$name" "$c"
+		if in_globs "$c" "$filter" && in_globs "$c" "$globs"; then
+			printf '%s:%s\n' "$name" "$c"
+		fi
 	done
 }
 
@@ -147,7 +171,13 @@ timed_out() {
 run_one() {
 	n=$1 name=${2##*/}
 	shift
-	[ -z "$filter" ] || set -- "$1" --filter "$filter"
+	# A binary takes one --filter (a comma list of globs): with both the
+	# binary's own globs and -f, the cases matching both, by name.
+	if [ -n "$globs" ] && [ -n "$filter" ]; then
+		set -- "$@" --filter "$(list_cases | sed 's/^[^:]*://' | tr '\n' , | sed 's/,$//')"
+	elif [ -n "$globs$filter" ]; then
+		set -- "$@" --filter "$globs$filter"
+	fi
 	echo "# selftests: s2conform: $name"
 	mark "start $name"
 	start=$(date +%s)
@@ -193,20 +223,22 @@ if [ $# -eq 0 ]; then
 else
 	named=1
 fi
-for bin; do
+for e; do
 	shift
-	case $bin in /*) ;; *) bin=$testdir/$bin ;; esac
+	case $e in /*) ;; *) e=$testdir/$e ;; esac
+	entry "$e"
 	if [ "$named" -eq 1 ] && [ ! -x "$bin" ]; then
-		set -- "$@" "$bin"
-	elif [ -f "$bin" ] && [ -x "$bin" ] && selected "$bin"; then
-		set -- "$@" "$bin"
+		set -- "$@" "$e"
+	elif [ -f "$bin" ] && [ -x "$bin" ] && selected; then
+		set -- "$@" "$e"
 	fi
 done
 
 failed=0
 if [ "$list" -eq 1 ]; then
-	for bin in "$@"; do
-		list_cases "$bin" || failed=1
+	for e in "$@"; do
+		entry "$e"
+		list_cases || failed=1
 	done
 	exit $failed
 fi
@@ -226,8 +258,9 @@ echo "TAP version 13"
 echo "1..$#"
 [ $# -gt 0 ] || echo "# no test binaries${filter:+ with cases matching $filter} in $testdir"
 n=0 npass=0 nfail=0 nskip=0
-for bin in "$@"; do
+for e in "$@"; do
 	n=$((n + 1))
+	entry "$e"
 	if [ ! -x "$bin" ]; then
 		echo "# selftests: s2conform: ${bin##*/}"
 		echo "# Warning: file ${bin##*/} is missing!"

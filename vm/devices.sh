@@ -19,12 +19,15 @@
 # goes wrong is the harness's fault: broken() also reports the piece as an
 # environment error (/init's env_error), and its cases are ERROR.
 
-ND=/sys/bus/nd
-DAX_ALIGN=2097152
+# S2_SYSFS: a stand-in sysfs, for hosttests/test_faults.sh.
+ND=${S2_SYSFS:-/sys}/bus/nd
+# The kernel's .config, if mkinitramfs.sh shipped it: names the option a
+# missing kind needs.
+KCONFIG=/lib/s2conform/kernel.config
 
 # put FILE VALUE: write VALUE to a sysfs FILE, logging a failure.
 put() {
-	echo "$2" >"$1" 2>/dev/null || {
+	echo "$2" 2>/dev/null >"$1" || {
 		log "warning: cannot write '$2' to $1"
 		return 1
 	}
@@ -103,11 +106,44 @@ region_of() {
 	done
 }
 
-# claim REGION KIND DRIVER: give REGION's namespace to a new KIND (pfn or
-# dax) device bound to DRIVER; its name in CLAIMED. (Not printed: notes
-# made in a $(...) subshell would be lost.)
+# kconfig_why SYMBOL...: "CONFIG_X is not set" for the first SYMBOL the
+# shipped .config lacks (with what it depends on that is missing too), or
+# nothing when they are all there or there is no .config.
+kconfig_why() {
+	local s
+
+	[ -f "$KCONFIG" ] || return 0
+	for s; do
+		grep -q "^CONFIG_$s=[ym]" "$KCONFIG" && continue
+		case $s in
+		DEV_DAX) grep -q '^CONFIG_TRANSPARENT_HUGEPAGE=y' "$KCONFIG" ||
+			{ echo "CONFIG_DEV_DAX is not set (it needs CONFIG_TRANSPARENT_HUGEPAGE, unset: PREEMPT_RT kernels have no THP)"; return; } ;;
+		esac
+		echo "CONFIG_$s is not set"
+		return
+	done
+}
+
+# pick_align DEV MAX: the largest of DEV's supported_alignments (page
+# size, PMD, PUD: they follow the kernel's page size) that is at most MAX.
+# A 2M constant fails on 16K and 64K pages, whose PMD is 32M and 512M.
+pick_align() {
+	local a best=0
+
+	for a in $(cat "$ND/devices/$1/supported_alignments" 2>/dev/null); do
+		[ "$a" -le "$2" ] && [ "$a" -gt "$best" ] && best=$a
+	done
+	echo "$best"
+}
+
+# claim REGION KIND DRIVER ROOM: give REGION's namespace to a new KIND (pfn
+# or dax) device bound to DRIVER; its name in CLAIMED, its alignment in
+# CLAIMED_ALIGN. The alignment: the largest the device supports that is at
+# most 1/ROOM of the namespace (the data starts an alignment in, after the
+# metadata, and the rest must still hold what the backing maps). (Not
+# printed: notes made in a $(...) subshell would be lost.)
 claim() {
-	local r=$1 kind=$2 drv=$3 ns dev what=FSDAX
+	local r=$1 kind=$2 drv=$3 room=$4 ns dev what=FSDAX align size why
 
 	[ "$kind" = pfn ] || what=DEVDAX
 	CLAIMED=
@@ -118,31 +154,54 @@ claim() {
 	}
 	dev=$(cat "$r/${kind}_seed" 2>/dev/null)
 	[ -n "$dev" ] || {
-		note $what "the kernel makes no $kind devices (no ZONE_DEVICE/NVDIMM_PFN)"
+		note $what "the kernel makes no $kind devices ($(kconfig_why \
+			ZONE_DEVICE NVDIMM_PFN NVDIMM_DAX | grep . ||
+			echo 'no ZONE_DEVICE/NVDIMM_PFN'))"
 		return 1
 	}
 	[ -d "$ND/drivers/$drv" ] || {
-		broken $what "no $drv driver"
+		# A kernel without the driver is the kernel's lack (SKIP, naming
+		# the option); one that has it but did not load it, ours.
+		if [ "$drv" = dax_pmem ]; then
+			why=$(kconfig_why DEV_DAX DEV_DAX_PMEM)
+		else
+			why=$(kconfig_why BLK_DEV_PMEM)
+		fi
+		if [ -n "$why" ]; then
+			note $what "no $drv driver: $why"
+		else
+			broken $what "no $drv driver"
+		fi
+		return 1
+	}
+	size=$(cat "$ND/devices/$ns/size" 2>/dev/null)
+	align=$(pick_align "$dev" $((${size:-0} / room)))
+	[ "$align" -gt 0 ] || {
+		broken $what "$dev supports no alignment within ${size:-?} bytes" \
+			"($(cat "$ND/devices/$dev/supported_alignments" 2>/dev/null))"
 		return 1
 	}
 	[ ! -e "$ND/devices/$ns/driver" ] ||
 		put "$ND/devices/$ns/driver/unbind" "$ns" || return 1
 	put "$ND/devices/$dev/uuid" "$(cat /proc/sys/kernel/random/uuid)" &&
-		put "$ND/devices/$dev/align" "$DAX_ALIGN" &&
+		put "$ND/devices/$dev/align" "$align" &&
 		put "$ND/devices/$dev/mode" pmem &&
 		put "$ND/devices/$dev/namespace" "$ns" &&
 		put "$ND/drivers/$drv/bind" "$dev" || {
-		broken $what "setting up $dev on $ns failed (see the console)"
+		broken $what "setting up $dev (align $align) on $ns failed (see the console)"
 		return 1
 	}
-	CLAIMED=$dev
+	CLAIMED=$dev CLAIMED_ALIGN=$align
 }
 
+# fsdax: ext4 -o dax wants its block size to be the page size, the smallest
+# alignment the pfn device offers; the alignment leaves room for the
+# filesystem and a PMD-size file (a quarter of the namespace at most).
 setup_fsdax() {
-	local r=$1 dev blk
+	local r=$1 dev blk bs
 
 	wanted_kind FSDAX || return 0
-	claim "$r" pfn nd_pmem || return 0
+	claim "$r" pfn nd_pmem 4 || return 0
 	dev=$CLAIMED
 	# The disk hangs off the device that nd_pmem bound.
 	blk=$(ls "$ND/devices/$dev/block" 2>/dev/null | head -n 1)
@@ -152,7 +211,11 @@ setup_fsdax() {
 	}
 	mkdir -p /mnt/fsdax
 	# busybox makes ext2; the ext4 driver mounts it with DAX.
-	mke2fs -q -F -b 4096 "/dev/$blk" >/dev/null 2>&1 &&
+	bs=$(awk '{ for (i = 1; i <= NF; i++) if (!m || $i < m) m = $i }
+		END { print m }' "$ND/devices/$dev/supported_alignments")
+	bs=${bs:-4096}
+	mke2fs -q -F -b "$bs" -i "$((bs > 16384 ? bs : 16384))" \
+		"/dev/$blk" >/dev/null 2>&1 &&
 		mount -t ext4 -o dax "/dev/$blk" /mnt/fsdax || {
 		broken FSDAX "cannot make an ext4 -o dax filesystem on /dev/$blk"
 		return 0
@@ -165,7 +228,7 @@ setup_devdax() {
 	local r=$1 dev dax
 
 	wanted_kind DEVDAX || return 0
-	claim "$r" dax dax_pmem || return 0
+	claim "$r" dax dax_pmem 2 || return 0
 	dev=$CLAIMED
 	dax=$(cd "$ND/devices/$dev" && ls -d dax*.* 2>/dev/null | head -n 1)
 	[ -n "$dax" ] && [ -c "/dev/$dax" ] || {

@@ -180,6 +180,9 @@ build() {
 	install -m 755 "$S2_VM_DIR/init" "$stage/init"
 	install -D -m 644 "$S2_VM_DIR/devices.sh" \
 		"$stage/lib/s2conform/devices.sh"
+	# devices.sh names the option a missing device kind needs.
+	[ ! -f "$CONFIG" ] ||
+		install -m 644 "$CONFIG" "$stage/lib/s2conform/kernel.config"
 	install -m 755 "$RUNNER" "$stage/s2conform/run_direct.sh"
 	# -L: a symlink to a host path would dangle in the guest.
 	cp -RL "$TESTS/." "$stage/s2conform/arm64/"

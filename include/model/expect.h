@@ -3,7 +3,7 @@
  * expect.h - the bottom of the expectations: what the kernel under test
  * must do, and why. Each expect_*.h above it covers one concern and
  * returns an outcome plus the reason, citing the row of
- * spec/kernel-behaviors.md's matrix.
+ * docs/behaviours.md.
  */
 #ifndef S2_MODEL_EXPECT_H
 #define S2_MODEL_EXPECT_H

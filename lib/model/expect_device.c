@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * expect_device.c - device memory from real drivers: VFIO PCI BARs and
- * DAX (spec/kernel-behaviors.md §1, §2; matrix rows 13-20). Pure logic:
+ * DAX (docs/behaviours.md §1, §2; rows 13-20). Pure logic:
  * the facts that are only known at run time (whether pmem pfns are in
  * memblock) come in as arguments, so host unit tests cover every kernel.
  */

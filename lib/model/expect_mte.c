@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * expect_mte.c - MTE expectations (spec/kernel-behaviors.md §4).
+ * expect_mte.c - MTE expectations (docs/behaviours.md §4).
  */
 #include <errno.h>
 

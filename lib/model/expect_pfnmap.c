@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * expect_pfnmap.c - driver PFNMAP memory as the s2fixture module makes it
- * (spec/kernel-behaviors.md §1, §2, §5; matrix rows 21-31). Pure logic:
+ * (docs/behaviours.md §1, §2, §5; rows 21-31). Pure logic:
  * whether KVM may map cacheable PFNMAP (a VM capability) comes in as an
  * argument, so host unit tests cover every kernel.
  */

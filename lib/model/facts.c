@@ -14,7 +14,7 @@
 
 /*
  * When each behaviour reached mainline. Where the merge version is not
- * provable from the trees read for spec/kernel-behaviors.md, the note says
+ * provable from the trees read for docs/behaviours.md, the note says
  * so; kernels between the two trees may then need a profile.
  */
 static const struct {
