@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tlbi_test - which TLB invalidation a stage-2 unmap uses (row 40 of
- * spec/kernel-behaviors.md §10): from 6.6 on, with TLBIRANGE and FWB, the
+ * docs/behaviours.md): from 6.6 on, with TLBIRANGE and FWB, the
  * unmap walker defers its leaf TLBIs to one range TLBI per <= 1 GiB
  * (stage2_unmap_defer_tlb_flush()); otherwise one TLBI IPA per leaf.
  *

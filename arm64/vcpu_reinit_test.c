@@ -6,7 +6,7 @@
  * invalidates the I-cache and stage 2 stays. Spec §3.2 path 3, row 39 of
  * docs/behaviours.md.
  *
- * Observed through the vCPU's "exits" statistic: touching every 4K page
+ * Observed through the vCPU's "exits" statistic: touching every host page
  * of a slot costs an exit per page when stage 2 was dropped, about none
  * when it was kept. A known unmap (mprotect, I2) calibrates the channel.
  */
@@ -66,7 +66,7 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 }
 
 /*
- * Re-init vCPU0, then touch a 4K-mapped slot from it and another slot
+ * Re-init vCPU0, then touch a page-mapped slot from it and another slot
  * from vCPU1: the unmap is VM-wide, so both refault or neither does.
  * Background invalidations (NUMA-balancing scans, migration) only ever
  * add exits, so the cheapest of a few trials is what the re-init did: a
