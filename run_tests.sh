@@ -92,6 +92,10 @@ cpus=
 njobs=
 tests=
 groups_conf=${S2_TEST_GROUPS:-$top/configs/test-groups.conf}
+# Initramfs images outlive the run, in the kernel cache (not for a stub
+# harness: hosttests must leave nothing behind).
+initrd_cache=${S2CONFORM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/s2conform}/initramfs
+[ -z "${S2CONFORM_VM:-}" ] || initrd_cache=
 filter=
 list=0
 timeout=120
@@ -737,6 +741,12 @@ prepare_kernel() {
 			kd=
 		else
 			fixture_extra "$kd" "$klabel"
+			# Kept in the cache: mkinitramfs.sh rebuilds it only
+			# when an input changed (1-2 s a kernel saved on the
+			# next run). One per kernel and checkout, so two
+			# worktrees do not take turns.
+			[ -z "$initrd_cache" ] ||
+				initrd=$initrd_cache/${kd##*/}-$(cksum <<<"$testdir" | cut -d' ' -f1).cpio.gz
 			log "[$klabel] building initramfs"
 			"$vm/mkinitramfs.sh" --kernel-dir "$kd" --tests "$testdir" \
 				--runner "$runner/run_direct.sh" --out "$initrd" \

@@ -51,6 +51,8 @@ struct ctx {
 static void check_file_flags(struct ctx *f, struct result *res);
 static void check_create(struct ctx *f, struct result *res);
 static void check_create_mte(struct ctx *f, struct result *res);
+static void check_anon_hva(struct ctx *f, struct result *res);
+static void check_dirty_log(struct ctx *f, struct result *res);
 static void check_host_mmap(struct ctx *f, struct result *res);
 static void check_host_touch(struct ctx *f, struct result *res);
 static void check_guest_rw(struct ctx *f, struct result *res);
@@ -81,6 +83,11 @@ static const struct check checks[] = {
 	{ "host_mmap", check_host_mmap, .vma = VMA_GMEM },
 	{ "host_touch", check_host_touch, .vma = VMA_GMEM_MMAP },
 	{ "guest_rw", check_guest_rw, .vma = VMA_GMEM_MMAP },
+	{ "create_anon_hva", check_anon_hva, .kind = "gmem_shared" },
+	{ "create_mte_anon_hva", check_anon_hva, .kind = "gmem_shared",
+	  .mte = true },
+	{ "dirty_log", check_dirty_log, .kind = "gmem_shared",
+	  .slot_flags = KVM_MEM_LOG_DIRTY_PAGES },
 	{ "punch_hole", check_punch_hole, .kind = "gmem_shared" },
 	{ "truncate", check_truncate, .kind = "gmem_shared" },
 	{ "exec_dic", check_exec_dic, .kind = "gmem_shared" },
@@ -186,6 +193,55 @@ static void check_create_mte(struct ctx *f, struct result *res)
 	backed_slot_init(&s, ops, REGION_SIZE);
 	obs = out_ret(__backed_slot_add(&s, mte_vm_create(), 0,
 					MAP_MT(MT_NORMAL)));
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+/*
+ * Row 48 without the VMA's help: a guest_memfd-only slot never faults
+ * through its userspace_addr, so a VMM may give anonymous memory there,
+ * which has VM_MTE_ALLOWED. Only the guest_memfd rule can refuse it.
+ */
+static void check_anon_hva(struct ctx *f, struct result *res)
+{
+	bool mte = f->k->check->mte;
+	const struct backing_ops *ops = f->ops;
+	struct expect e = expect_slot_create(kernel_facts(), ops->vma, mte);
+	struct outcome obs;
+	struct backing b;
+	struct vm *vm;
+	void *anon;
+	int ret;
+
+	need_gmem();
+	if (mte)
+		mte_require();
+	backing_create(ops, REGION_SIZE, &b);
+	vm = mte ? mte_vm_create() : vm_create(NULL);
+	ret = ops->attach(&b, vm);
+	if (ret)
+		test_fail("KVM_CREATE_GUEST_MEMFD: %s", strerror(-ret));
+	anon = mmap(NULL, REGION_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (anon == MAP_FAILED)
+		test_fail("mmap: %s", strerror(errno));
+	obs = out_ret(vm_add_gmem_slot(vm, vm_alloc_gpa(vm, REGION_SIZE),
+				       REGION_SIZE, anon, KVM_MEM_GUEST_MEMFD,
+				       b.fd, 0, NULL));
+	result_diag(res, "userspace_addr: anonymous memory, not the file");
+	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+/* §13: KVM_MEM_LOG_DIRTY_PAGES is not a guest_memfd slot's flag. */
+static void check_dirty_log(struct ctx *f, struct result *res)
+{
+	uint32_t flags = f->k->check->slot_flags;
+	struct expect e = expect_slot_create_flags(kernel_facts(),
+						   f->ops->vma, flags, false);
+	struct backed_slot s = { 0 };
+	struct outcome obs;
+
+	backed_slot_init(&s, f->ops, REGION_SIZE);
+	obs = out_ret(__backed_slot_add(&s, NULL, flags, MAP_MT(MT_NORMAL)));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 

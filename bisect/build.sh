@@ -151,6 +151,13 @@ mapfile -t frags < <(printf '%s\n' "$frag"/[0-9]*-* | sort -V)
 	tail -n 20 "$b_log" >&2
 	bdie "[$what] configuration failed"
 }
+# Built in means no module at all: options that default to m (with
+# MODULES on) become y too.
+if [ $b_mods -eq 0 ] && grep -q '=m$' "$b_out/.config"; then
+	sed -i 's/=m$/=y/' "$b_out/.config"
+	(cd "$b_src" && bq make O="$b_out" olddefconfig) ||
+		bdie "[$what] make olddefconfig failed (log: $b_log)"
+fi
 missing=$("$top/configs/check_config.sh" --required "$b_out/.config")
 [ -z "$missing" ] || bdie "[$what] $missing not set after the merge (the VM needs them)"
 targets=(Image)

@@ -264,6 +264,10 @@ S2_OFFLINE=1 fk 7.2-rt >/dev/null 2>"$tmp/err"
 rc_match "offline: a kernel the cache lacks fails (exit 3) and says what it has" "$?" 3 "$(cat "$tmp/err")" 'offline: no cached kernel for 7\.2-rt \(cached: 7\.2=7\.2\.13-1 7\.2=7\.2\.13-2'
 expect_eq "offline: aliases from the cache" "$(S2_OFFLINE=1 fk --list-aliases)" 7.2
 expect_eq "offline: apt-get was never called" "$(cat "$APT_LOG")" ""
+S2_OFFLINE=1 bash -c ". '$top/vm/lib.sh'; apt_fetch '$tmp/x' busybox-static:arm64=1" 2>"$tmp/err"
+rc_match "offline: any download (busybox, headers) fails naming what is missing" \
+	"$?" 3 "$(cat "$tmp/err")" 'offline \(--offline\): busybox-static:arm64=1 is not in the cache'
+
 
 # --- run_tests.sh: the config check before boot ----------------------------
 use_vm_stub

@@ -17,6 +17,7 @@ usage_die() { log "$*"; exit 2; }
 S2_CLEANUP=()
 s2_cleanup() {
 	local p
+	stop_progress
 	for p in "${S2_CLEANUP[@]}"; do
 		rm -rf -- "$p"
 	done
@@ -56,17 +57,51 @@ apt_candidate() {
 # missing on a new machine). Returns non-zero if apt-get update failed.
 S2_APT_UPDATED=
 apt_update() {
+	if [ "${S2_OFFLINE:-0}" != 0 ]; then
+		log "offline (--offline): not refreshing the apt lists"
+		return 1
+	fi
 	[ -z "$S2_APT_UPDATED" ] || return 0
 	S2_APT_UPDATED=1
 	log "refreshing apt lists (apt-get update)"
 	apt-get -o Acquire::Check-Valid-Until=false update -qq >&2
 }
 
+# progress DIR WHAT [TOTAL_BYTES]: while a slow step fills DIR, log its size
+# every 10 s ("WHAT: 120 of 480 MiB"), so a download or a chroot of
+# hundreds of MiB does not look hung; stop_progress ends it.
+S2_PROGRESS=
+progress() {
+	local dir=$1 what=$2 total=${3:-} n
+	stop_progress
+	(
+		while sleep 10; do
+			n=$(du -sm "$dir" 2>/dev/null | cut -f1)
+			log "$what: ${n:-0}${total:+ of $(((total + 1048575) / 1048576))} MiB"
+		done
+	) &
+	S2_PROGRESS=$!
+}
+stop_progress() {
+	[ -z "$S2_PROGRESS" ] || kill "$S2_PROGRESS" 2>/dev/null
+	S2_PROGRESS=
+}
+
+# apt_size PKG:ARCH=VERSION...: their download size in bytes, as apt knows it.
+apt_size() {
+	local p
+	for p; do
+		apt_cache show "$p" 2>/dev/null | sed -n 's/^Size: //p' | head -n 1
+	done | awk '{ n += $1 } END { print n + 0 }'
+}
+
 # apt_fetch ROOT PKG:ARCH=VERSION...: download the packages and unpack them
 # all into ROOT. Sets S2_FETCHED_BYTES.
 apt_fetch() {
-	local root=$1 dl deb
+	local root=$1 dl deb total
 	shift
+	[ "${S2_OFFLINE:-0}" = 0 ] ||
+		die "offline (--offline): $* is not in the cache ($S2_CACHE)"
 
 	# apt downloads as the _apt user: give it a directory it can reach
 	# (the cache may be under a private home directory).
@@ -78,8 +113,12 @@ apt_fetch() {
 		chown _apt "$dl"
 	fi
 	mkdir -p "$root" || die "cannot create $root"
+	total=$(apt_size "$@")
+	log "downloading $# packages, $(((total + 1048575) / 1048576)) MiB"
+	progress "$dl" "downloaded" "$total"
 	(cd "$dl" && apt-get -o Acquire::Check-Valid-Until=false -qq \
 		download "$@" >&2) || die "apt-get download $* failed"
+	stop_progress
 	for deb in "$dl"/*.deb; do
 		[ -f "$deb" ] || die "apt-get download $* produced no .deb"
 		dpkg-deb -x "$deb" "$root" || die "cannot unpack $deb"

@@ -156,8 +156,10 @@ inputs_key() {
 		sha256sum "$0" "$S2_VM_DIR/lib.sh" "$S2_VM_DIR/init" \
 			"$S2_VM_DIR/devices.sh" "$RUNNER"
 		echo "$BB_VER $RELEASE $(cd "$KERNEL" && pwd -P) $EXTRA"
+		# Where an extra goes and what it holds, not where it came from:
+		# run_tests.sh builds the fixture module in a fresh directory.
 		for f in "${FILES[@]}"; do
-			echo "$f $(sha256sum <"${f%:*}")"
+			echo "${f##*:} $(sha256sum <"${f%:*}")"
 		done
 		[ -z "$CONFIGS" ] || (cd "$CONFIGS" && find -L . -type f -print0 |
 			LC_ALL=C sort -z | xargs -0r sha256sum)
