@@ -130,7 +130,8 @@ clean:
 #   INSTALL_PATH/run_kselftest.sh     the kernel's options and TAP
 #   INSTALL_PATH/kselftest-list.txt   s2conform:<binary> lines
 #   INSTALL_PATH/kselftest/run_direct.sh
-#   INSTALL_PATH/s2conform/           the test binaries and settings
+#   INSTALL_PATH/s2conform/           the test binaries, settings, config
+#                                     (configs/s2conform.config), fixture/
 #   INSTALL_PATH/configs/profiles/    where the binaries look for profiles
 #                                     (<binary dir>/../configs/profiles)
 # KSFT_TIMEOUT is the per-binary timeout in settings, sized for QEMU TCG:
@@ -139,7 +140,7 @@ clean:
 INSTALL_PATH ?= $(O)/kselftest_install
 KSFT_TIMEOUT ?= 120
 # kselftest's "config": the kernel options the cases need.
-KSFT_CONFIG ?= $(firstword $(wildcard configs/s2conform.config configs/kvm-arm64.config))
+KSFT_CONFIG ?= configs/s2conform.config
 FIXTURE_SRCS := fixture/Kbuild fixture/s2fixture.c fixture/s2fixture.h
 
 install: $(TESTS) $(PROFILES)

@@ -775,7 +775,8 @@ run_column() {
 	boot_seconds='' test_seconds='' reboots=0
 	boot_status="error: fetching or packing the kernel failed"
 	if ! prepare_kernel "${col_kernel[$ci]}"; then
-		klabel=${kernel_list[${col_kernel[$ci]}]}
+		klabel=${klabel:-${kernel_list[${col_kernel[$ci]}]}}
+		[ -z "${col_error:-}" ] || boot_status="error: $col_error"
 		rc=3
 	fi
 	label=$klabel${cpu:+/$cpu}
@@ -802,16 +803,20 @@ run_column() {
 # finish_column LABEL KDIR KERNEL ALIAS CPU WALL_SECONDS STARTED
 finish_column() {
 	local label=$1 kdir=$2 cpu=$5
-	parse_results "$label" "$kdir"
-	[ -z "${col_error:-}" ] || printf '%s\tboot\tkernel-config\tERROR\t-\t-\t%s\t-\n' \
-		"$label" "$col_error" >>"$kdir/records.tsv"
+	if [ -n "${col_error:-}" ]; then
+		# Stopped before boot: the one ERROR says why, nothing ran.
+		touch "$kdir/tap.txt" "$kdir/console.log"
+		printf '%s\tboot\tkernel-config\tERROR\t-\t-\t%s\t-\n' \
+			"$label" "$col_error" >"$kdir/records.tsv"
+	else
+		parse_results "$label" "$kdir"
+	fi
 	[ -n "$cpu" ] || cpu=$(sed -n 's/^cpu=//p' "$kdir/machine" 2>/dev/null)
 	{
 		printf 'alias=%s\nrelease=%s\ncpu=%s\ncolumn=%s\n' \
 			"$4" "$(cat "$kdir/release" 2>/dev/null)" "$cpu" "$label"
 		printf 'started=%s\nboot_seconds=%s\ntest_seconds=%s\nwall_seconds=%s\n' \
 			"$7" "$boot_seconds" "$test_seconds" "$6"
-		[ -z "${col_error:-}" ] || echo "boot_status=error: $col_error"
 		# Every package the kernel came from, pkg.NAME=VERSION.
 		[ -z "${kpkgs:-}" ] || sed -n \
 			's/^\([^:=]*\)\(:[^=]*\)\{0,1\}=\(.*\)$/pkg.\1=\3/p' <<<"$kpkgs"
