@@ -33,8 +33,6 @@
 #include "suite.h"
 #include "vm.h"
 
-#define REGION_SIZE	SZ_2M
-#define EXEC_OFFSET	0x1000
 #define GUEST_DATA	0x6775657374ab5a01ULL	/* "guest" */
 #define HOST_DATA	0x686f7374a55acd02ULL	/* "host" */
 
@@ -78,7 +76,7 @@ SUITE(.name = "device_memory_test",
 /* Every case: the facts and a backing of the kind. */
 static void setup(struct ctx *f, const struct kase *k)
 {
-	backed_slot_init(&f->s, k->ops, REGION_SIZE);
+	backed_slot_init(&f->s, k->ops, backing_region_size(k->ops));
 }
 
 /* A slot over the backing, mapped at stage 1 with attrs; must work. */
@@ -130,7 +128,7 @@ static struct expect_attr device_attr(struct ctx *f, struct result *res,
 
 static int add_slot(struct ctx *f, struct vm *vm, uint32_t flags)
 {
-	return vm_add_slot(vm, vm_alloc_gpa(vm, REGION_SIZE), REGION_SIZE,
+	return vm_add_slot(vm, vm_alloc_gpa(vm, f->s.size), f->s.size,
 			   f->s.b.hva, flags, NULL);
 }
 
@@ -201,8 +199,8 @@ static void check_exec(struct ctx *f, struct result *res)
 	slot_setup(f, MAP_MT(MT_NORMAL));
 	device_attr(f, res, false);	/* SKIPs if the type is unknown */
 	e = expect_device_exec(f->s.kf, f->s.ops->vma, f->map_memory);
-	exec_stub_write((char *)f->s.b.hva + EXEC_OFFSET);
-	obs = probe(f->vcpu, PROBE_EXEC, f->s.gpa + EXEC_OFFSET, 0);
+	exec_stub_write((char *)f->s.b.hva + host_page());
+	obs = probe(f->vcpu, PROBE_EXEC, f->s.gpa + host_page(), 0);
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
@@ -243,8 +241,8 @@ static uint64_t vfio_region_offset(struct ctx *f, unsigned int index)
 static void check_read_path(struct ctx *f, struct result *res,
 			    uint64_t val)
 {
-	static uint64_t buf[REGION_SIZE / 8];
-	struct outcome obs, exp = out_value(REGION_SIZE / 8);
+	uint64_t *buf;
+	struct outcome obs, exp = out_value(f->s.size / 8);
 	const char *env = getenv("S2_VFIO_BAR");
 	uint64_t off = 0;
 	const char *how = "pread() of the file";
@@ -256,9 +254,13 @@ static void check_read_path(struct ctx *f, struct result *res,
 	} else if (strcmp(f->s.ops->name, "fsdax_shared")) {
 		return;		/* device-dax has no read() */
 	}
-	if (pread(f->s.b.fd, buf, REGION_SIZE, off) != (ssize_t)REGION_SIZE)
+	buf = malloc(f->s.size);
+	if (!buf)
+		test_fail("out of memory");
+	if (pread(f->s.b.fd, buf, f->s.size, off) != (ssize_t)f->s.size)
 		test_fail("%s: %s", how, strerror(errno));
-	obs = out_value(host_check(buf, REGION_SIZE, val));
+	obs = out_value(host_check(buf, f->s.size, val));
+	free(buf);
 	result_diag(res, "%s", how);
 	result_outcome(res, &obs, &exp, "rows 13/16: guest stores reach the "
 		       "device's memory (index of first mismatch)");
@@ -267,21 +269,21 @@ static void check_read_path(struct ctx *f, struct result *res,
 /* Guest stores show in the host mapping and the read path, and back. */
 static void check_host_sees(struct ctx *f, struct result *res)
 {
-	uint64_t words = REGION_SIZE / 8, i;
+	uint64_t words = f->s.size / 8, i;
 	volatile uint64_t *host;
 	struct outcome obs, exp = out_value(words);
 
 	slot_setup(f, MAP_MT(MT_NORMAL));
 	host = f->s.b.hva;
-	vcpu_call(f->vcpu, guest_fill, f->s.gpa, REGION_SIZE, GUEST_DATA);
-	obs = out_value(host_check(f->s.b.hva, REGION_SIZE, GUEST_DATA));
+	vcpu_call(f->vcpu, guest_fill, f->s.gpa, f->s.size, GUEST_DATA);
+	obs = out_value(host_check(f->s.b.hva, f->s.size, GUEST_DATA));
 	result_outcome(res, &obs, &exp, "rows 13/16: the host mapping sees "
 		       "every guest store (index of first mismatch)");
 	check_read_path(f, res, GUEST_DATA);
 	for (i = 0; i < words; i++)
 		host[i] = HOST_DATA;
 	obs = out_value(vcpu_call(f->vcpu, guest_check, f->s.gpa,
-				  REGION_SIZE, HOST_DATA));
+				  f->s.size, HOST_DATA));
 	result_outcome(res, &obs, &exp, "rows 13/16: the guest sees every "
 		       "host store (index of first mismatch)");
 }

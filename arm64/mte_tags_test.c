@@ -20,11 +20,12 @@
 #include "kvm_ioctl.h"
 #include "mte.h"
 #include "probe.h"
+#include "slot.h"
 #include "suite.h"
 #include "vm.h"
 
-#define REGION_SIZE	SZ_2M
-#define PAGE		SZ_4K
+/* COPY_TAGS works in host pages: its IPA and length are PAGE_SIZE units. */
+#define PAGE		host_page()
 #define TAG_A		5
 #define TAG_B		3
 #define RACE_PAGES	128
@@ -35,6 +36,7 @@ struct ctx {
 	struct vm *vm;
 	struct vcpu *vcpu;
 	uint64_t gpa;
+	uint64_t size;
 };
 
 static void check_fresh_zero(struct ctx *f, struct result *res);
@@ -81,6 +83,8 @@ SUITE(.name = "mte_tags_test",
 
 /* Guest code */
 
+static uint64_t page_bytes;	/* the host page: set before any vCPU runs */
+
 /* Tag granule 0 of every page of [base, +pages): page i gets race_tag(i). */
 static unsigned int race_tag(uint64_t i)
 {
@@ -92,7 +96,7 @@ static uint64_t guest_tag_pages(uint64_t base, uint64_t pages)
 	uint64_t i;
 
 	for (i = 0; i < pages; i++)
-		guest_mte_set(tag_ptr(base + i * PAGE, race_tag(i)),
+		guest_mte_set(tag_ptr(base + i * page_bytes, race_tag(i)),
 			      MTE_GRANULE);
 	return 0;
 }
@@ -103,7 +107,7 @@ static uint64_t guest_read_pages(uint64_t base, uint64_t pages)
 	uint64_t i, sum = 0;
 
 	for (i = pages; i-- > 0;)
-		sum += guest_mte_get(base + i * PAGE);
+		sum += guest_mte_get(base + i * page_bytes);
 	return sum;
 }
 
@@ -114,22 +118,19 @@ static void setup(struct ctx *f, const struct kase *k)
 	f->ops = k->ops;
 }
 
-/* An MTE VM with the backing as a Tagged slot; SKIP if refused. */
+/* An MTE VM with the backing as a Tagged slot, as the expectation says. */
 static void mte_slot(struct ctx *f, const struct backing_ops *ops,
 		     uint32_t flags)
 {
-	int ret;
-
+	f->size = backing_region_size(ops);
 	f->vm = mte_vm_create();
-	backing_create(ops, REGION_SIZE, &f->b);
-	f->gpa = vm_alloc_gpa(f->vm, REGION_SIZE);
-	ret = backing_add_slot(&f->b, f->vm, f->gpa, flags, NULL);
-	if (ret == -EINVAL)
-		test_skip("%s slot refused with MTE on this kernel (EINVAL; "
-			  "see mte_slot_test)", ops->name);
-	if (ret)
-		test_fail("MTE slot: %s", strerror(-ret));
-	mte_map_tagged(f->vm, f->gpa, REGION_SIZE);
+	backing_create(ops, f->size, &f->b);
+	f->gpa = vm_alloc_gpa(f->vm, f->size);
+	slot_expect_accepted(ops, true, backing_add_slot(&f->b, f->vm, f->gpa,
+							 flags, NULL));
+	mte_map_tagged(f->vm, f->gpa, f->size);
+	page_bytes = host_page();
+	sync_global_to_guest(f->vm, page_bytes);
 	f->vcpu = vcpu_add(f->vm);
 }
 
@@ -204,7 +205,7 @@ static void check_copy_from(struct ctx *f, struct result *res)
 	mte_slot(f, backing_find("anon_4k"), 0);
 	vcpu_call(f->vcpu, guest_mte_set, tag_ptr(f->gpa, TAG_A), PAGE);
 	ret = mte_tags_from_guest(f->vm, f->gpa, PAGE, tags);
-	if (ret != PAGE)
+	if (ret != (long)PAGE)
 		test_fail("COPY_TAGS FROM_GUEST returned %ld", ret);
 	obs = out_value(mismatches(tags, sizeof(tags), TAG_A));
 	result_outcome(res, &obs, &exp, "§4.4: FROM_GUEST returns the tags "
@@ -220,7 +221,7 @@ static void check_copy_to(struct ctx *f, struct result *res)
 	mte_slot(f, backing_find("anon_4k"), 0);
 	memset(tags, TAG_B, sizeof(tags));
 	ret = mte_tags_to_guest(f->vm, f->gpa, PAGE, tags);
-	if (ret != PAGE)
+	if (ret != (long)PAGE)
 		test_fail("COPY_TAGS TO_GUEST returned %ld", ret);
 	obs = out_value(count_not(f, f->gpa, PAGE, TAG_B));
 	result_outcome(res, &obs, &exp, "§4.4: the guest's LDG sees tags "
@@ -230,7 +231,7 @@ static void check_copy_to(struct ctx *f, struct result *res)
 /* §4.4: every malformed request is EINVAL, whichever check trips. */
 static void check_copy_invalid(struct ctx *f, struct result *res)
 {
-	static const struct {
+	const struct {
 		const char *what;
 		uint64_t off, len, flags, reserved;
 	} bad[] = {
@@ -294,20 +295,20 @@ static void check_copy_dirty(struct ctx *f, struct result *res)
 static struct vcpu *second_vm(struct ctx *f)
 {
 	struct vm *vm = mte_vm_create();
-	uint64_t gpa = vm_alloc_gpa(vm, REGION_SIZE);
+	uint64_t gpa = vm_alloc_gpa(vm, f->size);
 	void *view;
 	int ret;
 
-	view = mmap(NULL, REGION_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+	view = mmap(NULL, f->size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		    f->b.fd, 0);
 	if (view == MAP_FAILED)
 		test_fail("second mapping of the memfd: %s", strerror(errno));
-	ret = vm_add_slot(vm, gpa, REGION_SIZE, view, 0, NULL);
+	ret = vm_add_slot(vm, gpa, f->size, view, 0, NULL);
 	if (ret)
 		test_fail("second VM's slot: %s", strerror(-ret));
 	if (gpa != f->gpa)
 		test_fail("the two VMs lay out slots differently");
-	mte_map_tagged(vm, gpa, REGION_SIZE);
+	mte_map_tagged(vm, gpa, f->size);
 	return vcpu_add(vm);
 }
 
@@ -333,7 +334,7 @@ static void check_vmm_alias(struct ctx *f, struct result *res)
 	uint8_t *alias;
 
 	mte_slot(f, backing_find("memfd_shared"), 0);
-	alias = mmap(NULL, REGION_SIZE, PROT_READ | PROT_WRITE | PROT_MTE_FLAG,
+	alias = mmap(NULL, f->size, PROT_READ | PROT_WRITE | PROT_MTE_FLAG,
 		     MAP_SHARED, f->b.fd, 0);
 	if (alias == MAP_FAILED)
 		test_fail("PROT_MTE mapping of the memfd: %s", strerror(errno));
@@ -391,7 +392,7 @@ static void check_race(struct ctx *f, struct result *res)
 	r[0] = (struct racer){ f->vcpu, guest_tag_pages, f->gpa, NULL };
 	r[1] = (struct racer){ vcpu_add(f->vm), guest_read_pages,
 			       f->gpa, NULL };
-	r[2].alias = mmap(NULL, REGION_SIZE,
+	r[2].alias = mmap(NULL, f->size,
 			  PROT_READ | PROT_WRITE | PROT_MTE_FLAG, MAP_SHARED,
 			  f->b.fd, 0);
 	if (r[2].alias == MAP_FAILED)

@@ -33,7 +33,8 @@
 #include "suite.h"
 #include "vm.h"
 
-#define REGION_SIZE	SZ_2M
+/* TTM pages, tails and the fixture module all count in host pages. */
+#define PAGE		host_page()
 #define GUEST_DATA	0x6775657374ab5a01ULL
 #define HOST_DATA	0x686f7374a55acd02ULL
 
@@ -109,7 +110,7 @@ static void setup(struct ctx *f, const struct kase *k)
 
 static void ctx_backing(struct ctx *f)
 {
-	backed_slot_init(&f->s, f->s.ops, REGION_SIZE);
+	backed_slot_init(&f->s, f->s.ops, backing_region_size(f->s.ops));
 }
 
 static void note_cap(struct ctx *f, struct result *res, struct vm *vm)
@@ -122,21 +123,24 @@ static void note_cap(struct ctx *f, struct result *res, struct vm *vm)
 /* A slot over the backing, Normal-WB at stage 1; must be accepted. */
 static void ctx_setup(struct ctx *f, struct result *res)
 {
+	struct expect e;
 	int ret;
 
 	ctx_backing(f);
 	f->s.vm = vm_create(NULL);
 	note_cap(f, res, f->s.vm);
 	ret = __backed_slot_add(&f->s, f->s.vm, 0, MAP_MT(MT_NORMAL));
-	if (ret) {
-		struct expect e = expect_pfnmap_create(f->s.kf, f->s.ops->vma,
-						       false, f->cap);
-
-		if (e.out.kind == OUT_ERRNO && e.out.err == -ret)
-			test_skip("the slot is refused as expected (%s)",
-				  e.reason);
-		test_fail("memslot on %s: %s", f->s.ops->name, strerror(-ret));
-	}
+	e = expect_pfnmap_create(f->s.kf, f->s.ops->vma, false, f->cap);
+	if (ret && e.out.kind == OUT_ERRNO && e.out.err == -ret)
+		test_skip("the slot is refused as expected (%s)", e.reason);
+	if (ret)
+		test_fail("memslot on %s: %s; expected %s (%s)",
+			  f->s.ops->name, strerror(-ret),
+			  e.out.err ? errno_name(e.out.err) : "success",
+			  e.reason);
+	if (e.out.err)
+		test_fail("memslot on %s accepted; expected %s (%s)",
+			  f->s.ops->name, errno_name(e.out.err), e.reason);
 	f->vcpu = vcpu_add(f->s.vm);
 }
 
@@ -145,7 +149,7 @@ static struct s2fx_page ttm_page(struct ctx *f, unsigned int p,
 				 uint32_t *gen)
 {
 	struct s2fx_page pg;
-	int ret = fxmod_ttm_query(f->s.b.fd, (uint64_t)p * SZ_4K, &pg, 1,
+	int ret = fxmod_ttm_query(f->s.b.fd, (uint64_t)p * PAGE, &pg, 1,
 				  gen);
 
 	if (ret)
@@ -176,8 +180,8 @@ static void create_slot(struct ctx *f, struct result *res, bool mte)
 	vm = mte ? mte_vm_create() : vm_create(NULL);
 	note_cap(f, res, vm);
 	e = expect_pfnmap_create(f->s.kf, f->s.ops->vma, mte, f->cap);
-	obs = out_ret(vm_add_slot(vm, vm_alloc_gpa(vm, REGION_SIZE),
-				  REGION_SIZE, f->s.b.hva, 0, NULL));
+	obs = out_ret(vm_add_slot(vm, vm_alloc_gpa(vm, f->s.size),
+				  f->s.size, f->s.b.hva, 0, NULL));
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
@@ -205,15 +209,14 @@ static void check_mte_after_slot(struct ctx *f, struct result *res)
 	ctx_backing(f);
 	f->s.vm = vm_create(NULL);
 	note_cap(f, res, f->s.vm);
-	f->s.gpa = vm_alloc_gpa(f->s.vm, REGION_SIZE);
-	ret = vm_add_slot(f->s.vm, f->s.gpa, REGION_SIZE, f->s.b.hva, 0, NULL);
-	if (ret)
-		test_skip("no slot before MTE either: %s", strerror(-ret));
+	f->s.gpa = vm_alloc_gpa(f->s.vm, f->s.size);
+	ret = vm_add_slot(f->s.vm, f->s.gpa, f->s.size, f->s.b.hva, 0, NULL);
+	slot_expect_accepted(f->s.ops, false, ret);
 	ret = vm_enable_mte(f->s.vm);
 	if (ret)
 		test_fail("enabling MTE with a slot present: %s",
 			  strerror(-ret));
-	mte_map_tagged(f->s.vm, f->s.gpa, REGION_SIZE);
+	mte_map_tagged(f->s.vm, f->s.gpa, f->s.size);
 	f->vcpu = vcpu_add(f->s.vm);
 	host = f->s.b.hva;
 	host[0] = HOST_DATA;
@@ -294,9 +297,9 @@ static void check_dontneed(struct ctx *f, struct result *res)
 	struct outcome obs;
 
 	ctx_setup(f, res);
-	vcpu_call(f->vcpu, guest_touch, f->s.gpa, SZ_4K, SZ_4K, 1,
+	vcpu_call(f->vcpu, guest_touch, f->s.gpa, PAGE, PAGE, 1,
 		  GUEST_DATA);
-	obs = out_ret(madvise(f->s.b.hva, REGION_SIZE, MADV_DONTNEED) ?
+	obs = out_ret(madvise(f->s.b.hva, f->s.size, MADV_DONTNEED) ?
 		      -errno : 0);
 	result_outcome(res, &obs, &e.out, e.reason);
 }
@@ -321,7 +324,7 @@ static void check_ttm_refcount(struct ctx *f, struct result *res)
 	obs = out_value(tail.refcount);
 	result_outcome(res, &obs, &et.out, et.reason);
 	/* 6.x drops the reference it took once stage 2 is mapped. */
-	vcpu_call(f->vcpu, guest_touch, f->s.gpa, SZ_4K, SZ_4K, 0, 0);
+	vcpu_call(f->vcpu, guest_touch, f->s.gpa, PAGE, PAGE, 0, 0);
 	head = ttm_page(f, 0, NULL);
 	diag_page(res, "after a guest load", 0, &head);
 	obs = out_value(head.refcount);
@@ -343,7 +346,7 @@ static void check_ttm_tail(struct ctx *f, struct result *res)
 	diag_page(res, "before the guest", 1, &pg);
 	e = expect_pfnmap_access(f->s.kf, f->s.ops->vma, true, f->cap,
 				 S2FX_TTM_FILL(gen, 1));
-	obs = probe(f->vcpu, PROBE_LOAD, f->s.gpa + SZ_4K, 0);
+	obs = probe(f->vcpu, PROBE_LOAD, f->s.gpa + PAGE, 0);
 	pg = ttm_page(f, 1, NULL);
 	diag_page(res, "after the guest load", 1, &pg);
 	result_outcome(res, &obs, &e.out, e.reason);
@@ -351,7 +354,7 @@ static void check_ttm_tail(struct ctx *f, struct result *res)
 
 static void check_ttm_tail_exec(struct ctx *f, struct result *res)
 {
-	exec_at(f, res, SZ_4K, true);
+	exec_at(f, res, PAGE, true);
 }
 
 /*
@@ -370,12 +373,12 @@ static void evict_and_retouch(struct ctx *f, struct result *res,
 	int ret;
 
 	ctx_setup(f, res);
-	gpa = f->s.gpa + (uint64_t)p * SZ_4K;
+	gpa = f->s.gpa + (uint64_t)p * PAGE;
 	/* Map the head page in stage 2 (the tail too where KVM can). */
-	vcpu_call(f->vcpu, guest_touch, f->s.gpa, SZ_4K, SZ_4K, 1,
+	vcpu_call(f->vcpu, guest_touch, f->s.gpa, PAGE, PAGE, 1,
 		  GUEST_DATA);
 	if (!pfnmap_tail_refused(f->s.kf, f->s.ops->vma))
-		vcpu_call(f->vcpu, guest_touch, gpa, SZ_4K, SZ_4K, 1,
+		vcpu_call(f->vcpu, guest_touch, gpa, PAGE, PAGE, 1,
 			  GUEST_DATA);
 	before = ttm_page(f, p, &gen);
 	diag_page(res, "before eviction", p, &before);
@@ -437,25 +440,26 @@ static void replace_vma(struct ctx *f, struct result *res)
 	int ret;
 
 	f->s.kf = kernel_facts();
+	f->s.size = backing_region_size(f->s.ops);
 	if (f->s.kf->kvm)
 		test_skip("/dev/kvm: %s", strerror(-f->s.kf->kvm));
 	/* Open the device first: SKIP before anything when it is absent. */
-	backing_create(f->s.ops, REGION_SIZE, &f->s.b);
+	backing_create(f->s.ops, f->s.size, &f->s.b);
 	hva = f->s.b.hva;
-	if (munmap(hva, REGION_SIZE) ||
-	    mmap(hva, REGION_SIZE, PROT_READ | PROT_WRITE,
+	if (munmap(hva, f->s.size) ||
+	    mmap(hva, f->s.size, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != hva)
 		test_fail("anonymous memory at %p: %s", hva, strerror(errno));
 	f->s.vm = vm_create(NULL);
 	note_cap(f, res, f->s.vm);
-	f->s.gpa = vm_alloc_gpa(f->s.vm, REGION_SIZE);
-	ret = vm_add_slot(f->s.vm, f->s.gpa, REGION_SIZE, hva, 0, NULL);
+	f->s.gpa = vm_alloc_gpa(f->s.vm, f->s.size);
+	ret = vm_add_slot(f->s.vm, f->s.gpa, f->s.size, hva, 0, NULL);
 	if (ret)
 		test_fail("slot over anonymous memory: %s", strerror(-ret));
-	vm_map(f->s.vm, f->s.gpa, f->s.gpa, REGION_SIZE, MAP_MT(MT_NORMAL));
+	vm_map(f->s.vm, f->s.gpa, f->s.gpa, f->s.size, MAP_MT(MT_NORMAL));
 	f->vcpu = vcpu_add(f->s.vm);
-	vcpu_call(f->vcpu, guest_fill, f->s.gpa, SZ_4K, GUEST_DATA);
-	if (!fxmod_map(&f->s.b, REGION_SIZE, S2FX_CACHEABLE, hva))
+	vcpu_call(f->vcpu, guest_fill, f->s.gpa, PAGE, GUEST_DATA);
+	if (!fxmod_map(&f->s.b, f->s.size, S2FX_CACHEABLE, hva))
 		test_fail("mapping the cacheable kind over the slot: %s",
 			  strerror(errno));
 	host = hva;

@@ -38,7 +38,8 @@
 #include "suite.h"
 #include "vm.h"
 
-#define REGION_SIZE	SZ_2M
+/* 512 host pages: 2M at 4K, as many pages on every granule. */
+#define REGION_SIZE	(512 * host_page())
 #define OLD_DATA	0x0123456789abcdefULL
 #define EXEC_TRIALS	3
 
@@ -122,11 +123,6 @@ static bool atomic_kind(const struct backing_ops *ops, const struct check *c)
 	return !strcmp(ops->name, "fixture_device") ||
 	       !strcmp(ops->name, "fixture_wc") ||
 	       !strcmp(ops->name, "vfio_bar");
-}
-
-static uint64_t host_page(void)
-{
-	return (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
 static bool slot_accepted(const struct backing_ops *ops)

@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * unmap_bench - how long the host takes to tear down a populated stage 2:
- * the guest writes every 4K page of an N-MiB slot, then the host times one
- * of KVM_SET_USER_MEMORY_REGION(size 0), munmap, MADV_DONTNEED or
+ * the guest writes every host page of an N-MiB slot, then the host times
+ * one of KVM_SET_USER_MEMORY_REGION(size 0), munmap, MADV_DONTNEED or
  * mprotect(PROT_READ), all of which unmap the range at stage 2 before
- * they return (spec §3.2). Stage-2 granules 4K (anon_4k), 2M (anon_thp,
- * hugetlb_private) and 1G (a 1 GiB hugetlb page, when the VM has one).
+ * they return (spec §3.2). Stage-2 granules: the host page (anon_4k), the
+ * PMD block (anon_thp, hugetlb_private) and the PUD block (hugetlb_1g,
+ * 4K pages only, when the VM has a gigantic page), named at run time.
  *
  * Row 40: 6.1 issues one TLBI per leaf; 6.6+ defers them to one range
- * TLBI per <= 1 GiB chunk iff the CPU has TLBIRANGE and FWB, so the
- * header says which one this kernel uses. Not pass/fail: every measured
- * configuration is an "ok" TAP line with its numbers and "# metric"
- * lines; what cannot run is a SKIP; "not ok" only when something broke.
+ * TLBI per <= 1 GiB chunk iff the CPU has TLBIRANGE and FWB. The
+ * tlbi_strategy case deletes a host-page slot under kprobes (tlbi_test's
+ * way) and judges what it saw against that. Otherwise not pass/fail:
+ * every measured configuration is an "ok" TAP line with its numbers and
+ * "# metric" lines; what cannot run is a SKIP; "not ok" only when
+ * something broke.
  *
  * The times include the host's own work (freeing pages, host TLBIs):
  * that is what a VMM waits for. Under QEMU TCG they show relative cost
@@ -43,8 +46,8 @@
 
 struct bench {
 	const char *backing;
-	const char *granule;
-	uint64_t page;			/* stage-2 granule */
+	char granule[16];		/* "4K", "2M": set by bench_sizes() */
+	uint64_t page;			/* stage-2 granule, ditto */
 	unsigned int sizes[MAX_SIZES];	/* MiB, 0-terminated */
 };
 
@@ -57,12 +60,12 @@ struct bench {
  * so boot it with "cma=0 hugepagesz=1G hugepages=1".
  */
 static struct bench benches[] = {
-	{ "anon_4k", "4K", SZ_4K, { 4, 8, 16 } },
-	{ "anon_thp", "2M", SZ_2M, { 64, 128, 256, 512, 1024 } },
-	{ "hugetlb_private", "2M", SZ_2M, { 32, 64, 96, 128 } },
-	{ "hugetlb_1g", "1G", SZ_1G, { 1024 } },
-	/* PUNCH_HOLE is guest_memfd's own invalidation (§13): 4K only. */
-	{ "gmem_shared", "4K", SZ_4K, { 4, 8, 16 } },
+	{ "anon_4k", "", 0, { 4, 8, 16 } },
+	{ "anon_thp", "", 0, { 64, 128, 256, 512, 1024 } },
+	{ "hugetlb_private", "", 0, { 32, 64, 96, 128 } },
+	{ "hugetlb_1g", "", 0, { 1024 } },
+	/* PUNCH_HOLE is guest_memfd's own invalidation (§13): pages only. */
+	{ "gmem_shared", "", 0, { 4, 8, 16 } },
 };
 
 static const enum unmap_op ops[] = {
@@ -90,19 +93,18 @@ struct ctx {
 };
 
 /* The checks: every op at every size of any backing, made by init(). */
-#define MAX_CHECKS	(ARRAY_SIZE(benches) * MAX_SIZES * NR_OPS)
+#define MAX_CHECKS	(ARRAY_SIZE(benches) * MAX_SIZES * NR_OPS + 1)
 
 static int repeats = 5;
 static struct check checks[MAX_CHECKS];
 static char check_names[MAX_CHECKS][32];
 
 static void check_measure(struct ctx *r, struct result *res);
+static void check_tlbi(struct ctx *r, struct result *res);
 static void setup(struct ctx *r, const struct kase *k);
 static int option(const char *opt, const char *arg);
 static int init(struct suite *s);
 static void header(void);
-static int before(const struct kase *k, char *why, size_t n);
-static void after(const struct kase *k);
 static void report(const struct test_case *cases,
 		   const struct result *results, int n);
 
@@ -115,8 +117,7 @@ SUITE(.name = "unmap_bench",
       .timeout_s = CASE_TIMEOUT_S,
       .option = option,
       .options = "[--repeats N] [--sizes GRAN=MiB,...]",
-      .init = init, .header = header, .before = before, .after = after,
-      .report = report,
+      .init = init, .header = header, .report = report,
       CTX(struct ctx, setup));
 
 /* Guest code: guest_touch() from the guest runtime (probe_table.h). */
@@ -151,6 +152,30 @@ static bool size_applies(const struct backing_ops *ops, const struct check *c)
 	       unmap_op_applies(c->op, ops->vma);
 }
 
+/*
+ * Each bench's stage-2 granule on this host, and only the sizes that are
+ * whole host mappings of the kind (a 32 MiB slot is no 512 MiB page).
+ */
+static void bench_sizes(void)
+{
+	const struct page_geom *g = &kernel_facts()->sizes.geom;
+	static bool done;
+	size_t b, i, n;
+
+	for (b = 0; !done && b < ARRAY_SIZE(benches); b++) {
+		struct bench *bn = &benches[b];
+		uint64_t host = backing_page_size(backing_find(bn->backing));
+
+		bn->page = geom_s2_map_size(g, host ? host : g->page);
+		size_str(bn->page, bn->granule, sizeof(bn->granule));
+		for (i = n = 0; bn->sizes[i]; i++)
+			if (!host || !(((uint64_t)bn->sizes[i] << 20) % host))
+				bn->sizes[n++] = bn->sizes[i];
+		bn->sizes[n] = 0;
+	}
+	done = true;
+}
+
 /* "4K=8,16,32": the sizes (MiB) to measure for the granule's benches. */
 static int parse_sizes(const char *arg)
 {
@@ -161,6 +186,7 @@ static int parse_sizes(const char *arg)
 
 	if (!eq)
 		return -1;
+	bench_sizes();
 	do {
 		if (n == MAX_SIZES - 1 ||
 		    sscanf(++p, "%u%n", &v[n], &used) != 1 || !v[n])
@@ -212,6 +238,7 @@ static int init(struct suite *s)
 		fprintf(stderr, "--repeats wants 1..%d\n", MAX_REPEATS);
 		return 2;
 	}
+	bench_sizes();
 	while ((mib = next_size(mib)) && n + NR_OPS <= MAX_CHECKS) {
 		for (o = 0; o < NR_OPS; o++, n++) {
 			snprintf(check_names[n], sizeof(check_names[n]),
@@ -223,6 +250,11 @@ static int init(struct suite *s)
 			};
 		}
 	}
+	/* Row 40 measured, on the smallest host-page slot. */
+	checks[n++] = (struct check){
+		.name = "tlbi_strategy", .run = check_tlbi,
+		.kind = benches[0].backing, .mib = benches[0].sizes[0],
+	};
 	s->checks = checks;
 	s->nr_checks = n;
 	return 0;
@@ -242,29 +274,13 @@ static void header(void)
 {
 	struct expect tlbi = expect_unmap_tlbi(kernel_facts());
 
-	printf("# tlbi: %s (%s)\n", tlbi_strategy_name(tlbi.out.value),
-	       tlbi.reason);
-	printf("# metric unmap.tlbi_range=%d unit=bool\n",
+	printf("# tlbi expected: %s (%s)\n",
+	       tlbi_strategy_name(tlbi.out.value), tlbi.reason);
+	/* What row 40 predicts; tlbi_strategy measures it. */
+	printf("# metric unmap.tlbi_range_expected=%d unit=bool\n",
 	       tlbi.out.value == TLBI_UNKNOWN ? -1 :
 	       tlbi.out.value == TLBI_RANGE);
 	bench_t0 = now_ns();
-}
-
-/* A gigantic page for the 1G cases, found in the parent, given back. */
-static long old_1g = -1;
-
-static int before(const struct kase *k, char *why, size_t n)
-{
-	if (find_bench(k->kind)->page != SZ_1G)
-		return 0;
-	old_1g = hugetlb_1g_reserve(why, n);
-	return old_1g < 0 ? 4 : 0;
-}
-
-static void after(const struct kase *k)
-{
-	hugetlb_1g_release(old_1g);
-	old_1g = -1;
 }
 
 /* The case's child */
@@ -282,7 +298,7 @@ static int rig_slot(struct ctx *r)
 }
 
 /*
- * Guest writes every 4K page: returns the exits it took (faults + 2).
+ * Guest writes every host page: returns the exits it took (faults + 2).
  * Each 4K fault costs ~0.5 ms under nested TCG: no 30 s call limit.
  */
 static uint64_t populate(struct ctx *r, int rep, uint64_t *ns)
@@ -293,7 +309,7 @@ static uint64_t populate(struct ctx *r, int rep, uint64_t *ns)
 
 	vcpu_stat(r->vcpu, "exits", &before);
 	t0 = now_ns();
-	__vcpu_call(r->vcpu, &c, guest_touch, r->gpa, r->size, SZ_4K, 1,
+	__vcpu_call(r->vcpu, &c, guest_touch, r->gpa, r->size, host_page(), 1,
 		    rep + 1);
 	*ns = now_ns() - t0;
 	if (c.status != CALL_OK)
@@ -474,6 +490,38 @@ static void check_measure(struct ctx *r, struct result *res)
 	result_check(res, true, "", "", metric);
 }
 
+/*
+ * Row 40: one delete of the populated slot under kprobes, untimed (the
+ * probes would slow it): which TLBI path the unmap walker took.
+ */
+static void check_tlbi(struct ctx *r, struct result *res)
+{
+	struct expect e = expect_unmap_tlbi(kernel_facts());
+	uint64_t leaves = r->size / host_page(), ns;
+	enum tlbi_strategy seen;
+	char why[160];
+	long range, ipa;
+
+	if (e.out.value == TLBI_UNKNOWN)
+		test_skip("%s", e.reason);
+	rig_create(r);
+	populate(r, 0, &ns);
+	vm_delete_slot_tlbi(r->vm, r->slot, &range, &ipa, why, sizeof(why));
+	seen = tlbi_classify(range, ipa, leaves);
+	result_diag(res, "deleting %llu leaves: kvm_tlb_flush_vmid_range %ld, "
+		    "__kvm_tlb_flush_vmid_ipa %ld calls (-1: not probed%s%s)",
+		    (unsigned long long)leaves, range, ipa,
+		    why[0] ? ": " : "", why);
+	result_metric(res, "unmap.tlbi_range", seen == TLBI_UNKNOWN ? -1 :
+		      seen == TLBI_RANGE, 0, "bool");
+	/* Both probes live and still no strategy: no leaf TLBI at all. */
+	if (seen == TLBI_UNKNOWN && (range < 0 || ipa < 0))
+		test_skip("neither TLBI path was seen (%s)", why);
+	result_check(res, seen == e.out.value, seen == TLBI_UNKNOWN ?
+		     "neither" : tlbi_strategy_name(seen),
+		     tlbi_strategy_name(e.out.value), e.reason);
+}
+
 /* In the parent: every row, measured or not, then the table and fits. */
 static void report(const struct test_case *cases,
 		   const struct result *results, int n)
@@ -486,8 +534,8 @@ static void report(const struct test_case *cases,
 
 	for (i = 0; i < n; i++) {
 		res = &results[i];
-		if (!res->decided)
-			continue;	/* not selected */
+		if (!res->decided || cases[i].k->check->run == check_tlbi)
+			continue;	/* not selected, or not a measurement */
 		row = bench_add_row(&bench_report);
 		if (!row) {
 			fprintf(stderr, "unmap_bench: out of memory\n");

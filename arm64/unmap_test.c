@@ -43,9 +43,12 @@
 #include "vcpu_workers.h"
 #include "vm.h"
 
-#define REGION_SIZE	SZ_2M
-#define PAGE		SZ_4K
-#define NPAGES		(REGION_SIZE / PAGE)
+/*
+ * The slot is one block of the kind (backing_region_size()), cut into
+ * NPAGES units of unit_bytes: one host page at 4K, several host pages on
+ * larger granules, so every unit is its own host page whatever the size.
+ */
+#define NPAGES		512
 #define NR_WORKERS	2
 #define MARK_WORD	3	/* written by the host before the op */
 #define PIN_WORD	4	/* proves the pipe holds the live page */
@@ -94,6 +97,8 @@ SUITE(.name = "unmap_test",
 
 /* Guest code */
 
+static uint64_t unit_bytes;	/* set by the host before any vCPU runs */
+
 /*
  * A load that tells when it did not happen: KVM_RUN -EFAULT recovered by
  * skipping leaves the poison in the register, an MMIO read returns it.
@@ -121,7 +126,7 @@ static uint64_t guest_store_pass(uint64_t base, uint64_t word, uint64_t val)
 	uint64_t i, addr;
 
 	for (i = 0; i < NPAGES; i++) {
-		addr = base + i * PAGE + word * 8;
+		addr = base + i * unit_bytes + word * 8;
 		store(addr, val);
 		if (load_or_poison(addr) != val)
 			return i + 1;
@@ -135,7 +140,7 @@ static uint64_t guest_sum_pass(uint64_t base, uint64_t word)
 	uint64_t i, v, sum = 0;
 
 	for (i = 0; i < NPAGES; i++) {
-		v = load_or_poison(base + i * PAGE + word * 8);
+		v = load_or_poison(base + i * unit_bytes + word * 8);
 		if (v == MMIO_POISON)
 			return MMIO_POISON;
 		sum += v;
@@ -209,15 +214,17 @@ static void view_setup(struct ctx *f, enum unmap_op op)
 	if (op == UNMAP_DELETE_SLOT || op == UNMAP_MPROTECT_RO ||
 	    (op == UNMAP_MUNMAP && f->s.b.alias)) {
 		if (op == UNMAP_MUNMAP)
-			page_view_map(&f->view, f->s.b.alias, REGION_SIZE, PAGE,
+			page_view_map(&f->view, f->s.b.alias, f->s.size,
+				      unit_bytes,
 				      "the whole slot through the memfd alias");
 		else
-			page_view_map(&f->view, f->s.b.hva, REGION_SIZE, PAGE,
+			page_view_map(&f->view, f->s.b.hva, f->s.size,
+				      unit_bytes,
 				      "the whole slot through its own mapping");
 		return;
 	}
-	page_view_pin(&f->view, f->s.b.hva, NPIN, PAGE, PIN_STRIDE * PAGE,
-		      PIN_WORD);
+	page_view_pin(&f->view, f->s.b.hva, NPIN, host_page(),
+		      PIN_STRIDE * unit_bytes, PIN_WORD);
 }
 
 static void setup(struct ctx *f, const struct kase *k)
@@ -226,13 +233,15 @@ static void setup(struct ctx *f, const struct kase *k)
 	int id;
 
 	f->op = k->check->op;
-	backed_slot_init(&f->s, k->ops, REGION_SIZE);
+	backed_slot_init(&f->s, k->ops, backing_region_size(k->ops));
 	backed_slot_add(&f->s, NULL, 0, MAP_MT(MT_NORMAL) | MAP_BLOCK);
+	unit_bytes = f->s.size / NPAGES;
+	sync_global_to_guest(f->s.vm, unit_bytes);
 	for (id = 0; id < NR_WORKERS; id++)
 		f->vcpu[id] = vcpu_add(f->s.vm);
 	/* Also populates the host's pages before anything watches them. */
 	for (i = 0; i < NPAGES; i++)
-		((volatile uint64_t *)((uint8_t *)f->s.b.hva + i * PAGE))
+		((volatile uint64_t *)((uint8_t *)f->s.b.hva + i * unit_bytes))
 			[MARK_WORD] = MARK_VAL;
 	/*
 	 * A host mapping of a guest_memfd page would let the mmu notifier
@@ -240,7 +249,7 @@ static void setup(struct ctx *f, const struct kase *k)
 	 * invalidation can. The data stays in the file.
 	 */
 	if ((k->ops->vma & VMA_GMEM) &&
-	    madvise(f->s.b.hva, REGION_SIZE, MADV_DONTNEED))
+	    madvise(f->s.b.hva, f->s.size, MADV_DONTNEED))
 		test_fail("MADV_DONTNEED of the host view: %s",
 			  strerror(errno));
 }
@@ -249,16 +258,16 @@ static int do_op(struct ctx *f, enum unmap_op op)
 {
 	switch (op) {
 	case UNMAP_MUNMAP:
-		return munmap(f->s.b.hva, REGION_SIZE) ? -errno : 0;
+		return munmap(f->s.b.hva, f->s.size) ? -errno : 0;
 	case UNMAP_DONTNEED:
-		return madvise(f->s.b.hva, REGION_SIZE, MADV_DONTNEED) ?
+		return madvise(f->s.b.hva, f->s.size, MADV_DONTNEED) ?
 		       -errno : 0;
 	case UNMAP_PUNCH_HOLE:
 		return fallocate(f->s.b.fd, FALLOC_FL_PUNCH_HOLE |
-				 FALLOC_FL_KEEP_SIZE, 0, REGION_SIZE) ?
+				 FALLOC_FL_KEEP_SIZE, 0, f->s.size) ?
 		       -errno : 0;
 	case UNMAP_MPROTECT_RO:
-		return mprotect(f->s.b.hva, REGION_SIZE, PROT_READ) ? -errno : 0;
+		return mprotect(f->s.b.hva, f->s.size, PROT_READ) ? -errno : 0;
 	case UNMAP_DELETE_SLOT:
 		return vm_delete_slot(f->s.vm, f->s.slot);
 	case UNMAP_OP_NR:
@@ -304,7 +313,7 @@ static uint64_t old_page_writes(struct ctx *f, uint8_t *s1, uint8_t *s2,
 		uint64_t *a = page_view_page(&f->view, s1, i);
 		uint64_t *b = page_view_page(&f->view, s2, i);
 
-		for (w = 0; w < PAGE / 8; w++)
+		for (w = 0; w < f->view.page / 8; w++)
 			changed += a[w] != b[w];
 		for (id = 0; id < NR_WORKERS; id++)
 			*late += b[id] >> 48 == (uint64_t)id + 1 &&
@@ -341,7 +350,7 @@ static void check_new_page(struct ctx *f, struct result *res,
 
 	for (i = 0; i < NPAGES; i++) {
 		volatile uint64_t *p = (volatile uint64_t *)
-				       ((uint8_t *)f->s.b.hva + i * PAGE);
+				       ((uint8_t *)f->s.b.hva + i * unit_bytes);
 
 		for (id = 0; id < NR_WORKERS; id++)
 			missing += p[id] >> 48 != (uint64_t)id + 1 ||
@@ -455,10 +464,12 @@ static void check_op(struct ctx *f, struct result *res)
 	struct call_window pre = { 0 }, win, rw;
 	uint64_t frozen[NR_WORKERS] = { 0 };
 	uint8_t *s1 = NULL, *s2 = NULL;
+	char host_map[16];
 	int ret;
 
 	result_diag(res, "%s: host maps the slot with %s pages", ops->name,
-		    backing_host_huge(&f->s.b) ? "2M" : "4K");
+		    size_str(backing_host_map_size(&f->s.b), host_map,
+			     sizeof(host_map)));
 	view_setup(f, op);
 	if (f->view.kind != VIEW_NONE) {
 		s1 = malloc(f->view.len);
@@ -478,7 +489,7 @@ static void check_op(struct ctx *f, struct result *res)
 	call_window_close(&f->ws, &win);
 	if (op == UNMAP_MPROTECT_RO) {
 		frozen_sums(f, s1, frozen);
-		if (mprotect(f->s.b.hva, REGION_SIZE, PROT_READ | PROT_WRITE))
+		if (mprotect(f->s.b.hva, f->s.size, PROT_READ | PROT_WRITE))
 			test_fail("mprotect(PROT_READ|PROT_WRITE): %s",
 				  strerror(errno));
 		call_window_open(&f->ws, &rw);

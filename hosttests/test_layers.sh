@@ -25,6 +25,8 @@ layers() {
 2 lib/facts.c
 2 include/guest.h
 2 fixture/s2fixture.h
+2 include/kprobe_count.h
+2 lib/kprobe_count.c
 3 include/vm.h
 3 include/vcpu_workers.h
 3 include/arm64/processor.h

@@ -95,6 +95,11 @@ UNIT(exec_only_on_normal_rows15_18)
 	CHECK(strstr(e.reason, "row 15") != NULL);
 	e = expect_device_exec(&k72, DAX, 0);
 	CHECK(e.out.kind == OUT_COMPLETED && e.out.value == GUEST_EXEC_MAGIC);
+	CHECK(!e.unknown);
+	/* Issue 11: no verdict on a memblock fact the suite lacks. */
+	e = expect_device_exec(&k612, DAX, -1);
+	CHECK(e.unknown && strstr(e.reason, "unknown"));
+	CHECK(!expect_device_exec(&k612, DAX, 1).unknown);
 }
 
 UNIT(s1_device_choice)

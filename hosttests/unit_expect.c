@@ -208,9 +208,44 @@ UNIT(facts_line_is_one_readable_line)
 	kf.dic = 1;
 	kf.fwb = -1;
 	kf.tlbirange = 0;
+	kf.ncpus = 2;
+	page_geom_init(&kf.sizes.geom, 65536);
 	facts_format(&kf, buf, sizeof(buf));
+	CHECK(strstr(buf, " cpus=2 ") && strstr(buf, " page=64K pmd=512M "));
 	CHECK(strstr(buf, "kernel 6.12.117+deb12-arm64:") == buf);
 	CHECK(strstr(buf, "mte=1") && strstr(buf, "fwb=?"));
 	CHECK(strstr(buf, "dic=1") && strstr(buf, "tlbirange=0"));
 	CHECK(!strchr(buf, '\n') && !strstr(buf, "profile="));
+}
+
+/* Item 6 of issue 14: a backport answers for itself, whatever its version. */
+UNIT(probes_beat_versions)
+{
+	struct kernel_facts kf = facts("6.12.117+deb12-arm64");
+
+	kf.cap_cacheable_pfnmap = 1;
+	kf.fixture_aau = -1;
+	kf.mte_hugetlb_prot = 1;
+	facts_apply_probes(&kf);
+	CHECK(kf.feat[FEAT_CACHEABLE_PFNMAP]);
+	CHECK(strstr(kf.feat_src[FEAT_CACHEABLE_PFNMAP], "_SUPPORTED=1"));
+	CHECK(!kf.feat[FEAT_ALLOW_ANY_UNCACHED]);
+	CHECK(kf.feat[FEAT_MTE_HUGETLB]);
+	CHECK(strstr(kf.feat_src[FEAT_MTE_MAP_SHARED], "by version"));
+
+	/* 0 with FWB+DIC: the series is absent, even on a 7.x. */
+	kf = facts("7.2.13+deb14-arm64");
+	kf.fwb = kf.dic = 1;
+	kf.mte_hugetlb_prot = -EINVAL;
+	facts_apply_probes(&kf);
+	CHECK(!kf.feat[FEAT_CACHEABLE_PFNMAP] && !kf.feat[FEAT_MTE_HUGETLB]);
+	CHECK(strstr(kf.feat_src[FEAT_MTE_HUGETLB], "EINVAL"));
+	/* Without FWB+DIC a 0 says nothing: the version stays. */
+	kf = facts("7.2.13+deb14-arm64");
+	kf.fwb = 0;
+	kf.dic = 1;
+	facts_apply_probes(&kf);
+	CHECK(kf.feat[FEAT_CACHEABLE_PFNMAP] && kf.feat[FEAT_ALLOW_ANY_UNCACHED]);
+	CHECK(strstr(kf.feat_src[FEAT_CACHEABLE_PFNMAP], "by version"));
+	CHECK(strstr(kf.feat_src[FEAT_ALLOW_ANY_UNCACHED], "no s2fixture"));
 }

@@ -150,3 +150,18 @@ UNIT(tlbi_strategy_row_40)
 	CHECK(tlbi(&k612, -1, 1) == TLBI_UNKNOWN);
 	CHECK(tlbi(&k61, -1, -1) == TLBI_PER_PAGE);
 }
+
+/* Row 40 measured: what the kprobe counts of one unmap say. */
+UNIT(tlbi_classified_from_kprobe_counts)
+{
+	CHECK(tlbi_classify(1, 1, 64) == TLBI_RANGE);
+	CHECK(tlbi_classify(1, -1, 64) == TLBI_RANGE);
+	CHECK(tlbi_classify(0, 65, 64) == TLBI_PER_PAGE);
+	/* VHE code may not be probeable: an uncalled range path decides. */
+	CHECK(tlbi_classify(0, -1, 64) == TLBI_PER_PAGE);
+	CHECK(tlbi_classify(-1, 64, 64) == TLBI_PER_PAGE);
+	CHECK(tlbi_classify(-1, -1, 64) == TLBI_UNKNOWN);
+	/* Neither a range flush nor a flush per leaf: nothing to judge. */
+	CHECK(tlbi_classify(0, 3, 64) == TLBI_UNKNOWN);
+	CHECK(tlbi_classify(2, 64, 64) == TLBI_UNKNOWN);
+}

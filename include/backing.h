@@ -14,21 +14,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernel_facts.h"
 #include "model/vma.h"
-
-#define SZ_4K	0x1000ULL
-#define SZ_2M	0x200000ULL
-#define SZ_1G	0x40000000ULL
 
 struct backing;
 struct region;
 struct vm;
 
+/* How the host maps a kind: sizes come from kernel_facts()->sizes. */
+enum backing_map {
+	MAP_PAGES,		/* host base pages */
+	MAP_THP,		/* THP-eligible: hpage_pmd_size when huge */
+	MAP_HUGETLB_PMD,	/* hugetlb pages of PMD size */
+	MAP_HUGETLB_CONT_PTE,	/* hugetlb pages of CONT_PTE size */
+	MAP_HUGETLB_PUD,	/* hugetlb pages of PUD size (4K only) */
+	MAP_DAX,		/* pmem: PMD where aligned */
+	MAP_PFNMAP,		/* driver pfns: pages, no blocks */
+};
+
 struct backing_ops {
 	const char *name;
 	const char *desc;
 	unsigned int vma;	/* VMA_* flags */
-	uint64_t page_size;	/* the host page size it is built from */
+	enum backing_map map;
 	bool unlisted;		/* only backing_find() finds it */
 	/*
 	 * Map size bytes into b->hva (and b->alias, if the kind has a second
@@ -54,6 +62,8 @@ struct backing {
 	void *map;		/* what to munmap (may be padded) */
 	uint64_t map_size;
 	uint64_t file_fill;	/* a file-backed kind's initial content */
+	uint64_t huge_size;	/* hugetlb pages added to the pool at create, */
+	long huge_added;	/* given back by backing_generic_destroy() */
 	struct vm *vm;		/* the VM attach() made it for */
 	uint64_t gmem_offset;	/* VMA_GMEM: the slot's offset in fd */
 	char why[160];
@@ -79,6 +89,12 @@ __backing_listed(const struct backing_ops *const *p)
 	for (p = __backing_listed(__start_s2_backings);			\
 	     p < __stop_s2_backings; p = __backing_listed(p + 1))
 
+/* The host's page size: COPY_TAGS, pagemap and madvise work in it. */
+static inline uint64_t host_page(void)
+{
+	return kernel_facts()->sizes.geom.page;
+}
+
 const struct backing_ops *backing_find(const char *name);
 int __backing_create(const struct backing_ops *ops, uint64_t size,
 		     struct backing *b);
@@ -86,6 +102,16 @@ int __backing_create(const struct backing_ops *ops, uint64_t size,
 void backing_create(const struct backing_ops *ops, uint64_t size,
 		    struct backing *b);
 void backing_destroy(struct backing *b);
+/* The page size the kind's mapping is made of on this host, 0 if none. */
+uint64_t backing_page_size(const struct backing_ops *ops);
+/*
+ * The size per-backing cases use: one block where the kind can be mapped
+ * with blocks (so a wrong block or a missing one shows), a few host pages
+ * of driver memory otherwise.
+ */
+uint64_t backing_region_size(const struct backing_ops *ops);
+/* Bytes the host maps b's first page with: page, or PMD/PUD if huge. */
+uint64_t backing_host_map_size(struct backing *b);
 /*
  * A memslot of the whole backing at gpa in vm, the way a VMM makes one:
  * by HVA, or for VMA_GMEM by guest_memfd fd + offset with b->hva as the
@@ -93,17 +119,14 @@ void backing_destroy(struct backing *b);
  */
 int backing_add_slot(struct backing *b, struct vm *vm, uint64_t gpa,
 		     uint32_t flags, struct region **out);
-bool backing_host_huge(struct backing *b);
 
 /*
- * 1 GiB hugetlb pages (lib/backing/hugetlb_1g.c), unlisted: only code that
- * names it meets a kind needing a free gigantic page.
- * hugetlb_1g_reserve() finds one (reserved at boot, else one more now,
- * after compaction) and returns the nr_hugepages to give back to
- * hugetlb_1g_release(), or -1 saying why in why.
+ * PUD-size hugetlb pages (lib/backing/hugetlb_1g.c: 1 GiB at 4K, none
+ * on other granules) are unlisted: only code that names it meets a kind
+ * needing a free gigantic page.
  */
-long hugetlb_1g_reserve(char *why, size_t n);
-void hugetlb_1g_release(long old);
+/* MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB at backing_page_size(b->ops). */
+int backing_hugetlb_anon_create(struct backing *b, uint64_t size);
 
 /* Helpers for kinds. */
 int backing_mmap(struct backing *b, uint64_t size, int prot, int flags,
@@ -112,7 +135,13 @@ int backing_alias(struct backing *b);
 int backing_memfd(struct backing *b, uint64_t size, unsigned int flags);
 int backing_unavailable(struct backing *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int backing_need_hugepages(struct backing *b, uint64_t size);
+/* Reserve at the host page size: returns the aligned hva, b->map set. */
+void *backing_reserve_aligned(struct backing *b, uint64_t size,
+			      uint64_t align);
+/* size bytes of free huge pages of huge bytes each, reserved if need be. */
+int backing_need_hugepages(struct backing *b, uint64_t size, uint64_t huge);
+/* mmap()/memfd_create() flag bits naming a huge page size. */
+unsigned int backing_huge_flag(uint64_t huge);
 int backing_tmpfile(struct backing *b, const char *dir);
 int backing_fill_file(struct backing *b, uint64_t size, uint64_t pattern);
 void backing_generic_destroy(struct backing *b);

@@ -36,7 +36,15 @@ void backed_slot_init(struct backed_slot *s, const struct backing_ops *ops,
 int __backed_slot_add(struct backed_slot *s, struct vm *vm, uint32_t flags,
 		      unsigned int attrs);
 
-/* __backed_slot_add() that must succeed. */
+/*
+ * A case that needs the slot judges KVM's answer ret against the
+ * expectation: a refusal it predicts SKIPs naming the row (the kind's
+ * create case judges the refusal itself), one it does not predict FAILs,
+ * and so does an acceptance where it predicts a refusal.
+ */
+void slot_expect_accepted(const struct backing_ops *ops, bool mte, int ret);
+
+/* __backed_slot_add(), judged by slot_expect_accepted(). */
 void backed_slot_add(struct backed_slot *s, struct vm *vm,
 		     uint32_t flags, unsigned int attrs);
 

@@ -55,7 +55,10 @@ void result_diag(struct result *res, const char *fmt, ...)
 /* Decide the case from one comparison; later calls only add failures. */
 void result_outcome(struct result *res, const struct outcome *obs,
 		    const struct outcome *exp, const char *reason);
-/* result_outcome() against an expectation; a matched defect is XFAIL. */
+/*
+ * result_outcome() against an expectation; a matched defect is XFAIL, an
+ * expectation on an unknown fact a SKIP naming it.
+ */
 void result_expect(struct result *res, const struct outcome *obs,
 		   const struct expect *e);
 void result_check(struct result *res, bool ok, const char *observed,

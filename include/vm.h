@@ -68,6 +68,15 @@ struct vm *vm_create(const struct vm_opts *opts);
 void vm_destroy(struct vm *vm);
 int vm_enable_mte(struct vm *vm);
 
+/*
+ * Delete slot under kprobes on the two TLBI paths of a stage-2 unmap
+ * (kvm_tlb_flush_vmid_range(), __kvm_tlb_flush_vmid_ipa()): their hits,
+ * -1 where not probeable (why says why). SKIPs when the kernel has no
+ * kprobe events, FAILs when the delete does.
+ */
+void vm_delete_slot_tlbi(struct vm *vm, struct region *slot, long *range,
+			 long *ipa, char *why, size_t n);
+
 /* A GPA range for a new test slot: 1 GiB aligned, never reused. */
 uint64_t vm_alloc_gpa(struct vm *vm, uint64_t size);
 int vm_add_slot(struct vm *vm, uint64_t gpa, uint64_t size, void *hva,

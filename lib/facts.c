@@ -9,12 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/auxv.h>
+#include <sys/ioctl.h>
 #include <sys/klog.h>
+#include <sys/mman.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "kernel_facts.h"
 #include "kvm_ioctl.h"
+#include "../fixture/s2fixture.h"
 
 static bool file_exists(const char *path)
 {
@@ -81,6 +86,93 @@ static void read_cpu_features(struct kernel_facts *kf)
 	if (kf->fwb < 0)
 		facts_parse_cpu_features(kf, read_saved_boot_log());
 	free(buf);
+}
+
+static uint64_t read_u64(const char *path)
+{
+	unsigned long long v = 0;
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (fscanf(f, "%llu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+static uint64_t hugetlb_default_size(void)
+{
+	char line[128];
+	unsigned long long kb = 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Hugepagesize: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb * 1024;
+}
+
+static void read_sizes(struct host_sizes *s)
+{
+	DIR *d = opendir("/sys/kernel/mm/hugepages");
+	struct dirent *de;
+
+	if (page_geom_init(&s->geom, sysconf(_SC_PAGESIZE)))
+		fprintf(stderr, "host page size %ld is not an arm64 "
+			"granule\n", sysconf(_SC_PAGESIZE));
+	s->thp = read_u64("/sys/kernel/mm/transparent_hugepage/"
+			  "hpage_pmd_size");
+	s->hugetlb_default = hugetlb_default_size();
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.' && sizes_add_hugetlb(s, de->d_name))
+			fprintf(stderr, "hugepages/%s: not a size\n",
+				de->d_name);
+	if (d)
+		closedir(d);
+}
+
+/* The module's own answer (fixture/s2fixture.h): 1, -1, 0 if not loaded. */
+static int read_fixture_aau(void)
+{
+	struct s2fx_info info;
+	int fd = open(S2FX_DEV, O_RDWR | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return 0;
+	if (!ioctl(fd, S2FX_IOC_INFO, &info) &&
+	    info.abi_version == S2FX_ABI_VERSION)
+		ret = info.flags & S2FX_INFO_ALLOW_ANY_UNCACHED ? 1 : -1;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Whether hugetlb VMAs get VM_MTE_ALLOWED: mmap(PROT_MTE) asks the same
+ * arch_validate_flags(). MAP_NORESERVE: no free huge page is needed.
+ */
+#ifndef PROT_MTE
+#define PROT_MTE	0x20	/* arm64 uapi */
+#endif
+
+/* cap_mte: KVM_CAP_ARM_MTE, i.e. system_supports_mte(). */
+static int probe_mte_hugetlb(const struct host_sizes *s, bool cap_mte)
+{
+	uint64_t size = s->hugetlb_default;
+	void *p;
+
+	if (!cap_mte || !size)
+		return 0;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE | PROT_MTE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE,
+		 -1, 0);
+	if (p == MAP_FAILED)
+		return errno == EINVAL ? -EINVAL : 0;
+	munmap(p, size);
+	return 1;
 }
 
 /* Interfaces that exist exactly when a behaviour does beat versions. */
@@ -212,9 +304,14 @@ static void gather(struct kernel_facts *kf)
 		kf->gmem_flags = -1;
 	}
 	kf->tcg = detect_tcg();
+	kf->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	kf->dic = read_dic();
 	read_cpu_features(kf);
+	read_sizes(&kf->sizes);
+	kf->fixture_aau = read_fixture_aau();
+	kf->mte_hugetlb_prot = probe_mte_hugetlb(&kf->sizes, kf->cap_mte);
 	facts_apply_versions(kf);
+	facts_apply_probes(kf);
 	apply_interfaces(kf);
 	apply_profiles(kf);
 }

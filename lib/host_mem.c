@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "model/memblock.h"
@@ -12,7 +13,7 @@
 int pagemap_entry(void *hva, uint64_t *entry)
 {
 	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
-	off_t off = (uintptr_t)hva / 4096 * sizeof(*entry);
+	off_t off = (uintptr_t)hva / sysconf(_SC_PAGESIZE) * sizeof(*entry);
 	int ret = 0;
 
 	if (fd < 0)
@@ -25,24 +26,49 @@ int pagemap_entry(void *hva, uint64_t *entry)
 
 uint64_t hva_to_phys(void *hva)
 {
-	uint64_t e;
+	uint64_t e, page = sysconf(_SC_PAGESIZE);
 
 	(void)*(volatile uint64_t *)hva;
 	if (pagemap_entry(hva, &e) || !PM_PRESENT(e))
 		return 0;
-	return PM_PFN(e) * 4096 + ((uintptr_t)hva & 4095);
+	return PM_PFN(e) * page + ((uintptr_t)hva & (page - 1));
 }
 
+/*
+ * The whole dump: a range past a cut would read as "not map-memory" and
+ * give a confident Device verdict. debugfs seq files return a page or so
+ * per read(), so read to EOF.
+ */
 int phys_is_map_memory(uint64_t phys)
 {
-	static char dump[16384];
 	int fd = open("/sys/kernel/debug/memblock/memory", O_RDONLY | O_CLOEXEC);
+	size_t len = 0, cap = 0;
+	char *dump = NULL, *p;
 	ssize_t n;
+	int ret;
 
 	if (fd < 0)
 		return -errno;
-	n = read(fd, dump, sizeof(dump) - 1);
+	do {
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 16384;
+			p = realloc(dump, cap);
+			if (!p) {
+				free(dump);
+				close(fd);
+				return -ENOMEM;
+			}
+			dump = p;
+		}
+		n = read(fd, dump + len, cap - len - 1);
+		if (n > 0)
+			len += n;
+	} while (n > 0);
+	ret = n < 0 ? -errno : 0;
 	close(fd);
-	dump[n > 0 ? n : 0] = 0;
-	return memblock_text_is_map_memory(dump, phys);
+	dump[len] = 0;
+	if (!ret)
+		ret = memblock_text_is_map_memory(dump, phys);
+	free(dump);
+	return ret;
 }

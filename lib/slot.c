@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "model/expect_memslot.h"
 #include "slot.h"
 #include "verdict.h"
 
@@ -31,12 +32,27 @@ int __backed_slot_add(struct backed_slot *s, struct vm *vm, uint32_t flags,
 	return ret;
 }
 
+void slot_expect_accepted(const struct backing_ops *ops, bool mte, int ret)
+{
+	struct expect e = expect_slot_create(kernel_facts(), ops->vma, mte);
+	struct outcome obs = out_ret(ret);
+	const char *with = mte ? " with MTE" : "";
+
+	if (ret && outcome_match(&obs, &e.out))
+		test_skip("%s slot%s refused as expected: %s", ops->name, with,
+			  e.reason);
+	if (ret)
+		test_fail("%s slot%s: %s; expected %s (%s)", ops->name, with,
+			  strerror(-ret), e.out.err ? errno_name(e.out.err) :
+			  "success", e.reason);
+	if (e.out.err)
+		test_fail("%s slot%s accepted; expected %s (%s)", ops->name,
+			  with, errno_name(e.out.err), e.reason);
+}
+
 void backed_slot_add(struct backed_slot *s, struct vm *vm,
 		     uint32_t flags, unsigned int attrs)
 {
-	int ret = __backed_slot_add(s, vm, flags, attrs);
-
-	if (ret)
-		test_fail("memslot on %s (flags 0x%x): %s", s->ops->name, flags,
-			  strerror(-ret));
+	slot_expect_accepted(s->ops, false,
+			     __backed_slot_add(s, vm, flags, attrs));
 }

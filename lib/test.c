@@ -201,7 +201,7 @@ int test_run(const struct suite *s, const struct test_case *cases, int n,
 	     const char *filter, struct result *results)
 {
 	int i, nr = 0, counts[V_NR] = { 0 };
-	char facts[320];
+	char facts[512];
 	long long t0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);

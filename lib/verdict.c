@@ -149,6 +149,8 @@ void result_expect(struct result *res, const struct outcome *obs,
 {
 	bool was_decided = res->decided;
 
+	if (e->unknown)
+		test_skip("%s", e->reason);
 	result_outcome(res, obs, &e->out, e->reason);
 	if (e->defect && res->verdict == V_PASS && !was_decided)
 		res->verdict = V_XFAIL;

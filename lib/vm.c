@@ -5,11 +5,14 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "kernel_facts.h"
+#include "kprobe_count.h"
 #include "kvm_ioctl.h"
 #include "verdict.h"
 #include "vm.h"
@@ -138,11 +141,20 @@ void vm_destroy(struct vm *vm)
 	free(vm);
 }
 
+/*
+ * 1 GiB apart, or more: every stage-2 block of any granule (a PUD at 4K,
+ * a PMD of 32M or 512M at 16K/64K) fits aligned, so an HVA aligned to
+ * the block is co-aligned with its GPA.
+ */
 uint64_t vm_alloc_gpa(struct vm *vm, uint64_t size)
 {
-	const uint64_t align = 1ULL << 30;
-	uint64_t gpa = vm->next_gpa;
+	const struct page_geom *g = &kernel_facts()->sizes.geom;
+	uint64_t align = 1ULL << 30, gpa = vm->next_gpa;
 
+	if (g->pud > align)
+		align = g->pud;
+	if (g->pmd > align)
+		align = g->pmd;
 	vm->next_gpa = (gpa + size + align - 1) & ~(align - 1);
 	if (vm->next_gpa > (1ULL << GUEST_VA_BITS))
 		test_fail("guest address space exhausted");
@@ -195,6 +207,31 @@ int vm_delete_slot(struct vm *vm, struct region *r)
 	if (!ret)
 		r->live = false;
 	return ret;
+}
+
+void vm_delete_slot_tlbi(struct vm *vm, struct region *slot, long *range,
+			 long *ipa, char *why, size_t n)
+{
+	struct kprobe_count k;
+	int ret = kprobe_count_init(&k);
+
+	if (!ret && (kprobe_count_add(&k, "range",
+				      "kvm_tlb_flush_vmid_range") < 0 ||
+		     kprobe_count_add(&k, "ipa", "__kvm_tlb_flush_vmid_ipa") < 0))
+		ret = -errno;
+	if (!ret)
+		ret = kprobe_count_start(&k);
+	snprintf(why, n, "%s", k.why);
+	if (ret == -ENOENT)
+		test_skip("%s", why);
+	if (!ret)
+		ret = vm_delete_slot(vm, slot);
+	*range = kprobe_count_hits(&k, 0);
+	*ipa = kprobe_count_hits(&k, 1);
+	kprobe_count_stop(&k);
+	if (ret)
+		test_fail("deleting the slot under kprobes: %s (%s)",
+			  strerror(-ret), why);
 }
 
 void *vm_gpa2hva(struct vm *vm, uint64_t gpa)

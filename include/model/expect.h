@@ -17,6 +17,7 @@
 struct expect {
 	struct outcome out;
 	bool defect;		/* out is a known kernel bug, named in reason */
+	bool unknown;		/* needs a fact the suite lacks: reason names it */
 	char reason[200];
 };
 

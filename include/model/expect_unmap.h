@@ -60,5 +60,12 @@ enum reinit_state reinit_classify(uint64_t exits, uint64_t baseline,
 struct expect expect_vcpu_reinit(const struct kernel_facts *kf);
 const char *tlbi_strategy_name(enum tlbi_strategy s);
 struct expect expect_unmap_tlbi(const struct kernel_facts *kf);
+/*
+ * What one stage-2 unmap of leaves leaf pages did, from kprobe counts:
+ * calls of kvm_tlb_flush_vmid_range() (-1: the kernel has no such
+ * function) and of __kvm_tlb_flush_vmid_ipa() (-1: not probeable).
+ */
+enum tlbi_strategy tlbi_classify(long range_calls, long ipa_calls,
+				 uint64_t leaves);
 
 #endif

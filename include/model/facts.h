@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sizes.h"
+
 enum feature {
 	FEAT_MTE_MAP_SHARED,	/* VM_MTE_ALLOWED rule replaces !VM_SHARED */
 	FEAT_MTE_HUGETLB,	/* hugetlb VMAs get VM_MTE_ALLOWED */
@@ -39,6 +41,11 @@ struct kernel_facts {
 	int dic;		/* CTR_EL0.DIC: 1, 0, or -1 unknown */
 	int fwb;		/* Stage-2 Force Write-Back (kernel log) */
 	int tlbirange;		/* TLB range maintenance (kernel log) */
+	int ncpus;		/* online CPUs: TCG needs 2 (qemu-tcg.md) */
+	int fixture_aau;	/* fixture module built with
+				 * VM_ALLOW_ANY_UNCACHED: 1/-1, 0 no module */
+	int mte_hugetlb_prot;	/* PROT_MTE on hugetlb: 1, -errno, 0 unread */
+	struct host_sizes sizes;
 	bool feat[FEAT_NR];
 	char feat_src[FEAT_NR][96];
 	char profile[256];	/* override file applied, if any */
@@ -49,6 +56,8 @@ bool version_at_least(const struct kernel_facts *kf, int major, int minor);
 const char *feature_name(enum feature f);
 const char *feature_note(enum feature f);
 void facts_apply_versions(struct kernel_facts *kf);
+/* What the kernel answered (caps, module, PROT_MTE) overrides versions. */
+void facts_apply_probes(struct kernel_facts *kf);
 void facts_parse_cpu_features(struct kernel_facts *kf, const char *log);
 /* One line for the TAP header: release, caps, CPU features, profile. */
 int facts_format(const struct kernel_facts *kf, char *buf, size_t n);

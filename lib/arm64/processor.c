@@ -4,6 +4,8 @@
  * tables and the system registers a vCPU starts with.
  *
  * 4K granule, 39-bit VA, three levels (L1 1 GiB, L2 2 MiB, L3 4 KiB).
+ * The guest's granule is the suite's choice and independent of the
+ * host's: stage 2 follows the host page size (sizes.h), stage 1 does not.
  * Every mapping names its memory type, permission and XN explicitly,
  * because what the guest asks for at stage 1 is half of every probe.
  */
@@ -16,7 +18,7 @@
 #define DESC_BLOCK	(PTE_VALID)
 #define DESC_TABLE	(PTE_VALID | PTE_TABLE)
 #define DESC_PAGE	(PTE_VALID | PTE_TABLE)
-#define SZ_2M		(2ULL << 20)
+#define S1_BLOCK	(2ULL << 20)	/* stage-1 L2 block, 4K granule */
 
 static uint64_t *table_hva(struct vm *vm, uint64_t gpa)
 {
@@ -72,11 +74,11 @@ void vm_map(struct vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
 		uint64_t *l2 = next_level(vm, &l1[(gva >> 30) & 511]);
 		uint64_t *l2e = &l2[(gva >> 21) & 511];
 
-		if ((attrs & MAP_BLOCK) && !((gva | gpa) & (SZ_2M - 1)) &&
-		    end - gva >= SZ_2M) {
+		if ((attrs & MAP_BLOCK) && !((gva | gpa) & (S1_BLOCK - 1)) &&
+		    end - gva >= S1_BLOCK) {
 			*l2e = gpa | leaf | DESC_BLOCK;
-			gva += SZ_2M;
-			gpa += SZ_2M;
+			gva += S1_BLOCK;
+			gpa += S1_BLOCK;
 			continue;
 		}
 		next_level(vm, l2e)[(gva >> 12) & 511] = gpa | leaf | DESC_PAGE;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* anon_thp.c - private anonymous memory in 2M-aligned THP-eligible VMAs. */
+/* anon_thp.c - private anonymous memory in THP-aligned, THP-eligible VMAs. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -36,7 +36,8 @@ static int anon_thp_create(struct backing *b, uint64_t size)
 		return backing_unavailable(b, "transparent_hugepage/enabled "
 					   "is [never]");
 	ret = backing_mmap(b, size, PROT_READ | PROT_WRITE,
-			   MAP_PRIVATE | MAP_ANONYMOUS, -1, SZ_2M);
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			   backing_page_size(b->ops));
 	if (!ret)
 		madvise(b->hva, size, MADV_HUGEPAGE);
 	return ret;
@@ -44,9 +45,9 @@ static int anon_thp_create(struct backing *b, uint64_t size)
 
 static const struct backing_ops anon_thp = {
 	.name = "anon_thp",
-	.desc = "MAP_PRIVATE|MAP_ANONYMOUS, 2M aligned, MADV_HUGEPAGE",
+	.desc = "MAP_PRIVATE|MAP_ANONYMOUS, THP aligned, MADV_HUGEPAGE",
 	.vma = VMA_ANON | VMA_THP,
-	.page_size = SZ_2M,
+	.map = MAP_THP,
 	.create = anon_thp_create,
 	.destroy = backing_generic_destroy,
 };

@@ -104,6 +104,8 @@ void backing_destroy(struct backing *b)
 	b->ops = NULL;
 }
 
+static void give_back_hugepages(struct backing *b);
+
 void backing_generic_destroy(struct backing *b)
 {
 	if (b->alias)
@@ -114,26 +116,95 @@ void backing_generic_destroy(struct backing *b)
 		close(b->fd);
 	b->alias = b->map = NULL;
 	b->fd = -1;
+	give_back_hugepages(b);
+}
+
+static const struct host_sizes *sizes(void)
+{
+	return &kernel_facts()->sizes;
+}
+
+uint64_t backing_page_size(const struct backing_ops *ops)
+{
+	const struct host_sizes *s = sizes();
+	uint64_t huge = 0;
+
+	switch (ops->map) {
+	case MAP_PAGES:
+	case MAP_PFNMAP:
+		return s->geom.page;
+	case MAP_THP:
+		return s->thp;
+	case MAP_DAX:
+		return s->geom.pmd;
+	case MAP_HUGETLB_PMD:
+		huge = s->geom.pmd;
+		break;
+	case MAP_HUGETLB_CONT_PTE:
+		huge = s->geom.cont_pte;
+		break;
+	case MAP_HUGETLB_PUD:
+		huge = s->geom.pud;
+		break;
+	}
+	return sizes_has_hugetlb(s, huge) ? huge : 0;
+}
+
+/* Driver memory is never block-mapped: a few pages are enough. */
+#define PFNMAP_REGION_PAGES	128
+
+uint64_t backing_region_size(const struct backing_ops *ops)
+{
+	const struct page_geom *g = &sizes()->geom;
+	uint64_t page = backing_page_size(ops);
+
+	switch (ops->map) {
+	case MAP_PFNMAP:
+		return PFNMAP_REGION_PAGES * g->page;
+	case MAP_HUGETLB_CONT_PTE:
+		return 2 * g->cont_pte;
+	case MAP_HUGETLB_PUD:
+		return g->pud ? g->pud : g->pmd;
+	default:
+		return page > g->pmd ? page : g->pmd;
+	}
 }
 
 /*
- * Map size bytes with hva aligned to align: huge stage-2 blocks need the
- * HVA and GPA co-aligned (fault_supports_stage2_huge_mapping()).
+ * Reserve size + align of address space and return its aligned part:
+ * huge stage-2 blocks need the HVA and GPA co-aligned
+ * (fault_supports_stage2_huge_mapping()). The caller maps over it.
  */
+void *backing_reserve_aligned(struct backing *b, uint64_t size,
+			      uint64_t align)
+{
+	uint64_t pad = align > sizes()->geom.page ? align : 0;
+	char *p;
+
+	p = mmap(NULL, size + pad, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	b->map = p;
+	b->map_size = size + pad;
+	if (!pad)
+		return p;
+	return (void *)(((uintptr_t)p + pad - 1) & ~(uintptr_t)(align - 1));
+}
+
+/* Map size bytes at an hva aligned to align (0: the host page). */
 int backing_mmap(struct backing *b, uint64_t size, int prot, int flags,
 		 int fd, uint64_t align)
 {
-	uint64_t pad = align > SZ_4K ? align : 0;
-	char *p;
+	void *hva = backing_reserve_aligned(b, size, align);
 
-	p = mmap(NULL, size + pad, prot, flags, fd, 0);
-	if (p == MAP_FAILED)
+	if (!hva)
 		return -errno;
-	b->map = p;
-	b->map_size = size + pad;
-	b->hva = (void *)(((uintptr_t)p + pad) & ~(uintptr_t)(align - 1));
-	if (!pad)
-		b->hva = p;
+	b->hva = mmap(hva, size, prot, flags | MAP_FIXED, fd, 0);
+	if (b->hva == MAP_FAILED) {
+		b->hva = NULL;
+		return -errno;
+	}
 	return 0;
 }
 
@@ -148,7 +219,7 @@ int backing_memfd(struct backing *b, uint64_t size, unsigned int flags)
 	if (ftruncate(b->fd, size))
 		return -errno;
 	ret = backing_mmap(b, size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			   b->fd, SZ_4K);
+			   b->fd, backing_page_size(b->ops));
 	return ret ? ret : backing_alias(b);
 }
 
@@ -164,36 +235,97 @@ int backing_alias(struct backing *b)
 	return 0;
 }
 
-static long meminfo(const char *key)
+unsigned int backing_huge_flag(uint64_t huge)
 {
-	char line[128];
-	long val = -1;
-	size_t n = strlen(key);
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n) && line[n] == ':')
-			sscanf(line + n + 1, "%ld", &val);
-	fclose(f);
-	return val;
+	/* MAP_HUGE_SHIFT == MFD_HUGE_SHIFT == 26: log2 of the size. */
+	return (unsigned int)__builtin_ctzll(huge) << 26;
 }
 
-int backing_need_hugepages(struct backing *b, uint64_t size)
+static long read_long(const char *path)
 {
-	long free_pages = meminfo("HugePages_Free");
-	long hps = meminfo("Hugepagesize");
+	FILE *f = fopen(path, "r");
+	long v = -1;
 
-	if (hps != 2048)
-		return backing_unavailable(b, "default huge page size is %ld "
-					   "kB, not 2048", hps);
-	if (free_pages < 0 || (uint64_t)free_pages * SZ_2M < size)
-		return backing_unavailable(b, "HugePages_Free=%ld, need %llu "
-					   "(reserve with hugepages=N)",
-					   free_pages,
-					   (unsigned long long)(size / SZ_2M));
-	return 0;
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static int write_long(const char *path, long v)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = fprintf(f, "%ld\n", v) < 0;
+	return fclose(f) || ret ? -EIO : 0;
+}
+
+static void hugepages_path(char *buf, size_t n, uint64_t huge,
+			   const char *file)
+{
+	snprintf(buf, n, "/sys/kernel/mm/hugepages/hugepages-%llukB/%s",
+		 (unsigned long long)(huge >> 10), file);
+}
+
+/* Leave the pool as it was: the host's huge pages belong to its admin. */
+static void give_back_hugepages(struct backing *b)
+{
+	char path[128];
+	long nr;
+
+	if (!b->huge_added)
+		return;
+	hugepages_path(path, sizeof(path), b->huge_size, "nr_hugepages");
+	nr = read_long(path);
+	if (nr >= b->huge_added)
+		write_long(path, nr - b->huge_added);
+	b->huge_added = 0;
+}
+
+/*
+ * Free pages of the size, else the missing ones now (after compaction):
+ * the VM reserves what it can at boot, but a granule's contiguous sizes
+ * may only be had at run time. Destroy gives them back.
+ */
+int backing_need_hugepages(struct backing *b, uint64_t size, uint64_t huge)
+{
+	char path[128], name[16], offered[128];
+	long need, free_pages, nr, after;
+
+	if (!huge) {
+		sizes_format(sizes(), offered, sizeof(offered));
+		return backing_unavailable(b, "the kernel offers no hugetlb "
+					   "size for this kind (%s)", offered);
+	}
+	size_str(huge, name, sizeof(name));
+	need = (size + huge - 1) / huge;
+	hugepages_path(path, sizeof(path), huge, "free_hugepages");
+	free_pages = read_long(path);
+	if (free_pages >= need)
+		return 0;
+	hugepages_path(path, sizeof(path), huge, "nr_hugepages");
+	nr = read_long(path);
+	if (nr >= 0) {
+		write_long("/proc/sys/vm/compact_memory", 1);
+		write_long(path, nr + need - (free_pages > 0 ? free_pages : 0));
+		after = read_long(path);
+		b->huge_size = huge;
+		b->huge_added = after > nr ? after - nr : 0;
+		hugepages_path(path, sizeof(path), huge, "free_hugepages");
+		free_pages = read_long(path);
+	}
+	if (free_pages >= need)
+		return 0;
+	give_back_hugepages(b);
+	return backing_unavailable(b, "%ld free %s huge pages, need %ld: "
+				   "none reserved at boot (hugepagesz=%s "
+				   "hugepages=N) and none to be had now",
+				   free_pages, name, need, name);
 }
 
 /* An unnamed file in dir (created, then unlinked) as b->fd. */
@@ -226,27 +358,36 @@ int backing_fill_file(struct backing *b, uint64_t size, uint64_t pattern)
 	return 0;
 }
 
-/* Whether the host maps b's first 2M with one huge page (hugetlb or THP). */
-bool backing_host_huge(struct backing *b)
+/*
+ * The host mapping size at b's first page: a hugetlb kind's page size, or
+ * the PMD when smaps counts a PMD-mapped THP there (anon, shmem or file).
+ */
+uint64_t backing_host_map_size(struct backing *b)
 {
+	const struct host_sizes *s = sizes();
 	uintptr_t start, end, hva = (uintptr_t)b->hva;
-	char line[256];
-	bool in_vma = false, huge = false;
+	uint64_t map = s->geom.page;
+	char line[256], key[32];
+	bool in_vma = false;
 	long kb;
 	FILE *f;
 
 	if (b->ops->vma & VMA_HUGETLB)
-		return true;
+		return backing_page_size(b->ops);
 	f = fopen("/proc/self/smaps", "r");
 	if (!f)
-		return false;
+		return map;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%lx-%lx ", &start, &end) == 2)
 			in_vma = hva >= start && hva < end;
-		else if (in_vma &&
-			 sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
-			huge = kb >= 2048;
+		else if (in_vma && sscanf(line, "%31[A-Za-z]: %ld kB", key,
+					  &kb) == 2 &&
+			 (!strcmp(key, "AnonHugePages") ||
+			  !strcmp(key, "ShmemPmdMapped") ||
+			  !strcmp(key, "FilePmdMapped")) &&
+			 (uint64_t)kb * 1024 >= s->geom.pmd)
+			map = s->geom.pmd;
 	}
 	fclose(f);
-	return huge;
+	return map;
 }

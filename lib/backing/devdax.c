@@ -31,22 +31,23 @@ static const char *device_why(const char *env, const char *how)
 }
 
 /* The device's alignment from sysfs (/sys/dev/char/M:m/align); 2M if unknown. */
-static uint64_t devdax_align(int fd)
+/* The device's own alignment; without sysfs, the PMD it defaults to. */
+static uint64_t devdax_align(struct backing *b)
 {
-	unsigned long long align = SZ_2M;
+	unsigned long long align = backing_page_size(b->ops);
 	char path[96];
 	struct stat st;
 	FILE *f;
 
-	if (fstat(fd, &st))
-		return SZ_2M;
+	if (fstat(b->fd, &st))
+		return align;
 	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/align",
 		 major(st.st_rdev), minor(st.st_rdev));
 	f = fopen(path, "r");
 	if (!f)
-		return SZ_2M;
+		return align;
 	if (fscanf(f, "%llu", &align) != 1 || !align)
-		align = SZ_2M;
+		align = backing_page_size(b->ops);
 	fclose(f);
 	return align;
 }
@@ -55,7 +56,7 @@ static int devdax_create(struct backing *b, uint64_t size)
 {
 	const char *dev = getenv("S2_DEVDAX");
 	uint64_t align;
-	char *res, *hva, *p;
+	char *hva, *p;
 
 	if (!dev || !*dev)
 		return backing_unavailable(b, "no device-dax device: %s",
@@ -65,19 +66,15 @@ static int devdax_create(struct backing *b, uint64_t size)
 	b->fd = open(dev, O_RDWR | O_CLOEXEC);
 	if (b->fd < 0)
 		return backing_unavailable(b, "%s: %m", dev);
-	align = devdax_align(b->fd);
+	align = devdax_align(b);
 	if (size % align)
 		return backing_unavailable(b, "%s: %llu bytes is not a "
 					   "multiple of its alignment %llu",
 					   dev, (unsigned long long)size,
 					   (unsigned long long)align);
-	res = mmap(NULL, size + align, PROT_NONE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (res == MAP_FAILED)
+	hva = backing_reserve_aligned(b, size, align);
+	if (!hva)
 		return -errno;
-	b->map = res;
-	b->map_size = size + align;
-	hva = (char *)(((uintptr_t)res + align - 1) & ~(uintptr_t)(align - 1));
 	p = mmap(hva, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
 		 b->fd, 0);
 	if (p == MAP_FAILED)
@@ -90,7 +87,7 @@ static const struct backing_ops devdax = {
 	.name = "devdax",
 	.desc = "device-dax /dev/daxX.Y (pmem), MAP_SHARED",
 	.vma = VMA_SHARED | VMA_DAX,
-	.page_size = SZ_2M,
+	.map = MAP_DAX,
 	.create = devdax_create,
 	.destroy = backing_generic_destroy,
 };

@@ -34,5 +34,5 @@ int file_private_create(struct backing *b, uint64_t size, const char *dir,
 	if (ret)
 		return ret;
 	return backing_mmap(b, size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
-			    b->fd, SZ_4K);
+			    b->fd, 0);
 }

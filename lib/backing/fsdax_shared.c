@@ -38,13 +38,14 @@ static const char *device_why(const char *env, const char *how)
 /* MAP_SYNC is refused (EOPNOTSUPP) unless the file is DAX. */
 static int fsdax_check(struct backing *b, const char *dir)
 {
-	void *p = mmap(NULL, SZ_4K, PROT_READ | PROT_WRITE,
+	uint64_t page = kernel_facts()->sizes.geom.page;
+	void *p = mmap(NULL, page, PROT_READ | PROT_WRITE,
 		       MAP_SHARED_VALIDATE | MAP_SYNC, b->fd, 0);
 
 	if (p == MAP_FAILED)
 		return backing_unavailable(b, "%s is not DAX (MAP_SYNC: %m)",
 					   dir);
-	munmap(p, SZ_4K);
+	munmap(p, page);
 	return 0;
 }
 
@@ -55,15 +56,11 @@ static int fsdax_check(struct backing *b, const char *dir)
  */
 static int fsdax_map(struct backing *b, uint64_t size)
 {
-	char *res, *hva, *p;
+	char *hva, *p;
 
-	res = mmap(NULL, size + SZ_2M, PROT_NONE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (res == MAP_FAILED)
+	hva = backing_reserve_aligned(b, size, backing_page_size(b->ops));
+	if (!hva)
 		return -errno;
-	b->map = res;
-	b->map_size = size + SZ_2M;
-	hva = (char *)(((uintptr_t)res + SZ_2M - 1) & ~(uintptr_t)(SZ_2M - 1));
 	p = mmap(hva, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
 		 b->fd, 0);
 	if (p == MAP_FAILED)
@@ -103,7 +100,7 @@ static const struct backing_ops fsdax_shared = {
 	.name = "fsdax_shared",
 	.desc = "file on an -o dax filesystem (pmem), MAP_SHARED",
 	.vma = VMA_SHARED | VMA_DAX,
-	.page_size = SZ_4K,
+	.map = MAP_DAX,
 	.create = fsdax_shared_create,
 	.destroy = backing_generic_destroy,
 };

@@ -89,24 +89,18 @@ static int fxmod_open(struct backing *b, uint64_t size, enum s2fx_kind kind)
 
 int fxmod_create(struct backing *b, uint64_t size, enum s2fx_kind kind)
 {
-	uintptr_t hva;
-	void *p;
+	void *hva;
 	int ret = fxmod_open(b, size, kind);
 
 	if (ret)
 		return ret;
 	/*
-	 * Reserve 2 MiB more address space and map the device over its
-	 * aligned part, so the file offset stays exact and the hva is
-	 * co-aligned with vm_alloc_gpa()'s GPAs.
+	 * Map the device over a PMD-aligned reservation, so the file offset
+	 * stays exact and the hva is co-aligned with vm_alloc_gpa()'s GPAs.
 	 */
-	p = mmap(NULL, size + SZ_2M, PROT_NONE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (p == MAP_FAILED)
+	hva = backing_reserve_aligned(b, size, kernel_facts()->sizes.geom.pmd);
+	if (!hva)
 		return -errno;
-	b->map = p;
-	b->map_size = size + SZ_2M;
-	hva = ((uintptr_t)p + SZ_2M - 1) & ~(uintptr_t)(SZ_2M - 1);
-	b->hva = fxmod_map(b, size, kind, (void *)hva);
+	b->hva = fxmod_map(b, size, kind, hva);
 	return b->hva ? 0 : -errno;
 }

@@ -12,7 +12,7 @@
 #include "backing.h"
 #include "../../fixture/s2fixture.h"
 
-/* Open the device and map size bytes of kind at a 2 MiB-aligned hva. */
+/* Open the device and map size bytes of kind at a PMD-aligned hva. */
 int fxmod_create(struct backing *b, uint64_t size, enum s2fx_kind kind);
 /* Map another size bytes of kind from b's file at a new hva (no padding). */
 void *fxmod_map(struct backing *b, uint64_t size, enum s2fx_kind kind,

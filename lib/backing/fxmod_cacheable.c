@@ -14,7 +14,7 @@ static const struct backing_ops fixture_cacheable = {
 	.name = "fixture_cacheable",
 	.desc = "s2fixture carve-out, remap_pfn_range() cacheable",
 	.vma = VMA_SHARED | VMA_PFNMAP | VMA_DEVICE_PFN | VMA_CACHEABLE,
-	.page_size = SZ_4K,
+	.map = MAP_PFNMAP,
 	.create = fixture_cacheable_create,
 	.destroy = backing_generic_destroy,
 };

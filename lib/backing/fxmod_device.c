@@ -14,7 +14,7 @@ static const struct backing_ops fixture_device = {
 	.name = "fixture_device",
 	.desc = "s2fixture carve-out, pgprot_noncached() (Device)",
 	.vma = VMA_SHARED | VMA_PFNMAP | VMA_DEVICE_PFN,
-	.page_size = SZ_4K,
+	.map = MAP_PFNMAP,
 	.create = fixture_device_create,
 	.destroy = backing_generic_destroy,
 };

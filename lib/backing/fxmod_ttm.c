@@ -14,7 +14,7 @@ static const struct backing_ops fixture_ttm = {
 	.name = "fixture_ttm",
 	.desc = "s2fixture TTM-style non-compound blocks, vmf_insert_pfn()",
 	.vma = VMA_SHARED | VMA_PFNMAP | VMA_CACHEABLE | VMA_TAIL_NOREF,
-	.page_size = SZ_4K,
+	.map = MAP_PFNMAP,
 	.create = fixture_ttm_create,
 	.destroy = backing_generic_destroy,
 };

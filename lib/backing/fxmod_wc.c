@@ -15,7 +15,7 @@ static const struct backing_ops fixture_wc = {
 	.desc = "s2fixture carve-out, write-combine + VM_ALLOW_ANY_UNCACHED",
 	.vma = VMA_SHARED | VMA_PFNMAP | VMA_DEVICE_PFN |
 	       VMA_ALLOW_ANY_UNCACHED,
-	.page_size = SZ_4K,
+	.map = MAP_PFNMAP,
 	.create = fixture_wc_create,
 	.destroy = backing_generic_destroy,
 };

@@ -62,14 +62,14 @@ static int gmem_attach(struct backing *b, struct vm *vm)
 		fd = b->fd;
 	}
 	return backing_mmap(b, b->size, PROT_READ | PROT_WRITE, mflags, fd,
-			    SZ_4K);
+			    0);
 }
 
 static const struct backing_ops gmem_shared = {
 	.name = "gmem_shared",
 	.desc = "guest_memfd MMAP|INIT_SHARED, host view mmap()ed",
 	.vma = VMA_SHARED | VMA_GMEM | VMA_GMEM_MMAP | VMA_GMEM_SHARED,
-	.page_size = SZ_4K,
+	.map = MAP_PAGES,
 	.create = gmem_create,
 	.attach = gmem_attach,
 	.destroy = backing_generic_destroy,
@@ -81,7 +81,7 @@ static const struct backing_ops gmem_private = {
 	.name = "gmem_private",
 	.desc = "guest_memfd without MMAP: private-only",
 	.vma = VMA_GMEM,
-	.page_size = SZ_4K,
+	.map = MAP_PAGES,
 	.create = gmem_create,
 	.attach = gmem_attach,
 	.destroy = backing_generic_destroy,
@@ -93,7 +93,7 @@ static const struct backing_ops gmem_no_init_shared = {
 	.name = "gmem_no_init_shared",
 	.desc = "guest_memfd MMAP without INIT_SHARED",
 	.vma = VMA_SHARED | VMA_GMEM | VMA_GMEM_MMAP,
-	.page_size = SZ_4K,
+	.map = MAP_PAGES,
 	.create = gmem_create,
 	.attach = gmem_attach,
 	.destroy = backing_generic_destroy,

@@ -1,25 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
-/* hugetlb_shared.c - memfd(MFD_HUGETLB) mapped MAP_SHARED, 2M pages. */
+/* hugetlb_shared.c - memfd(MFD_HUGETLB) mapped MAP_SHARED, PMD pages. */
 #include <sys/mman.h>
 
 #include "backing.h"
 
-#ifndef MFD_HUGE_2MB
-#define MFD_HUGE_2MB	(21U << 26)
-#endif
-
 static int hugetlb_shared_create(struct backing *b, uint64_t size)
 {
-	int ret = backing_need_hugepages(b, size);
+	uint64_t huge = backing_page_size(b->ops);
+	int ret = backing_need_hugepages(b, size, huge);
 
-	return ret ? ret : backing_memfd(b, size, MFD_HUGETLB | MFD_HUGE_2MB);
+	return ret ? ret : backing_memfd(b, size, MFD_HUGETLB |
+					 backing_huge_flag(huge));
 }
 
 static const struct backing_ops hugetlb_shared = {
 	.name = "hugetlb_shared",
-	.desc = "memfd_create(MFD_HUGETLB) MAP_SHARED (2M)",
+	.desc = "memfd_create(MFD_HUGETLB) MAP_SHARED (PMD size)",
 	.vma = VMA_SHARED | VMA_HUGETLB,
-	.page_size = SZ_2M,
+	.map = MAP_HUGETLB_PMD,
 	.create = hugetlb_shared_create,
 	.destroy = backing_generic_destroy,
 };

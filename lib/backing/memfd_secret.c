@@ -29,7 +29,7 @@ static int memfd_secret_create(struct backing *b, uint64_t size)
 	if (ftruncate(b->fd, size))
 		return -errno;
 	return backing_mmap(b, size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			    b->fd, SZ_4K);
+			    b->fd, 0);
 }
 
 /* Unlisted: the guest cannot touch it (row 32). */
@@ -37,7 +37,7 @@ static const struct backing_ops memfd_secret_ops = {
 	.name = "memfd_secret",
 	.desc = "memfd_secret() MAP_SHARED",
 	.vma = VMA_SHARED | VMA_SECRETMEM,
-	.page_size = SZ_4K,
+	.map = MAP_PAGES,
 	.create = memfd_secret_create,
 	.destroy = backing_generic_destroy,
 	.unlisted = true,

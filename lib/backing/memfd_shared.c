@@ -18,7 +18,7 @@ static const struct backing_ops memfd_shared = {
 	.name = "memfd_shared",
 	.desc = "memfd_create() MAP_SHARED",
 	.vma = VMA_SHARED | VMA_SHMEM,
-	.page_size = SZ_4K,
+	.map = MAP_PAGES,
 	.create = memfd_shared_create,
 	.destroy = backing_generic_destroy,
 };

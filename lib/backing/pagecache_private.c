@@ -18,7 +18,7 @@ static const struct backing_ops pagecache_private = {
 	.name = "pagecache_private",
 	.desc = "page-cache (non-shmem) file MAP_PRIVATE",
 	.vma = VMA_FILE,
-	.page_size = SZ_4K,
+	.map = MAP_PAGES,
 	.create = pagecache_private_create,
 	.destroy = backing_generic_destroy,
 };

@@ -15,7 +15,7 @@ static const struct backing_ops tmpfs_private = {
 	.name = "tmpfs_private",
 	.desc = "tmpfs file MAP_PRIVATE",
 	.vma = VMA_SHMEM,
-	.page_size = SZ_4K,
+	.map = MAP_PAGES,
 	.create = tmpfs_private_create,
 	.destroy = backing_generic_destroy,
 };

@@ -146,19 +146,15 @@ static int vfio_bar_index(void)
 	return env && *env ? atoi(env) : VFIO_PCI_BAR2_REGION_INDEX;
 }
 
-/* Reserve size + align, then put the BAR at the aligned address. */
+/* The BAR at a PMD-aligned hva, co-aligned with vm_alloc_gpa()'s GPAs. */
 static int vfio_bar_map(struct backing *b, uint64_t size, uint64_t off)
 {
-	uint64_t pad = SZ_2M;
-	char *res, *hva, *p;
+	char *hva, *p;
 
-	res = mmap(NULL, size + pad, PROT_NONE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (res == MAP_FAILED)
+	hva = backing_reserve_aligned(b, size,
+				      kernel_facts()->sizes.geom.pmd);
+	if (!hva)
 		return -errno;
-	b->map = res;
-	b->map_size = size + pad;
-	hva = (char *)(((uintptr_t)res + pad - 1) & ~(uintptr_t)(pad - 1));
 	p = mmap(hva, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
 		 b->fd, off);
 	if (p == MAP_FAILED)
@@ -203,7 +199,7 @@ static const struct backing_ops vfio_bar = {
 	.name = "vfio_bar",
 	.desc = "PCI BAR of a vfio-pci device, mmapped through VFIO",
 	.vma = VMA_SHARED | VMA_PFNMAP | VMA_DEVICE,
-	.page_size = SZ_4K,
+	.map = MAP_PFNMAP,
 	.create = vfio_bar_create,
 	.destroy = vfio_bar_destroy,
 };

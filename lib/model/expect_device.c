@@ -144,7 +144,14 @@ struct expect expect_device_exec(const struct kernel_facts *kf,
 {
 	struct expect_attr a = expect_device_attr(kf, vma, map_memory);
 	const char *row = vma & VMA_DEVICE ? "18" : "15";
+	struct expect e;
 
+	if (!a.known) {
+		e = make_expect(out_error("unknown"), "row %s: %s", row,
+				a.reason);
+		e.unknown = true;
+		return e;
+	}
 	if (a.attr == S2_ATTR_NORMAL)
 		return make_expect(out_value(GUEST_EXEC_MAGIC), "row %s: "
 				   "Normal at stage 2 executes (%s)", row,

@@ -116,7 +116,7 @@ struct expect expect_gmem_mprotect_ro_store(void)
 			   "mprotect(PROT_READ) leaves guest stores alone");
 }
 
-/* Rows 5/8 and §13: whether stage 2 maps the 2M range as one block. */
+/* Rows 5/8 and §13: whether stage 2 maps the range as one block. */
 bool expect_block_mapped(unsigned int vma, bool host_huge,
 			 const char **reason)
 {
@@ -127,10 +127,11 @@ bool expect_block_mapped(unsigned int vma, bool host_huge,
 	}
 	if (host_huge) {
 		*reason = "rows 5/8: a huge host mapping with co-aligned "
-			  "HVA/GPA is mapped as a PMD block";
+			  "HVA/GPA is mapped as a stage-2 block";
 		return true;
 	}
-	*reason = "rows 2/5: 4K host pages are mapped page by page";
+	*reason = "rows 2/5: host pages (and CONT_PTE hugetlb pages) are "
+		  "mapped page by page";
 	return false;
 }
 

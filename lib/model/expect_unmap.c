@@ -235,6 +235,24 @@ const char *tlbi_strategy_name(enum tlbi_strategy s)
  * TLBIRANGE and FWB (stage2_unmap_defer_tlb_flush()); both come from the
  * boot log (kf->tlbirange, kf->fwb: 1, 0, or -1 unknown).
  */
+/*
+ * The range path calls kvm_tlb_flush_vmid_range() once per <= 1 GiB after
+ * the walk; the per-leaf path calls __kvm_tlb_flush_vmid_ipa() per leaf
+ * (both paths also flush per freed table, so a few IPA calls are noise).
+ */
+enum tlbi_strategy tlbi_classify(long range_calls, long ipa_calls,
+				 uint64_t leaves)
+{
+	bool many_ipa = ipa_calls >= 0 && (uint64_t)ipa_calls >= leaves;
+
+	if (range_calls > 0)
+		return many_ipa ? TLBI_UNKNOWN : TLBI_RANGE;
+	if (many_ipa || (range_calls == 0 && ipa_calls < 0))
+		return TLBI_PER_PAGE;
+	/* No range function and no IPA count: nothing was seen at all. */
+	return TLBI_UNKNOWN;
+}
+
 struct expect expect_unmap_tlbi(const struct kernel_facts *kf)
 {
 	int tlbirange = kf->tlbirange, fwb = kf->fwb;

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -94,6 +95,63 @@ void facts_parse_cpu_features(struct kernel_facts *kf, const char *log)
 			NULL;
 }
 
+static void feat_probed(struct kernel_facts *kf, enum feature f, bool val,
+			const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void feat_probed(struct kernel_facts *kf, enum feature f, bool val,
+			const char *fmt, ...)
+{
+	va_list ap;
+
+	kf->feat[f] = val;
+	va_start(ap, fmt);
+	vsnprintf(kf->feat_src[f], sizeof(kf->feat_src[f]), fmt, ap);
+	va_end(ap);
+}
+
+/* Say in the reason that a version decided because nothing could be asked. */
+static void feat_unprobed(struct kernel_facts *kf, enum feature f,
+			  const char *why)
+{
+	size_t len = strlen(kf->feat_src[f]);
+
+	snprintf(kf->feat_src[f] + len, sizeof(kf->feat_src[f]) - len,
+		 " (by version: %s)", why);
+}
+
+void facts_apply_probes(struct kernel_facts *kf)
+{
+	/* 7.x answers FWB && DIC; older kernels answer 0 for any cap. */
+	if (kf->cap_cacheable_pfnmap > 0)
+		feat_probed(kf, FEAT_CACHEABLE_PFNMAP, true,
+			    "KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED=1");
+	else if (kf->cap_cacheable_pfnmap == 0 && kf->fwb == 1 &&
+		 kf->dic == 1)
+		feat_probed(kf, FEAT_CACHEABLE_PFNMAP, false,
+			    "KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED=0 with "
+			    "FWB+DIC");
+	else
+		feat_unprobed(kf, FEAT_CACHEABLE_PFNMAP, "cap 243 is 0 "
+			      "without FWB+DIC either way");
+	if (kf->fixture_aau)
+		feat_probed(kf, FEAT_ALLOW_ANY_UNCACHED, kf->fixture_aau > 0,
+			    "s2fixture built %s VM_ALLOW_ANY_UNCACHED",
+			    kf->fixture_aau > 0 ? "with" : "without");
+	else
+		feat_unprobed(kf, FEAT_ALLOW_ANY_UNCACHED, "no s2fixture");
+	if (kf->mte_hugetlb_prot)
+		feat_probed(kf, FEAT_MTE_HUGETLB, kf->mte_hugetlb_prot > 0,
+			    "PROT_MTE on a hugetlb VMA: %s",
+			    kf->mte_hugetlb_prot > 0 ? "accepted" :
+			    errno_name(-kf->mte_hugetlb_prot));
+	else
+		feat_unprobed(kf, FEAT_MTE_HUGETLB, "no MTE or no hugetlb "
+			      "to try PROT_MTE on");
+	feat_unprobed(kf, FEAT_MTE_MAP_SHARED, "KVM-only rule");
+	feat_unprobed(kf, FEAT_COPY_TAGS_CHECKS, "KVM-only checks");
+}
+
 static const char *tri(int v)
 {
 	return v < 0 ? "?" : v ? "1" : "0";
@@ -101,15 +159,18 @@ static const char *tri(int v)
 
 int facts_format(const struct kernel_facts *kf, char *buf, size_t n)
 {
+	char sizes[128];
+
+	sizes_format(&kf->sizes, sizes, sizeof(sizes));
 	return snprintf(buf, n, "kernel %s: kvm=%s mte=%d memory2=%d "
-			"nisv=%d gmem=%d gmem_flags=%lld ipa=%d tcg=%d dic=%s "
-			"fwb=%s tlbirange=%s%s%s",
+			"nisv=%d gmem=%d gmem_flags=%lld ipa=%d tcg=%d cpus=%d "
+			"dic=%s fwb=%s tlbirange=%s %s%s%s",
 			kf->release, kf->kvm ? errno_name(-kf->kvm) : "ok",
 			kf->cap_mte, kf->cap_memory2, kf->cap_nisv,
 			kf->cap_gmem, kf->gmem_flags,
-			kf->ipa_limit, kf->tcg, tri(kf->dic), tri(kf->fwb),
-			tri(kf->tlbirange), kf->profile[0] ? " profile=" : "",
-			kf->profile);
+			kf->ipa_limit, kf->tcg, kf->ncpus, tri(kf->dic),
+			tri(kf->fwb), tri(kf->tlbirange), sizes,
+			kf->profile[0] ? " profile=" : "", kf->profile);
 }
 
 static int apply_line(struct kernel_facts *kf, const char *path,
