@@ -833,6 +833,10 @@ finish_column() {
 			END { for (i = 1; i <= n; i++) print v[o[i]] }' >>"$kdir/kernel.info"
 	[ -z "${fixture_error:-}" ] ||
 		echo "fixture_error=$fixture_error" >>"$kdir/kernel.info"
+	# The facts the first binary's expectations came from (lib/test.c's
+	# "# kernel RELEASE: key=value ..." header line, nested as TAP).
+	sed -n 's/^\(# \)*# kernel [^ ]*: /facts=/p' "$kdir/tap.txt" 2>/dev/null |
+		head -n 1 >>"$kdir/kernel.info"
 }
 
 # Every kernel x CPU column, $njobs at a time; kdirs in column order.

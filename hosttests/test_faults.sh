@@ -30,7 +30,8 @@ fake() {
 		echo '[ "$1" = --list ] && { printf "%s\n" $cases; exit 0; }'
 		echo 'glob="*"; [ "$1" = --filter ] && glob=$2; sel='
 		echo 'for c in $cases; do case $c in $glob) sel="$sel $c" ;; esac; done'
-		echo 'echo "TAP version 13"; set -- $sel; echo "1..$#"; i=0 rc=0'
+		echo 'echo "TAP version 13"; echo "# kernel 7.2-stub: page=4K fwb=0"'
+		echo 'set -- $sel; echo "1..$#"; i=0 rc=0'
 		echo 'for c; do i=$((i + 1)); echo "s2conform: case $c" >>"$S2_KMSG"'
 		cat
 		echo 'done; exit $rc'
@@ -137,6 +138,9 @@ expect_match "fixture build fails: said on stderr" "$err" \
 # --without fixture: not built, not an error.
 S2_STUB_FAIL=fixture run --kernel 7.2 --without fixture
 expect_eq "--without fixture: no build, exit 0" "$rc" 0
+expect_eq "kernel.info: the first binary's facts line" \
+	"$(grep -c '^facts=' "$tmp"/results/2*/7.2/kernel.info) $(sed -n 's/^facts=//p' "$tmp"/results/2*/7.2/kernel.info)" \
+	"1 page=4K fwb=0"
 expect_match "--without is recorded in kernel.info" \
 	"$(cat "$tmp"/results/2*/7.2/kernel.info)" '^without=fixture$'
 
