@@ -15,7 +15,8 @@ With neither --summary nor --matrix both are printed, the matrix only for
 more than one column.  --baseline compares this run with a stored one and
 reports only what changed; --diff does the same for two stored runs.
 
-Exit (the one rule, exit_status(); run_tests.sh passes it on):
+Exit (the one rule, report/text.py exit_status(); run_tests.sh passes
+      it on):
       1 a case FAILed (with --baseline: something regressed), else
       3 the suite could not test something (an ERROR or MISS, a failed
         boot), else 0; 2 bad usage or unreadable input.  --diff compares
