@@ -177,7 +177,7 @@ uint64_t backing_region_size(const struct backing_ops *ops)
 	 * 64M devdax) would fault past its end: the whole device instead.
 	 */
 	cap = ops->capacity ? ops->capacity() : 0;
-	cap -= cap % page;
+	cap -= cap % g->page;
 	return cap && cap < size ? cap : size;
 }
 
