@@ -14,7 +14,7 @@ export S2CONFORM_FIXTURE_BUILD=$data/vm-stub/fixture_build.sh
 export S2_STUB_DIR=$tmp/stub
 export O=$tmp/build
 export S2_HANG_GRACE=1
-unset S2_FAKE_KERNEL S2_STUB_FAIL S2_FAKE_HANG S2_FAKE_CRASH
+unset S2_FAKE_KERNEL S2_STUB_FAIL S2_FAKE_HANG S2_FAKE_CRASH S2_FAKE_FAIL
 
 # fake BINARY CASE... <<SCRIPT: a stand-in test binary whose cases print
 # what SCRIPT (sh, with $c the case and $i its number) says.  Like
@@ -30,7 +30,8 @@ fake() {
 		echo '[ "$1" = --list ] && { printf "%s\n" $cases; exit 0; }'
 		echo 'glob="*"; [ "$1" = --filter ] && glob=$2; sel='
 		echo 'for c in $cases; do case $c in $glob) sel="$sel $c" ;; esac; done'
-		echo 'echo "TAP version 13"; set -- $sel; echo "1..$#"; i=0 rc=0'
+		echo 'echo "TAP version 13"; echo "# kernel 7.2-stub: page=4K fwb=0"'
+		echo 'set -- $sel; echo "1..$#"; i=0 rc=0'
 		echo 'for c; do i=$((i + 1)); echo "s2conform: case $c" >>"$S2_KMSG"'
 		cat
 		echo 'done; exit $rc'
@@ -47,7 +48,12 @@ fixture_*) if [ -n "${S2_ENV_ERROR_FIXTURE:-}" ]; then
 else
 	echo "ok $i $c # observed=Device expected=Device"
 fi ;;
-*) echo "ok $i $c # observed=0 expected=0" ;;
+*) if [ -n "${S2_FAKE_FAIL:-}" ]; then
+	echo "not ok $i $c # observed=1 expected=0"
+	rc=1
+else
+	echo "ok $i $c # observed=0 expected=0"
+fi ;;
 esac
 echo "# duration_ms=7"
 EOS
@@ -132,6 +138,9 @@ expect_match "fixture build fails: said on stderr" "$err" \
 # --without fixture: not built, not an error.
 S2_STUB_FAIL=fixture run --kernel 7.2 --without fixture
 expect_eq "--without fixture: no build, exit 0" "$rc" 0
+expect_eq "kernel.info: the first binary's facts line" \
+	"$(grep -c '^facts=' "$tmp"/results/2*/7.2/kernel.info) $(sed -n 's/^facts=//p' "$tmp"/results/2*/7.2/kernel.info)" \
+	"1 page=4K fwb=0"
 expect_match "--without is recorded in kernel.info" \
 	"$(cat "$tmp"/results/2*/7.2/kernel.info)" '^without=fixture$'
 
@@ -143,6 +152,12 @@ expect_eq "crash mid-binary: PASS, then ERROR for the binary, MISS after" \
 	"PASS ERROR MISS MISS"
 expect_match "crash mid-binary: the signal is named" \
 	"$(awk -F'\t' '$3 == "crash_test" { print $7 }' <<<"$rec")" 'exit=139 \(SIGSEGV\)'
+# A FAIL outranks the ERROR and MISS beside it, as in report.sh.
+S2_FAKE_CRASH=1 S2_FAKE_FAIL=1 run --kernel 7.2
+expect_eq "a FAIL and a crash: exit 1 (FAIL first)" "$rc" 1
+expect_eq "  both are recorded" \
+	"$(status fixture_test anon_4k/map) $(status crash_test crash_test)" \
+	"FAIL ERROR"
 expect_eq "crash mid-binary: the other binaries still report" \
 	"$(status zz_last_test last/one)" PASS
 

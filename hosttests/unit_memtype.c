@@ -21,7 +21,7 @@ UNIT(normal_when_nothing_faults)
 	      MEMTYPE_NORMAL);
 }
 
-/* spec/qemu-tcg.md §2 hole 4: EL1 fault on a TLB hit, EFAULT on a miss. */
+/* docs/qemu-tcg.md §2 hole 4: EL1 fault on a TLB hit, EFAULT on a miss. */
 UNIT(device_from_either_fault_route)
 {
 	CHECK(memtype_classify(&align, &align, &done, true) ==

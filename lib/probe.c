@@ -86,7 +86,7 @@ struct memtype_result memtype_probe(struct vcpu *vcpu, uint64_t gva,
 	/* Single-threaded TCG checks no Device alignment: Device reads Normal. */
 	if (tcg && sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		test_skip("QEMU TCG with one vCPU models no Device alignment "
-			  "faults (spec/qemu-tcg.md: -smp 2 or more): the "
+			  "faults (docs/qemu-tcg.md: -smp 2 or more): the "
 			  "memory type cannot be observed");
 
 	/* An aligned load first: it proves the page is reachable at all. */

@@ -31,7 +31,17 @@ static int case_timeout(const struct test_case *tc)
 	return DEFAULT_CASE_TIMEOUT_S;
 }
 
-static bool read_result(int fd, struct result *res, int timeout_s)
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+enum read_end { READ_OK, READ_TIMEOUT, READ_EOF };
+
+static enum read_end read_result(int fd, struct result *res, int timeout_s)
 {
 	size_t off = 0;
 
@@ -40,13 +50,57 @@ static bool read_result(int fd, struct result *res, int timeout_s)
 		ssize_t r;
 
 		if (poll(&p, 1, timeout_s * 1000) <= 0)
-			return false;
+			return READ_TIMEOUT;
 		r = read(fd, (char *)res + off, sizeof(*res) - off);
 		if (r <= 0)
-			return false;
+			return READ_EOF;
 		off += r;
 	}
-	return true;
+	return READ_OK;
+}
+
+/* Whether the child ended within timeout_s; its wait status in *status. */
+static bool reaped(pid_t pid, int *status, int timeout_s)
+{
+	int waits = timeout_s * 100;
+
+	do {
+		if (waitpid(pid, status, WNOHANG) == pid)
+			return true;
+	} while (waits-- > 0 && !usleep(10000));
+	return false;
+}
+
+/*
+ * No result from the child: say whether it ran out of time or ended
+ * without reporting, and how it ended, so a crash is not called a
+ * timeout (a grandchild can hold the pipe open after the child died).
+ */
+static void no_result(pid_t pid, enum read_end end, int timeout_s,
+		      long long ms, struct result *res)
+{
+	int status;
+
+	memset(res, 0, sizeof(*res));
+	res->verdict = V_FAIL;
+	if (!reaped(pid, &status, end == READ_EOF ? timeout_s : 0)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		if (end == READ_EOF)
+			snprintf(res->reason, sizeof(res->reason),
+				 "case closed its result pipe and did not exit");
+		else
+			snprintf(res->reason, sizeof(res->reason),
+				 "case timed out after %d s", timeout_s);
+	} else if (WIFSIGNALED(status)) {
+		snprintf(res->reason, sizeof(res->reason),
+			 "case crashed after %lld ms: signal %d (%s)", ms,
+			 WTERMSIG(status), strsignal(WTERMSIG(status)));
+	} else {
+		snprintf(res->reason, sizeof(res->reason),
+			 "case exited with status %d after %lld ms without a result",
+			 WEXITSTATUS(status), ms);
+	}
 }
 
 static void run_child(const struct test_case *tc, int fd)
@@ -63,6 +117,8 @@ static void run_child(const struct test_case *tc, int fd)
 static void run_case(const struct test_case *tc, struct result *res)
 {
 	int fds[2], status, timeout_s = case_timeout(tc);
+	long long t0 = now_ms();
+	enum read_end end;
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
@@ -78,29 +134,12 @@ static void run_case(const struct test_case *tc, struct result *res)
 		run_child(tc, fds[1]);
 	}
 	close(fds[1]);
-	if (!read_result(fds[0], res, timeout_s)) {
-		memset(res, 0, sizeof(*res));
-		res->verdict = V_FAIL;
-		if (waitpid(pid, &status, WNOHANG) == pid &&
-		    WIFSIGNALED(status))
-			snprintf(res->reason, sizeof(res->reason),
-				 "case crashed: signal %d (%s)",
-				 WTERMSIG(status), strsignal(WTERMSIG(status)));
-		else
-			snprintf(res->reason, sizeof(res->reason),
-				 "case timed out after %d s", timeout_s);
-		kill(pid, SIGKILL);
-	}
+	end = read_result(fds[0], res, timeout_s);
+	if (end != READ_OK)
+		no_result(pid, end, timeout_s, now_ms() - t0, res);
 	close(fds[0]);
-	waitpid(pid, &status, 0);
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	if (end == READ_OK)
+		waitpid(pid, &status, 0);
 }
 
 /*

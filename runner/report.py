@@ -15,10 +15,11 @@ With neither --summary nor --matrix both are printed, the matrix only for
 more than one column.  --baseline compares this run with a stored one and
 reports only what changed; --diff does the same for two stored runs.
 
-Exit: 0 nothing failed (with a baseline or --diff: nothing regressed),
-      1 a case failed (or regressed), 2 bad usage or unreadable input,
-      3 the suite could not test something (ERROR or MISS) and nothing
-        failed.
+Exit (the one rule, exit_status(); run_tests.sh passes it on):
+      1 a case FAILed (with --baseline: something regressed), else
+      3 the suite could not test something (an ERROR or MISS, a failed
+        boot), else 0; 2 bad usage or unreadable input.  --diff compares
+      two stored runs: 1 when B regressed against A, else 0.
 Python 3 standard library only.
 """
 
@@ -365,15 +366,20 @@ def summary(col, out):
         out.extend("    " + l for l in col.splats.rstrip("\n").split("\n"))
 
 
-def status_of(cols):
-    """The exit status a set of columns earns on its own."""
+def exit_status(cols, comparison=None):
+    """The exit status of a run: 1 a FAIL (against a baseline: a
+    regression), else 3 the suite could not test something, else 0."""
     n = dict.fromkeys(STATUSES, 0)
     for c in cols:
         for s, k in c.counts().items():
             n[s] = n.get(s, 0) + k
         if c.get("boot_status") and c.get("boot_status") != "ok":
             n["ERROR"] += 1
-    if n["FAIL"]:
+    if comparison is not None:
+        failed = comparison.regressions()
+    else:
+        failed = n["FAIL"]
+    if failed:
         return 1
     return 3 if n["ERROR"] or n["MISS"] else 0
 
@@ -1000,9 +1006,7 @@ def main(argv):
         write(a.markdown, markdown(cols))
     if a.junit:
         write(a.junit, junit(cols))
-    if comparison is not None:
-        return 1 if comparison.regressions() else 0
-    return status_of(cols)
+    return exit_status(cols, comparison)
 
 
 if __name__ == "__main__":

@@ -37,11 +37,11 @@ struct kernel_facts {
 	int cap_cacheable_pfnmap; /* VM cap 243: 1/0, -1 if not read */
 	bool cap_gmem;		/* KVM_CAP_GUEST_MEMFD (234) */
 	long long gmem_flags;	/* KVM_CAP_GUEST_MEMFD_FLAGS (244), VM fd */
-	bool tcg;		/* QEMU TCG: see spec/qemu-tcg.md */
+	bool tcg;		/* QEMU TCG: see docs/qemu-tcg.md */
 	int dic;		/* CTR_EL0.DIC: 1, 0, or -1 unknown */
 	int fwb;		/* Stage-2 Force Write-Back (kernel log) */
 	int tlbirange;		/* TLB range maintenance (kernel log) */
-	int ncpus;		/* online CPUs: TCG needs 2 (qemu-tcg.md) */
+	int ncpus;		/* online CPUs: TCG needs 2 (docs/qemu-tcg.md) */
 	int fixture_aau;	/* fixture module built with
 				 * VM_ALLOW_ANY_UNCACHED: 1/-1, 0 no module */
 	int mte_hugetlb_prot;	/* PROT_MTE on hugetlb: 1, -errno, 0 unread */

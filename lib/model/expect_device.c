@@ -74,7 +74,7 @@ struct expect_attr expect_device_attr(const struct kernel_facts *kf,
  * stricter Device wins; over S2 Normal-NC, FWB MemAttr 0b0101 keeps the
  * guest's Device (row 17: "the VM may select DEVICE_*"). Over S2 Normal, FWB
  * forces Normal-WB; without FWB the combination is Device. QEMU checks
- * Device alignment per stage, so under TCG a stage-1
+ * Device alignment per stage (docs/qemu-tcg.md section 2), so under TCG a
  * Device mapping faults whatever stage 2 says.
  */
 struct expect_attr expect_device_s1_device(const struct kernel_facts *kf,
@@ -95,7 +95,7 @@ struct expect_attr expect_device_s1_device(const struct kernel_facts *kf,
 		break;
 	}
 	if (kf->tcg)
-		return make_attr(S2_ATTR_DEVICE, true, "row 17 under TCG: QEMU "
+		return make_attr(S2_ATTR_DEVICE, true, "docs/qemu-tcg.md section 2: TCG "
 				 "checks S1 Device alignment before combining");
 	if (kf->fwb < 0)
 		return make_attr(S2_ATTR_DEVICE, false, "rows 14/23: S1 Device over S2 "

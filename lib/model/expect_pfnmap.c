@@ -194,7 +194,7 @@ struct expect expect_pfnmap_exec(const struct kernel_facts *kf,
  * Row 26, MTE enabled after the slot: the first fault re-checks the VMA,
  * but only for pages KVM maps cacheable (6.x: !kvm_is_device_pfn(); 7.x:
  * !map_non_cacheable). Device and Normal-NC pages are mapped untagged, so
- * LDG reads tag 0 (RAZ under QEMU TCG too).
+ * LDG reads tag 0 (RAZ, docs/qemu-tcg.md section 3).
  */
 struct expect expect_pfnmap_mte_after(const struct kernel_facts *kf,
 				      unsigned int vma, int cap)
