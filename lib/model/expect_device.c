@@ -75,7 +75,7 @@ struct expect_attr expect_device_attr(const struct kernel_facts *kf,
  * guest's Device (row 17: "the VM may select DEVICE_*"). Over S2 Normal, FWB
  * forces Normal-WB; without FWB the combination is Device. QEMU checks
  * Device alignment per stage (docs/qemu-tcg.md section 2), so under TCG a
- * Device mapping faults whatever stage 2 says.
+ * stage-1 Device mapping faults whatever stage 2 says.
  */
 struct expect_attr expect_device_s1_device(const struct kernel_facts *kf,
 					   unsigned int vma, int map_memory)
