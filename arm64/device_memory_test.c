@@ -8,7 +8,7 @@
  * what happens when the BAR's memory decode goes away under the guest,
  * and that guest and host see each other's data through it.
  *
- * Rows 13-20 of docs/behaviours.md (§1, §2). Each kind
+ * Rows 13-20 of docs/behaviours.md. Each kind
  * SKIPs with the harness's reason when its device is absent (6.1 has no
  * ZONE_DEVICE, so no DAX). Before 7.x the DAX type depends on whether the
  * pmem pfns are in memblock: the case reads the pfn from pagemap and the
@@ -204,7 +204,7 @@ static void check_exec(struct ctx *f, struct result *res)
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
-/* §2: the guest may pick Device at stage 1 over the BAR. */
+/* Row 17: the guest may pick Device at stage 1 over the BAR. */
 static void check_s1_device(struct ctx *f, struct result *res)
 {
 	struct expect_attr a;

@@ -115,7 +115,7 @@ static void setup(struct ctx *f, const struct kase *k)
 		return;
 	e = expect_slot_create_flags(kernel_facts(), k->ops->vma,
 				     c->slot_flags, false);
-	/* A kind that refuses the check's slot flags (§13): the verdict. */
+	/* A kind that refuses the check's slot flags (row 48): the verdict. */
 	if (e.out.kind == OUT_ERRNO && e.out.err) {
 		obs = out_ret(__slot_setup(f, c->slot_flags));
 		result_outcome(test_result(), &obs, &e.out, e.reason);

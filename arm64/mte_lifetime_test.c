@@ -5,7 +5,7 @@
  * migration; and KSM never merges pages of an MTE VM (while it does merge
  * the same pages without MTE, which shows KSM was really running).
  *
- * Rows 41-44 of docs/behaviours.md, §4.3.
+ * Rows 41-44 of docs/behaviours.md.
  */
 #include <errno.h>
 #include <fcntl.h>

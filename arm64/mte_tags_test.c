@@ -7,7 +7,7 @@
  * live with the page: two VMs and a VMM PROT_MTE alias see each other's
  * tags, and racing first touches never lose a written tag (PG_mte_lock).
  *
- * Rows 4, 11, 45, 46 and §4.3/§4.4 of docs/behaviours.md.
+ * Rows 4, 11, 41-46 of docs/behaviours.md.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -146,7 +146,7 @@ static uint64_t count_not(struct ctx *f, uint64_t gpa, uint64_t len,
 	return vcpu_call(f->vcpu, guest_mte_count, gpa, len, tag);
 }
 
-/* Row 4 / §4.3: the first stage-2 fault clears stale tags. */
+/* Row 4: the first stage-2 fault clears stale tags. */
 static void check_fresh_zero(struct ctx *f, struct result *res)
 {
 	struct outcome obs, exp = out_value(0);
@@ -208,7 +208,7 @@ static void check_copy_from(struct ctx *f, struct result *res)
 	if (ret != (long)PAGE)
 		test_fail("COPY_TAGS FROM_GUEST returned %ld", ret);
 	obs = out_value(mismatches(tags, sizeof(tags), TAG_A));
-	result_outcome(res, &obs, &exp, "§4.4: FROM_GUEST returns the tags "
+	result_outcome(res, &obs, &exp, "rows 45/46: FROM_GUEST returns the tags "
 		       "the guest stored (granules that differ)");
 }
 
@@ -224,11 +224,11 @@ static void check_copy_to(struct ctx *f, struct result *res)
 	if (ret != (long)PAGE)
 		test_fail("COPY_TAGS TO_GUEST returned %ld", ret);
 	obs = out_value(count_not(f, f->gpa, PAGE, TAG_B));
-	result_outcome(res, &obs, &exp, "§4.4: the guest's LDG sees tags "
+	result_outcome(res, &obs, &exp, "rows 45/46: the guest's LDG sees tags "
 		       "written by TO_GUEST (granules that differ)");
 }
 
-/* §4.4: every malformed request is EINVAL, whichever check trips. */
+/* Rows 45/46: every malformed request is EINVAL, whichever check trips. */
 static void check_copy_invalid(struct ctx *f, struct result *res)
 {
 	const struct {
@@ -376,7 +376,7 @@ static void *race_host(void *arg)
 }
 
 /*
- * §4.3: first touches from two vCPUs and the VMM race one writer. Without
+ * Row 4: first touches from two vCPUs and the VMM race one writer. Without
  * PG_mte_lock a late sanitiser could wipe a tag already written.
  */
 static void check_race(struct ctx *f, struct result *res)
@@ -414,9 +414,9 @@ static void check_race(struct ctx *f, struct result *res)
 		    RACE_PAGES, (unsigned long long)lost,
 		    (unsigned long long)stale);
 	obs = out_value(lost);
-	result_outcome(res, &obs, &exp, "§4.3: no written tag is lost to a "
+	result_outcome(res, &obs, &exp, "row 4: no written tag is lost to a "
 		       "racing first-touch sanitiser (pages)");
 	obs = out_value(stale);
-	result_outcome(res, &obs, &exp, "§4.3: untouched granules read 0, "
+	result_outcome(res, &obs, &exp, "row 4: untouched granules read 0, "
 		       "never stale tags (granules)");
 }

@@ -14,7 +14,7 @@
  * frees a block the guest re-faults through the driver and never sees the
  * freed page. Cacheable: a VMA swapped in under a live slot.
  *
- * Rows 21-31 of docs/behaviours.md (§1, §2, §5). Every
+ * Rows 21-31 of docs/behaviours.md. Every
  * case SKIPs when /dev/s2fixture (fixture/build.sh) is absent.
  */
 #include <errno.h>

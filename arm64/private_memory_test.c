@@ -3,7 +3,7 @@
  * private_memory_test - memory a VMM hides from the host, and the fault
  * row 49 is about.
  *
- *  - guest_memfd (spec §13, row 48): which files KVM_CREATE_GUEST_MEMFD
+ *  - guest_memfd (row 48): which files KVM_CREATE_GUEST_MEMFD
  *    makes, which of them arm64 takes as a slot (guest_memfd-only, never
  *    with MTE, in either order), the VMM's mmap() of the file, truncate
  *    (refused), PUNCH_HOLE seen by the guest (I4), and exec rights that
@@ -168,7 +168,7 @@ static void check_file_flags(struct ctx *f, struct result *res)
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
-/* §13 and rows 32/48: the slot in a VM without MTE. */
+/* Rows 32/48: the slot in a VM without MTE. */
 static void check_create(struct ctx *f, struct result *res)
 {
 	const struct backing_ops *ops = f->ops;
@@ -231,7 +231,7 @@ static void check_anon_hva(struct ctx *f, struct result *res)
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
-/* §13: KVM_MEM_LOG_DIRTY_PAGES is not a guest_memfd slot's flag. */
+/* Row 48: KVM_MEM_LOG_DIRTY_PAGES is not a guest_memfd slot's flag. */
 static void check_dirty_log(struct ctx *f, struct result *res)
 {
 	uint32_t flags = f->k->check->slot_flags;
@@ -245,7 +245,7 @@ static void check_dirty_log(struct ctx *f, struct result *res)
 	result_outcome(res, &obs, &e.out, e.reason);
 }
 
-/* §13: the VMM's mmap() of the file, shared and private. */
+/* Row 48: the VMM's mmap() of the file, shared and private. */
 static void check_host_mmap(struct ctx *f, struct result *res)
 {
 	const struct backing_ops *ops = f->ops;
@@ -270,7 +270,7 @@ static void check_host_mmap(struct ctx *f, struct result *res)
 	p = mmap(NULL, REGION_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE,
 		 b.fd, 0);
 	obs = out_ret(p == MAP_FAILED ? -errno : 0);
-	result_outcome(res, &obs, &einval, "§13: kvm_gmem_mmap() wants "
+	result_outcome(res, &obs, &einval, "row 48: kvm_gmem_mmap() wants "
 		       "VM_SHARED|VM_MAYSHARE: no MAP_PRIVATE view");
 }
 
@@ -295,7 +295,7 @@ static int host_touch_signal(volatile uint64_t *hva)
 	return 0;
 }
 
-/* §13: INIT_SHARED decides whether the host's view faults in. */
+/* Row 48: INIT_SHARED decides whether the host's view faults in. */
 static void check_host_touch(struct ctx *f, struct result *res)
 {
 	const struct backing_ops *ops = f->ops;
@@ -322,13 +322,13 @@ static void check_guest_rw(struct ctx *f, struct result *res)
 
 	obs = out_value(vcpu_call(vcpu, guest_check, s.gpa, REGION_SIZE,
 				  0));
-	result_outcome(res, &obs, &all, "§13: a new guest_memfd folio is "
+	result_outcome(res, &obs, &all, "row 48: a new guest_memfd folio is "
 		       "cleared before the guest maps it (first non-zero "
 		       "word)");
 	vcpu_call(vcpu, guest_fill, s.gpa, REGION_SIZE, OLD_DATA);
 	obs = out_value(vcpu_call(vcpu, guest_check, s.gpa, REGION_SIZE,
 				  OLD_DATA));
-	result_outcome(res, &obs, &all, "§13: the guest reads back its own "
+	result_outcome(res, &obs, &all, "row 48: the guest reads back its own "
 		       "stores (first mismatch)");
 }
 
@@ -349,7 +349,7 @@ static void check_punch_hole(struct ctx *f, struct result *res)
 		      pg))
 		test_fail("fallocate(PUNCH_HOLE): %s", strerror(errno));
 	obs = probe(vcpu, PROBE_LOAD, s.gpa + pg, 0);
-	result_outcome(res, &obs, &zero, "I4 (§13): once PUNCH_HOLE returns "
+	result_outcome(res, &obs, &zero, "I4, row 48: once PUNCH_HOLE returns "
 		       "the guest reads the new, cleared page");
 	obs = out_value(vcpu_call(vcpu, guest_check, s.gpa, pg, OLD_DATA));
 	result_outcome(res, &obs, &first, "I4: the page before the hole "
@@ -359,11 +359,11 @@ static void check_punch_hole(struct ctx *f, struct result *res)
 	result_outcome(res, &obs, &kept, "I4: the pages after the hole keep "
 		       "their data (first mismatch)");
 	obs = out_value(((volatile uint64_t *)s.b.hva)[pg / 8]);
-	result_outcome(res, &obs, &zero, "§13: the host's view of the hole "
+	result_outcome(res, &obs, &zero, "row 48: the host's view of the hole "
 		       "reads zero too");
 }
 
-/* §13: no size change, so nothing to invalidate and nothing lost. */
+/* Row 48: no size change, so nothing to invalidate and nothing lost. */
 static void check_truncate(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_gmem_truncate();
@@ -378,7 +378,7 @@ static void check_truncate(struct ctx *f, struct result *res)
 	result_outcome(res, &obs, &e.out, e.reason);
 	obs = out_value(vcpu_call(vcpu, guest_check, s.gpa, REGION_SIZE,
 				  OLD_DATA));
-	result_outcome(res, &obs, &all, "§13: the guest's data survives a "
+	result_outcome(res, &obs, &all, "row 48: the guest's data survives a "
 		       "refused truncate (first mismatch)");
 }
 
@@ -408,7 +408,7 @@ static uint64_t exec_exits(struct vcpu *vcpu, uint64_t gva)
 }
 
 /*
- * §13: load a fresh page (a data fault maps it), then fetch from it
+ * Row 48: load a fresh page (a data fault maps it), then fetch from it
  * twice. The first fetch's extra exits over the second are the
  * permission faults taken to add X: the least of a few pages, so a stray
  * interrupt exit cannot add one.

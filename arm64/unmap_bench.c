@@ -4,7 +4,7 @@
  * the guest writes every host page of an N-MiB slot, then the host times
  * one of KVM_SET_USER_MEMORY_REGION(size 0), munmap, MADV_DONTNEED or
  * mprotect(PROT_READ), all of which unmap the range at stage 2 before
- * they return (spec §3.2). Stage-2 granules: the host page (anon_4k), the
+ * they return (rows 35-38, I1). Stage-2 granules: the host page (anon_4k), the
  * PMD block (anon_thp, hugetlb_private) and the PUD block (hugetlb_1g,
  * 4K pages only, when the VM has a gigantic page), named at run time.
  *
@@ -64,7 +64,7 @@ static struct bench benches[] = {
 	{ "anon_thp", "", 0, { 64, 128, 256, 512, 1024 } },
 	{ "hugetlb_private", "", 0, { 32, 64, 96, 128 } },
 	{ "hugetlb_1g", "", 0, { 1024 } },
-	/* PUNCH_HOLE is guest_memfd's own invalidation (§13): pages only. */
+	/* PUNCH_HOLE is guest_memfd's own invalidation (row 48): pages only. */
 	{ "gmem_shared", "", 0, { 4, 8, 16 } },
 };
 

@@ -13,7 +13,7 @@
  *  - I4/I5: after DONTNEED/PUNCH_HOLE loads see zeroes or the old data,
  *    after a slot delete every access exits as MMIO at its IPA.
  *
- * Spec §3.3 (I1-I5) and rows 33-38 of docs/behaviours.md; row
+ * Invariants I1-I5 and rows 33-38 of docs/behaviours.md; row
  * 39 (a second vCPU init) is vcpu_reinit_test.
  *
  * Watching the old page once the slot has let go of it (page_view.h): a

@@ -3,7 +3,7 @@
  * vcpu_reinit_test - a second KVM_ARM_VCPU_INIT on a vCPU that has run
  * (what a VMM does on guest reboot) unmaps every non-PFNMAP slot of the
  * VM at stage 2 (stage2_unmap_vm) only without FWB; with FWB it only
- * invalidates the I-cache and stage 2 stays. Spec §3.2 path 3, row 39 of
+ * invalidates the I-cache and stage 2 stays. Row 39 of
  * docs/behaviours.md.
  *
  * Observed through the vCPU's "exits" statistic: touching every host page

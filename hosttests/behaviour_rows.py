@@ -19,6 +19,9 @@ per problem:
   stale N FILE:LINE      row N is marked documentation-only but is cited
   no-reason N            a "Documentation only:" line without a reason
   duplicate N            two sections for row N
+  topic FILE:LINE        a "§N" citation under lib/, include/ or arm64/:
+                         the old notes' topic numbers resolve nowhere in
+                         the table, so the code cites rows and invariants
 
 With --list it prints "cited N FILE:LINE" for every citation first.
 Exit: 0 no problem, 1 problems, 2 bad usage or unreadable input.
@@ -140,6 +143,18 @@ def cites(root, rel):
     return found
 
 
+def topics(root):
+    """["rel:line"] of every "§" in the code trees."""
+    found = []
+    for rel in files_under(root, CODE_DIRS, CODE_EXT):
+        with open(os.path.join(root, rel), encoding="utf-8",
+                  errors="replace") as fh:
+            for n, text in enumerate(fh, 1):
+                if "\u00a7" in text:
+                    found.append("%s:%d" % (rel, n))
+    return found
+
+
 def citations(root, doc):
     """([(row, where)] in the code trees, [(row, where)] elsewhere)."""
     code, other = [], []
@@ -209,6 +224,8 @@ def main():
             problems.append("no-reason %d" % r)
     for r in dups:
         problems.append("duplicate %d" % r)
+    for where in topics(a.root):
+        problems.append("topic %s" % where)
     for p in problems:
         print(p)
     return 1 if problems else 0

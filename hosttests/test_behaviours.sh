@@ -21,6 +21,7 @@ expect_eq "every row the code, configs, scripts and docs cite is in docs/behavio
 expect_eq "every row of docs/behaviours.md is cited by the code" "$(problems uncited)" ""
 expect_eq "documentation-only rows say why" "$(problems no-reason)" ""
 expect_eq "no row has two sections" "$(problems duplicate)" ""
+expect_eq "the code cites rows and invariants, no old topic number" "$(problems topic)" ""
 # A documentation-only row the code has started citing is worth a look,
 # not a failure: the helper adding the case may not own the table.
 stale=$(problems stale)
@@ -80,6 +81,7 @@ expect_match "a comment citation gives its own line" "$out" '^cited 11 lib/sub/a
 expect_eq "uncited rows are reported (mentions elsewhere do not count), documentation-only ones are not" \
 	"$(problems uncited)" "uncited 40;uncited 41;"
 expect_eq "a row with two sections is reported" "$(problems duplicate)" "duplicate 40;"
+expect_eq "a topic-number citation in the code is reported" "$(problems topic)" "topic lib/sub/a.c:6;"
 expect_eq "problems: exit 1" "$rc" 1
 
 printf 'static const char *r = "rows 41/50: new";\n' >"$s/lib/e.c"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * expect_gmem.h - guest_memfd and memfd_secret: spec §13, rows 32, 48,
+ * expect_gmem.h - guest_memfd and memfd_secret: rows 32, 48,
  * 49. A guest_memfd slot faults through gmem_abort(), which takes the pfn
  * from the file and never looks at the VMA. expect_memslot.h hands
  * guest_memfd VMAs here.

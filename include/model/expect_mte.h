@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * expect_mte.h - MTE: spec §4 and rows 4, 10, 11, 41-47.
+ * expect_mte.h - MTE: rows 4, 10, 11, 41-47.
  */
 #ifndef S2_MODEL_EXPECT_MTE_H
 #define S2_MODEL_EXPECT_MTE_H

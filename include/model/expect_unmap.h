@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * expect_unmap.h - unmap with vCPUs running and vCPU re-init: spec §3,
+ * expect_unmap.h - unmap with vCPUs running and vCPU re-init: rows 33-40,
  * rows 33-40.
  */
 #ifndef S2_MODEL_EXPECT_UNMAP_H
@@ -12,7 +12,7 @@
 #include "expect.h"
 
 /*
- * The ways a VMM takes memory away (spec §3), X(op, name):
+ * The ways a VMM takes memory away (rows 33-40), X(op, name):
  *   MUNMAP       munmap() of the slot's VMA
  *   DONTNEED     madvise(MADV_DONTNEED)
  *   PUNCH_HOLE   fallocate(PUNCH_HOLE) on the backing file

@@ -3,7 +3,7 @@
  * devdax.c - mmap of a device-dax character device (/dev/daxX.Y): pmem
  * pages (ZONE_DEVICE) with no filesystem. The VMA is VM_SHARED and
  * VM_HUGEPAGE only, not VM_PFNMAP (drivers/dax/device.c), so 7.x maps it
- * Normal; 6.x decides by memblock (spec §1.2).
+ * Normal; 6.x decides by memblock (row 14).
  *
  * The device is $S2_DEVDAX (the VM harness makes one on a pmem namespace).
  * device-dax refuses mappings whose start or end is not a multiple of its

@@ -3,7 +3,7 @@
  * fsdax_shared.c - a file on a filesystem mounted with -o dax, mapped
  * MAP_SHARED: the PTEs point straight at pmem pages (ZONE_DEVICE, no page
  * cache). The VMA is neither VM_PFNMAP nor VM_MIXEDMAP, so 7.x maps it
- * Normal; 6.x decides by whether the pmem pfns are in memblock (spec §1.2).
+ * Normal; 6.x decides by whether the pmem pfns are in memblock (row 14).
  *
  * The directory is $S2_FSDAX_DIR (the VM harness mounts an ext4 -o dax on
  * an fsdax pmem namespace there). A MAP_SYNC mapping is tried first: only

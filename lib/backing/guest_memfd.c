@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * guest_memfd.c - KVM_CREATE_GUEST_MEMFD files as memslots (spec §13).
+ * guest_memfd.c - KVM_CREATE_GUEST_MEMFD files as memslots (row 48).
  *
  * A guest_memfd belongs to the VM that made it (kvm_gmem_bind() refuses
  * any other), so create() only checks that the kernel has the interface

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * expect_device.c - device memory from real drivers: VFIO PCI BARs and
- * DAX (docs/behaviours.md §1, §2; rows 13-20). Pure logic:
+ * DAX (rows 13-20 of docs/behaviours.md). Pure logic:
  * the facts that are only known at run time (whether pmem pfns are in
  * memblock) come in as arguments, so host unit tests cover every kernel.
  */
@@ -72,10 +72,10 @@ struct expect_attr expect_device_attr(const struct kernel_facts *kf,
 /*
  * The guest maps the memory Device-nGnRE at stage 1. Over S2 Device the
  * stricter Device wins; over S2 Normal-NC, FWB MemAttr 0b0101 keeps the
- * guest's Device (§2: "the VM may select DEVICE_*"). Over S2 Normal, FWB
+ * guest's Device (row 17: "the VM may select DEVICE_*"). Over S2 Normal, FWB
  * forces Normal-WB; without FWB the combination is Device. QEMU checks
- * Device alignment per stage (docs/qemu-tcg.md §2), so under TCG a stage-1
- * Device mapping faults whatever stage 2 says.
+ * Device alignment per stage (docs/qemu-tcg.md section 2), so under TCG a
+ * stage-1 Device mapping faults whatever stage 2 says.
  */
 struct expect_attr expect_device_s1_device(const struct kernel_facts *kf,
 					   unsigned int vma, int map_memory)
@@ -86,24 +86,24 @@ struct expect_attr expect_device_s1_device(const struct kernel_facts *kf,
 		return s2;
 	switch (s2.attr) {
 	case S2_ATTR_DEVICE:
-		return make_attr(S2_ATTR_DEVICE, true, "rows 17/§2: S1 Device "
+		return make_attr(S2_ATTR_DEVICE, true, "row 17: S1 Device "
 				 "over S2 Device is Device");
 	case S2_ATTR_NORMAL_NC:
-		return make_attr(S2_ATTR_DEVICE, true, "§2: over S2 Normal-NC "
+		return make_attr(S2_ATTR_DEVICE, true, "row 17: over S2 Normal-NC "
 				 "the guest's S1 Device type is kept");
 	case S2_ATTR_NORMAL:
 		break;
 	}
 	if (kf->tcg)
-		return make_attr(S2_ATTR_DEVICE, true, "docs/qemu-tcg.md §2: TCG "
+		return make_attr(S2_ATTR_DEVICE, true, "docs/qemu-tcg.md section 2: TCG "
 				 "checks S1 Device alignment before combining");
 	if (kf->fwb < 0)
-		return make_attr(S2_ATTR_DEVICE, false, "§6: S1 Device over S2 "
+		return make_attr(S2_ATTR_DEVICE, false, "rows 14/23: S1 Device over S2 "
 				 "Normal depends on FWB, which is unknown");
 	if (kf->fwb)
-		return make_attr(S2_ATTR_NORMAL, true, "§6: FWB MemAttr 0b0110 "
+		return make_attr(S2_ATTR_NORMAL, true, "rows 14/23: FWB MemAttr 0b0110 "
 				 "forces Normal-WB over S1 Device");
-	return make_attr(S2_ATTR_DEVICE, true, "§6: without FWB S1 Device "
+	return make_attr(S2_ATTR_DEVICE, true, "rows 14/23: without FWB S1 Device "
 			 "wins over S2 Normal");
 }
 
@@ -127,14 +127,14 @@ struct expect expect_device_create(const struct kernel_facts *kf,
 
 /*
  * Row 19: kvm_arch_prepare_memory_region() refuses dirty logging on
- * VM_PFNMAP. DAX VMAs are not VM_PFNMAP, so they may log (§1.1).
+ * VM_PFNMAP. DAX VMAs are not VM_PFNMAP, so they may log (row 13).
  */
 struct expect expect_device_dirty_log(unsigned int vma)
 {
 	if (vma & VMA_PFNMAP)
 		return make_expect(out_ret(-EINVAL), "row 19: a VM_PFNMAP "
 				   "slot cannot log dirty pages");
-	return make_expect(out_ret(0), "§1.1: DAX VMAs are not VM_PFNMAP, "
+	return make_expect(out_ret(0), "row 13: DAX VMAs are not VM_PFNMAP, "
 			   "so dirty logging is allowed");
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * expect_gmem.c - guest_memfd and memfd_secret slots (spec §13, rows 32,
+ * expect_gmem.c - guest_memfd and memfd_secret slots (rows 32,
  * 48, 49). Pure logic, no KVM: host unit tests link it on x86.
  *
  * Where guest_memfd exists is a capability, never a version: 6.1 and
@@ -12,31 +12,31 @@
 
 #include "expect_gmem.h"
 
-/* Rows 48 and §13: check_memory_region_flags(), then the arm64 rules. */
+/* Row 48: check_memory_region_flags(), then the arm64 rules. */
 struct expect expect_gmem_slot(const struct kernel_facts *kf,
 			       unsigned int vma, uint32_t flags, bool mte)
 {
 	if (!kf->cap_gmem)
-		return make_expect(out_ret(-EINVAL), "§13: without "
+		return make_expect(out_ret(-EINVAL), "row 48: without "
 				   "KVM_CAP_GUEST_MEMFD KVM_MEM_GUEST_MEMFD "
 				   "is not a valid memslot flag");
 	if (flags & KVM_MEM_READONLY)
-		return make_expect(out_ret(-EINVAL), "§13: "
+		return make_expect(out_ret(-EINVAL), "row 48: "
 				   "check_memory_region_flags() never allows "
 				   "KVM_MEM_READONLY with KVM_MEM_GUEST_MEMFD");
 	if (flags & KVM_MEM_LOG_DIRTY_PAGES)
-		return make_expect(out_ret(-EINVAL), "§13: "
+		return make_expect(out_ret(-EINVAL), "row 48: "
 				   "check_memory_region_flags(): no dirty "
 				   "logging of guest_memfd memory");
 	if (!(vma & VMA_GMEM_MMAP))
-		return make_expect(out_ret(-EINVAL), "§13: arm64 takes only "
+		return make_expect(out_ret(-EINVAL), "row 48: arm64 takes only "
 				   "guest_memfd-only (GUEST_MEMFD_FLAG_MMAP) "
 				   "slots: no private-only CoCo VMs");
 	if (mte)
 		return make_expect(out_ret(-EINVAL), "row 48: "
 				   "kvm_arch_prepare_memory_region(): "
 				   "guest_memfd is incompatible with MTE");
-	return make_expect(out_ret(0), "§13: an mmap-able guest_memfd is a "
+	return make_expect(out_ret(0), "row 48: an mmap-able guest_memfd is a "
 			   "guest_memfd-only slot, which arm64 accepts");
 }
 
@@ -45,11 +45,11 @@ struct expect expect_gmem_file(const struct kernel_facts *kf,
 			       uint64_t flags)
 {
 	if (kf->gmem_flags < 0 || (flags & ~(uint64_t)kf->gmem_flags))
-		return make_expect(out_ret(-EINVAL), "§13: flags 0x%llx "
+		return make_expect(out_ret(-EINVAL), "row 48: flags 0x%llx "
 				   "outside KVM_CAP_GUEST_MEMFD_FLAGS 0x%llx",
 				   (unsigned long long)flags,
 				   (long long)kf->gmem_flags);
-	return make_expect(out_ret(0), "§13: flags 0x%llx are in "
+	return make_expect(out_ret(0), "row 48: flags 0x%llx are in "
 			   "KVM_CAP_GUEST_MEMFD_FLAGS 0x%llx",
 			   (unsigned long long)flags,
 			   (long long)kf->gmem_flags);
@@ -59,9 +59,9 @@ struct expect expect_gmem_file(const struct kernel_facts *kf,
 struct expect expect_gmem_mmap(unsigned int vma)
 {
 	if (vma & VMA_GMEM_MMAP)
-		return make_expect(out_ret(0), "§13: GUEST_MEMFD_FLAG_MMAP: "
+		return make_expect(out_ret(0), "row 48: GUEST_MEMFD_FLAG_MMAP: "
 				   "the VMM may mmap(MAP_SHARED) the file");
-	return make_expect(out_ret(-ENODEV), "§13: kvm_gmem_mmap() refuses "
+	return make_expect(out_ret(-ENODEV), "row 48: kvm_gmem_mmap() refuses "
 			   "a file without GUEST_MEMFD_FLAG_MMAP");
 }
 
@@ -69,10 +69,10 @@ struct expect expect_gmem_mmap(unsigned int vma)
 struct expect expect_gmem_host_touch(unsigned int vma)
 {
 	if (vma & VMA_GMEM_SHARED)
-		return make_expect(out_value(0), "§13: INIT_SHARED memory is "
+		return make_expect(out_value(0), "row 48: INIT_SHARED memory is "
 				   "shared: the host's mapping faults in "
 				   "(signal 0)");
-	return make_expect(out_value(SIGBUS), "§13: without INIT_SHARED "
+	return make_expect(out_value(SIGBUS), "row 48: without INIT_SHARED "
 			   "the memory is private: a host fault is SIGBUS");
 }
 
@@ -87,7 +87,7 @@ struct expect expect_gmem_mte_after_slot(void)
 /* kvm_gmem_setattr(): the size of a guest_memfd never changes. */
 struct expect expect_gmem_truncate(void)
 {
-	return make_expect(out_ret(-EINVAL), "§13: kvm_gmem_setattr() "
+	return make_expect(out_ret(-EINVAL), "row 48: kvm_gmem_setattr() "
 			   "refuses every size change, so truncate never "
 			   "invalidates");
 }
@@ -100,10 +100,10 @@ struct expect expect_gmem_truncate(void)
 struct expect expect_gmem_exec_faults(const struct kernel_facts *kf)
 {
 	if (kf->dic)
-		return make_expect(out_value(0), "§13: with DIC gmem_abort() "
+		return make_expect(out_value(0), "row 48: with DIC gmem_abort() "
 				   "maps X on the data fault already: no "
 				   "fault on the first fetch");
-	return make_expect(out_value(1), "§13: without DIC gmem_abort() "
+	return make_expect(out_value(1), "row 48: without DIC gmem_abort() "
 			   "maps X only on an exec fault: one permission "
 			   "fault on the first fetch");
 }
@@ -111,17 +111,17 @@ struct expect expect_gmem_exec_faults(const struct kernel_facts *kf)
 /* Rows 33/35 are GUP's: gmem_abort() never looks at the VMA. */
 struct expect expect_gmem_mprotect_ro_store(void)
 {
-	return make_expect(out_value(0), "§13: gmem_abort() takes the pfn "
+	return make_expect(out_value(0), "row 48: gmem_abort() takes the pfn "
 			   "from the file, not the VMA: the host's "
 			   "mprotect(PROT_READ) leaves guest stores alone");
 }
 
-/* Rows 5/8 and §13: whether stage 2 maps the range as one block. */
+/* Rows 5/8 and 48: whether stage 2 maps the range as one block. */
 bool expect_block_mapped(unsigned int vma, bool host_huge,
 			 const char **reason)
 {
 	if (vma & VMA_GMEM) {
-		*reason = "§13: gmem_abort() maps PAGE_SIZE only (7.2), "
+		*reason = "row 48: gmem_abort() maps PAGE_SIZE only (7.2), "
 			  "whatever the folio size";
 		return false;
 	}

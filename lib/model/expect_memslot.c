@@ -118,7 +118,7 @@ struct expect expect_slot_create_flags(const struct kernel_facts *kf,
 	return expect_slot_create(kf, vma, mte);
 }
 
-/* Rows 33/35 (I2), or guest_memfd's §13 rule. */
+/* Rows 33/35 (I2), or guest_memfd's row 48 rule. */
 struct expect expect_mprotect_ro_store_kind(unsigned int vma)
 {
 	if (vma & VMA_GMEM)

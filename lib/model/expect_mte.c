@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * expect_mte.c - MTE expectations (docs/behaviours.md §4).
+ * expect_mte.c - MTE expectations (docs/behaviours.md rows 1, 4, 6-12, 41-47).
  */
 #include <errno.h>
 
@@ -53,7 +53,7 @@ struct expect expect_mte_prot_probe(const struct kernel_facts *kf,
 {
 	struct expect create = expect_slot_create(kf, vma, true);
 
-	return make_expect(create.out, "§4.2: mprotect(PROT_MTE) and the "
+	return make_expect(create.out, "rows 6-9: mprotect(PROT_MTE) and the "
 			   "MTE slot check share VM_MTE_ALLOWED (%s)",
 			   kf->feat_src[FEAT_MTE_MAP_SHARED]);
 }
@@ -80,7 +80,7 @@ struct expect expect_copy_tags_huge_len(const struct kernel_facts *kf)
 
 struct expect expect_copy_tags_invalid(const char *what)
 {
-	return make_expect(out_ret(-EINVAL), "§4.4: %s is rejected with "
+	return make_expect(out_ret(-EINVAL), "rows 45/46: %s is rejected with "
 			   "EINVAL", what);
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * expect_pfnmap.c - driver PFNMAP memory as the s2fixture module makes it
- * (docs/behaviours.md §1, §2, §5; rows 21-31). Pure logic:
+ * (rows 21-31 of docs/behaviours.md). Pure logic:
  * whether KVM may map cacheable PFNMAP (a VM capability) comes in as an
  * argument, so host unit tests cover every kernel.
  */
@@ -194,7 +194,7 @@ struct expect expect_pfnmap_exec(const struct kernel_facts *kf,
  * Row 26, MTE enabled after the slot: the first fault re-checks the VMA,
  * but only for pages KVM maps cacheable (6.x: !kvm_is_device_pfn(); 7.x:
  * !map_non_cacheable). Device and Normal-NC pages are mapped untagged, so
- * LDG reads tag 0 (RAZ, docs/qemu-tcg.md §3).
+ * LDG reads tag 0 (RAZ, docs/qemu-tcg.md section 3).
  */
 struct expect expect_pfnmap_mte_after(const struct kernel_facts *kf,
 				      unsigned int vma, int cap)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * expect_unmap.c - what the guest sees once a stage-2 unmap path has run
- * (spec §3: paths in §3.2, invariants I1-I6 in §3.3, rows 33-40). Pure
+ * (invariants I1-I6, rows 33-40). Pure
  * logic, no KVM: host unit tests link it on x86.
  */
 #include <errno.h>
@@ -57,7 +57,7 @@ bool unmap_op_refaults(enum unmap_op op)
 
 static struct expect access_munmap(void)
 {
-	return make_expect(out_run_errno(EFAULT), "I3 (§3.3): no VMA behind "
+	return make_expect(out_run_errno(EFAULT), "I3: no VMA behind "
 			   "the slot once munmap returns: KVM_RUN fails with "
 			   "EFAULT");
 }
@@ -150,7 +150,7 @@ struct expect expect_unmap_old_page(enum unmap_op op)
 		return make_expect(out_value(0), "I1/I5 (row 38): no guest "
 				   "store reaches the old page once the delete "
 				   "returns (words written after it)");
-	return make_expect(out_value(0), "I1 (§3.3): no guest store reaches "
+	return make_expect(out_value(0), "I1: no guest store reaches "
 			   "the old page once %s returns (words written after "
 			   "it)", unmap_op_name(op));
 }
@@ -198,7 +198,7 @@ enum reinit_state reinit_classify(uint64_t exits, uint64_t baseline,
 	return REINIT_MIXED;
 }
 
-/* Row 39, §3.2 path 3; FWB comes from the boot log (kf->fwb). */
+/* Row 39; FWB comes from the boot log (kf->fwb). */
 struct expect expect_vcpu_reinit(const struct kernel_facts *kf)
 {
 	if (kf->fwb > 0)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memblock.c - parse memblock's debugfs dump (spec §2: 6.x KVM maps a pfn
+ * memblock.c - parse memblock's debugfs dump (row 14: 6.x KVM maps a pfn
  * as a device unless memblock has it as map-memory).
  */
 #include <errno.h>

@@ -30,7 +30,7 @@ static bool is_alignment_fault(const struct outcome *o)
  * An unaligned access to Device memory takes an alignment fault. Under
  * QEMU TCG the fault is raised at stage 2 on a TLB miss, which KVM turns
  * into "Unsupported FSC" and KVM_RUN -EFAULT, and at EL1 on a TLB hit, so
- * both count (docs/qemu-tcg.md §2 hole 4). TCG never faults DC ZVA on
+ * both count (docs/qemu-tcg.md section 2 hole 4). TCG never faults DC ZVA on
  * Device, so DC ZVA only votes on hardware.
  */
 static bool device_vote(const struct outcome *o)
