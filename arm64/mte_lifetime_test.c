@@ -253,6 +253,13 @@ static void check_migrate(struct ctx *f, struct result *res)
 	if (from < 0)
 		test_fail("move_pages (query): %s", strerror(-from));
 	to = host_numa_other(from);
+	/* A hugetlb page moves only into a free huge page of the node's. */
+	if ((f->k->ops->vma & VMA_HUGETLB) &&
+	    !host_numa_free_huge(to, backing_page_size(f->k->ops)))
+		test_skip_env("HUGETLB", "no free %llukB huge page on node %d "
+			      "to move the page to",
+			      (unsigned long long)
+			      (backing_page_size(f->k->ops) >> 10), to);
 	ret = host_page_migrate(f->b.hva, to, &status);
 	if (ret)
 		test_fail("move_pages: %s", strerror(-ret));

@@ -51,6 +51,11 @@ struct backing_ops {
 	 */
 	int (*attach)(struct backing *b, struct vm *vm);
 	void (*destroy)(struct backing *b);
+	/*
+	 * Bytes the kind can map at most (a device's size), 0 if unknown;
+	 * NULL: as much as is asked. backing_region_size() stays within it.
+	 */
+	uint64_t (*capacity)(void);
 };
 
 struct backing {

@@ -7,6 +7,8 @@
 #ifndef S2_HOST_NUMA_H
 #define S2_HOST_NUMA_H
 
+#include <stdint.h>
+
 /* A node with memory other than node, or -1 when there is none. */
 int host_numa_other(int node);
 /* The node of the page at hva, or -errno. */
@@ -16,5 +18,7 @@ int host_page_node(void *hva);
  * *status the node the page is on now, or -errno for the page.
  */
 int host_page_migrate(void *hva, int node, int *status);
+/* Free hugetlb pages of size bytes on node (-1: all nodes), or -errno. */
+long host_numa_free_huge(int node, uint64_t size);
 
 #endif

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <numa.h>
 #include <numaif.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "host_numa.h"
 
@@ -57,4 +59,27 @@ int host_page_node(void *hva)
 int host_page_migrate(void *hva, int node, int *status)
 {
 	return move_page(hva, &node, status);
+}
+
+long host_numa_free_huge(int node, uint64_t size)
+{
+	char path[112];
+	long n = -1;
+	FILE *f;
+
+	if (node < 0)
+		snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/"
+			 "hugepages-%llukB/free_hugepages",
+			 (unsigned long long)(size >> 10));
+	else
+		snprintf(path, sizeof(path), "/sys/devices/system/node/"
+			 "node%d/hugepages/hugepages-%llukB/free_hugepages",
+			 node, (unsigned long long)(size >> 10));
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	if (fscanf(f, "%ld", &n) != 1)
+		n = -EINVAL;
+	fclose(f);
+	return n;
 }

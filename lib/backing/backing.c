@@ -156,18 +156,29 @@ uint64_t backing_page_size(const struct backing_ops *ops)
 uint64_t backing_region_size(const struct backing_ops *ops)
 {
 	const struct page_geom *g = &sizes()->geom;
-	uint64_t page = backing_page_size(ops);
+	uint64_t page = backing_page_size(ops), size, cap;
 
 	switch (ops->map) {
 	case MAP_PFNMAP:
-		return PFNMAP_REGION_PAGES * g->page;
+		size = PFNMAP_REGION_PAGES * g->page;
+		break;
 	case MAP_HUGETLB_CONT_PTE:
-		return 2 * g->cont_pte;
+		size = 2 * g->cont_pte;
+		break;
 	case MAP_HUGETLB_PUD:
-		return g->pud ? g->pud : g->pmd;
+		size = g->pud ? g->pud : g->pmd;
+		break;
 	default:
-		return page > g->pmd ? page : g->pmd;
+		size = page > g->pmd ? page : g->pmd;
+		break;
 	}
+	/*
+	 * A device smaller than the block (64K pages' 512M PMD on the VM's
+	 * 64M devdax) would fault past its end: the whole device instead.
+	 */
+	cap = ops->capacity ? ops->capacity() : 0;
+	cap -= cap % g->page;
+	return cap && cap < size ? cap : size;
 }
 
 /*

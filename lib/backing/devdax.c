@@ -52,6 +52,28 @@ static uint64_t devdax_align(struct backing *b)
 	return align;
 }
 
+/* The device's size (/sys/dev/char/M:m/size), 0 if unknown. */
+static uint64_t devdax_capacity(void)
+{
+	const char *dev = getenv("S2_DEVDAX");
+	unsigned long long size = 0;
+	char path[96];
+	struct stat st;
+	FILE *f;
+
+	if (!dev || !*dev || stat(dev, &st))
+		return 0;
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/size",
+		 major(st.st_rdev), minor(st.st_rdev));
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &size) != 1)
+		size = 0;
+	fclose(f);
+	return size;
+}
+
 static int devdax_create(struct backing *b, uint64_t size)
 {
 	const char *dev = getenv("S2_DEVDAX");
@@ -89,6 +111,7 @@ static const struct backing_ops devdax = {
 	.vma = VMA_SHARED | VMA_DAX,
 	.map = MAP_DAX,
 	.create = devdax_create,
+	.capacity = devdax_capacity,
 	.destroy = backing_generic_destroy,
 };
 BACKING_REGISTER(devdax);
