@@ -75,6 +75,16 @@ check_extras() {
 get_busybox() {
 	local dir
 
+	if [ "${S2_OFFLINE:-0}" != 0 ]; then
+		# Offline, apt may not even answer: the newest cached one.
+		dir=$(ls -d "$S2_CACHE"/busybox/*/.done 2>/dev/null |
+			sort -V | tail -n 1)
+		[ -n "$dir" ] || die "offline (--offline): no busybox-static:arm64 in the cache ($S2_CACHE/busybox)"
+		dir=${dir%/.done}
+		BB_VER=${dir##*/}
+		BUSYBOX=$dir/busybox
+		return
+	fi
 	BB_VER=$(apt_candidate busybox-static:arm64)
 	if [ -z "$BB_VER" ]; then
 		apt_update || die "apt-get update failed"

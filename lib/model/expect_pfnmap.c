@@ -132,22 +132,26 @@ struct expect expect_pfnmap_create(const struct kernel_facts *kf,
 			   kf->feat_src[FEAT_CACHEABLE_PFNMAP]);
 }
 
-static struct expect refused(const struct kernel_facts *kf, unsigned int vma,
-			     bool tail, int cap, bool *done)
+/* A fault KVM refuses (rows 25, 30) in *e; else the mapped type in *a. */
+static bool refused(const struct kernel_facts *kf, unsigned int vma,
+		    bool tail, int cap, struct expect *e, struct expect_attr *a)
 {
-	*done = true;
-	if (tail && pfnmap_tail_refused(kf, vma))
-		return make_expect(out_run_errno(EFAULT), "row 30: a refcount-"
-				   "0 tail page fails get_page_unless_zero(): "
-				   "KVM_RUN EFAULT (%s)",
-				   kf->feat_src[FEAT_PFNMAP_NO_REFCOUNT]);
-	if (pfnmap_fault_refused(kf, vma, cap))
-		return make_expect(out_run_errno(EFAULT), "row 25: a cacheable "
-				   "device pfn without FWB+DIC fails the "
-				   "fault: KVM_RUN EFAULT (%s)",
-				   kf->feat_src[FEAT_CACHEABLE_PFNMAP]);
-	*done = false;
-	return make_expect(out_completed(), "-");
+	if (tail && pfnmap_tail_refused(kf, vma)) {
+		*e = make_expect(out_run_errno(EFAULT), "row 30: a refcount-"
+				 "0 tail page fails get_page_unless_zero(): "
+				 "KVM_RUN EFAULT (%s)",
+				 kf->feat_src[FEAT_PFNMAP_NO_REFCOUNT]);
+		return true;
+	}
+	if (pfnmap_fault_refused(kf, vma, cap)) {
+		*e = make_expect(out_run_errno(EFAULT), "row 25: a cacheable "
+				 "device pfn without FWB+DIC fails the "
+				 "fault: KVM_RUN EFAULT (%s)",
+				 kf->feat_src[FEAT_CACHEABLE_PFNMAP]);
+		return true;
+	}
+	*a = expect_pfnmap_attr(kf, vma, cap);
+	return false;
 }
 
 /* Rows 29/30 and the access half of 21-27: a guest load reads value. */
@@ -156,12 +160,10 @@ struct expect expect_pfnmap_access(const struct kernel_facts *kf,
 				   uint64_t value)
 {
 	struct expect_attr a;
-	bool done;
-	struct expect e = refused(kf, vma, tail, cap, &done);
+	struct expect e;
 
-	if (done)
+	if (refused(kf, vma, tail, cap, &e, &a))
 		return e;
-	a = expect_pfnmap_attr(kf, vma, cap);
 	if (vma & VMA_TAIL_NOREF)
 		return make_expect(out_value(value), "row %s: KVM maps the "
 				   "page %s (%s)", tail ? "30" : "29",
@@ -176,12 +178,10 @@ struct expect expect_pfnmap_exec(const struct kernel_facts *kf,
 				 unsigned int vma, bool tail, int cap)
 {
 	struct expect_attr a;
-	bool done;
-	struct expect e = refused(kf, vma, tail, cap, &done);
+	struct expect e;
 
-	if (done)
+	if (refused(kf, vma, tail, cap, &e, &a))
 		return e;
-	a = expect_pfnmap_attr(kf, vma, cap);
 	if (a.attr == S2_ATTR_NORMAL)
 		return make_expect(out_value(GUEST_EXEC_MAGIC), "rows 24/29: "
 				   "Normal executes; %s", a.reason);
@@ -200,12 +200,10 @@ struct expect expect_pfnmap_mte_after(const struct kernel_facts *kf,
 				      unsigned int vma, int cap)
 {
 	struct expect_attr a;
-	bool done;
-	struct expect e = refused(kf, vma, false, cap, &done);
+	struct expect e;
 
-	if (done)
+	if (refused(kf, vma, false, cap, &e, &a))
 		return e;
-	a = expect_pfnmap_attr(kf, vma, cap);
 	if (a.attr != S2_ATTR_NORMAL)
 		return make_expect(out_value(0), "row 26: %s is mapped without "
 				   "the MTE check and reads tag 0; %s",
