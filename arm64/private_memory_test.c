@@ -97,6 +97,8 @@ static const struct check checks[] = {
 	  .applies = atomic_kind },
 	{ "atomic_cas", check_excl_atomic, .op = PROBE_CAS,
 	  .applies = atomic_kind },
+	{ "atomic_ldadd", check_excl_atomic, .op = PROBE_LDADD,
+	  .applies = atomic_kind },
 };
 
 SUITE(.name = "private_memory_test",
