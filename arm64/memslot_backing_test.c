@@ -139,21 +139,21 @@ static void check_rw(struct ctx *f, struct result *res)
 {
 	uint64_t words = f->window / 8, i, bad = words;
 	uint64_t *host = f->s.b.alias ? f->s.b.alias : f->s.b.hva;
-	struct outcome obs, exp = out_value(words);
+	struct expect host_e = expect_rw_host_sees(words);
+	struct expect guest_e = expect_rw_guest_sees(words);
+	struct outcome obs;
 
 	vcpu_call(f->vcpu, guest_fill, f->s.gpa, f->window, OLD_DATA);
 	for (i = 0; i < words && bad == words; i++)
 		if (host[i] != OLD_DATA)
 			bad = i;
 	obs = out_value(bad);
-	result_outcome(res, &obs, &exp, "row 2: host sees every guest store "
-		       "(index of first mismatch)");
+	result_outcome(res, &obs, &host_e.out, host_e.reason);
 	for (i = 0; i < words; i++)
 		host[i] = HOST_DATA;
 	obs = out_value(vcpu_call(f->vcpu, guest_check, f->s.gpa,
 				  f->window, HOST_DATA));
-	result_outcome(res, &obs, &exp, "row 2: guest sees every host store "
-		       "(index of first mismatch)");
+	result_outcome(res, &obs, &guest_e.out, guest_e.reason);
 }
 
 /* Rows 3 and 8. */
@@ -235,12 +235,12 @@ static void check_block(struct ctx *f, struct result *res)
 
 static void check_ro_load(struct ctx *f, struct result *res)
 {
-	struct outcome obs, exp = out_value(HOST_DATA);
+	struct expect e = expect_ro_slot_load(HOST_DATA);
+	struct outcome obs;
 
 	*(volatile uint64_t *)f->s.b.hva = HOST_DATA;
 	obs = probe(f->vcpu, PROBE_LOAD, f->s.gpa, 0);
-	result_outcome(res, &obs, &exp, "row 34: loads from a RO slot read "
-		       "the backing");
+	result_outcome(res, &obs, &e.out, e.reason);
 }
 
 static void check_ro_store(struct ctx *f, struct result *res)
@@ -266,10 +266,9 @@ static void check_ro_store_nosyndrome(struct ctx *f, struct result *res)
 static void check_mprotect_ro(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_mprotect_ro_store_kind(f->s.ops->vma);
-	struct outcome obs, done = out_value(0);
-	/* Loads see the last store the expectation lets through. */
-	struct outcome loaded = out_value(outcome_match(&done, &e.out) ?
-					  HOST_DATA : OLD_DATA);
+	struct expect load = expect_mprotect_ro_load(&e, HOST_DATA, OLD_DATA);
+	struct expect rw = expect_mprotect_rw_store();
+	struct outcome obs;
 
 	vcpu_call(f->vcpu, guest_fill, f->s.gpa, host_page(), OLD_DATA);
 	if (mprotect(f->s.b.hva, f->s.size, PROT_READ))
@@ -277,13 +276,12 @@ static void check_mprotect_ro(struct ctx *f, struct result *res)
 	obs = probe(f->vcpu, PROBE_STORE, f->s.gpa, HOST_DATA);
 	result_outcome(res, &obs, &e.out, e.reason);
 	obs = probe(f->vcpu, PROBE_LOAD, f->s.gpa, 0);
-	result_outcome(res, &obs, &loaded, "row 33: loads still work");
+	result_outcome(res, &obs, &load.out, load.reason);
 	if (mprotect(f->s.b.hva, f->s.size, PROT_READ | PROT_WRITE))
 		test_fail("mprotect(PROT_READ|PROT_WRITE): %s",
 			  strerror(errno));
 	obs = probe(f->vcpu, PROBE_STORE, f->s.gpa, HOST_DATA);
-	result_outcome(res, &obs, &done, "I2: stores work again once the "
-		       "VMA is writable");
+	result_outcome(res, &obs, &rw.out, rw.reason);
 }
 
 /* Rows 36/37 (I4). */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* unit_gmem.c - guest_memfd and memfd_secret expectations (§13, 32, 48). */
+/* unit_gmem.c - guest_memfd and memfd_secret expectations (rows 32, 48). */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -127,4 +127,16 @@ UNIT(row49_injected_from_7_2)
 	CHECK(e.out.kind == OUT_GUEST_FAULT && e.out.fsc == FSC_EXCL_ATOMIC);
 	e = expect_excl_atomic(&k612);
 	CHECK(e.out.kind == OUT_RUN_ERRNO && e.out.err == EFAULT);
+}
+
+UNIT(mprotect_ro_load_follows_the_store)
+{
+	struct expect efault = expect_mprotect_ro_store_kind(VMA_ANON);
+	struct expect done = expect_mprotect_ro_store_kind(GMEM_SHARED);
+
+	CHECK(expect_mprotect_ro_load(&efault, 2, 1).out.value == 1);
+	CHECK(expect_mprotect_ro_load(&done, 2, 1).out.value == 2);
+	CHECK(expect_rw_host_sees(8).out.value == 8);
+	CHECK(strstr(expect_rw_guest_sees(8).reason, "row 2"));
+	CHECK(expect_mprotect_rw_store().out.kind == OUT_COMPLETED);
 }

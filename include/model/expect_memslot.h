@@ -25,5 +25,16 @@ struct expect expect_slot_create_flags(const struct kernel_facts *kf,
 				       unsigned int vma, uint32_t flags,
 				       bool mte);
 struct expect expect_mprotect_ro_store_kind(unsigned int vma);
+/*
+ * Kernel-independent rows: whatever KVM maps, both sides see every word
+ * (first mismatch at index `words`, i.e. none), a RO slot's load reads the
+ * backing, and a RO VMA's loads and (once writable again) stores work.
+ */
+struct expect expect_rw_host_sees(uint64_t words);
+struct expect expect_rw_guest_sees(uint64_t words);
+struct expect expect_ro_slot_load(uint64_t backing);
+struct expect expect_mprotect_ro_load(const struct expect *store,
+				      uint64_t stored, uint64_t old);
+struct expect expect_mprotect_rw_store(void);
 
 #endif

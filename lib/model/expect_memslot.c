@@ -125,3 +125,38 @@ struct expect expect_mprotect_ro_store_kind(unsigned int vma)
 		return expect_gmem_mprotect_ro_store();
 	return expect_mprotect_ro_store();
 }
+
+struct expect expect_rw_host_sees(uint64_t words)
+{
+	return make_expect(out_value(words), "row 2: host sees every guest "
+			   "store (index of first mismatch)");
+}
+
+struct expect expect_rw_guest_sees(uint64_t words)
+{
+	return make_expect(out_value(words), "row 2: guest sees every host "
+			   "store (index of first mismatch)");
+}
+
+struct expect expect_ro_slot_load(uint64_t backing)
+{
+	return make_expect(out_value(backing), "row 34: loads from a RO slot "
+			   "read the backing");
+}
+
+/* Loads see the last store the store's expectation lets through. */
+struct expect expect_mprotect_ro_load(const struct expect *store,
+				      uint64_t stored, uint64_t old)
+{
+	struct outcome done = out_value(0);
+
+	return make_expect(out_value(outcome_match(&done, &store->out) ?
+				     stored : old),
+			   "row 33: loads still work");
+}
+
+struct expect expect_mprotect_rw_store(void)
+{
+	return make_expect(out_value(0), "I2: stores work again once the "
+			   "VMA is writable");
+}
