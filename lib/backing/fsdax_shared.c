@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "backing.h"
@@ -69,6 +70,23 @@ static int fsdax_map(struct backing *b, uint64_t size)
 	return 0;
 }
 
+/*
+ * The filesystem's free space less a sixteenth for the file's own
+ * metadata, 0 if unknown: 64K pages' 512M block does not fit the VM's
+ * 64M pmem half at all.
+ */
+static uint64_t fsdax_capacity(void)
+{
+	const char *dir = getenv("S2_FSDAX_DIR");
+	struct statvfs st;
+	uint64_t avail;
+
+	if (!dir || !*dir || statvfs(dir, &st))
+		return 0;
+	avail = (uint64_t)st.f_bavail * st.f_frsize;
+	return avail - avail / 16;
+}
+
 static int fsdax_shared_create(struct backing *b, uint64_t size)
 {
 	const char *dir = getenv("S2_FSDAX_DIR");
@@ -102,6 +120,7 @@ static const struct backing_ops fsdax_shared = {
 	.vma = VMA_SHARED | VMA_DAX,
 	.map = MAP_DAX,
 	.create = fsdax_shared_create,
+	.capacity = fsdax_capacity,
 	.destroy = backing_generic_destroy,
 };
 BACKING_REGISTER(fsdax_shared);
