@@ -34,6 +34,9 @@
 #define DATA		0x7a7a7a7a12345678ULL
 #define KSM_PAGES	64
 #define KSM_TIMEOUT_S	30
+/* Pages ksmd scans per wake-up: a count, not a size; big enough that one
+ * full scan covers the test VM in a few wake-ups. */
+#define KSM_SCAN_BATCH	(KSM_PAGES * 64)
 
 struct ctx {
 	const struct kase *k;
@@ -359,7 +362,7 @@ static void ksm_scan(void)
 	long start = read_long(KSM "full_scans");
 	int i;
 
-	write_long(KSM "pages_to_scan", 4096);
+	write_long(KSM "pages_to_scan", KSM_SCAN_BATCH);
 	write_long(KSM "sleep_millisecs", 0);
 	write_long(KSM "run", 1);
 	for (i = 0; i < KSM_TIMEOUT_S * 50; i++) {

@@ -33,6 +33,11 @@
 #define GUEST_UCALL_GPA		0x20000000ULL	/* no memslot: MMIO exit */
 #define GUEST_REGION_BASE	0x40000000ULL	/* first test memslot */
 #define GUEST_VA_BITS		39
+/*
+ * The guest's stage-1 granule is the suite's own choice (TCR_EL1.TG0 =
+ * 4K) whatever the host's page size: only stage 2 follows the host.
+ */
+#define GUEST_S1_PAGE		0x1000ULL
 #define GUEST_IPA_BITS		40
 
 enum ucall_cmd {

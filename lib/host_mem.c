@@ -39,6 +39,8 @@ uint64_t hva_to_phys(void *hva)
  * give a confident Device verdict. debugfs seq files return a page or so
  * per read(), so read to EOF.
  */
+#define MEMBLOCK_READ_MIN	(4 << 10)	/* room left before a read() */
+
 int phys_is_map_memory(uint64_t phys)
 {
 	int fd = open("/sys/kernel/debug/memblock/memory", O_RDONLY | O_CLOEXEC);
@@ -50,7 +52,7 @@ int phys_is_map_memory(uint64_t phys)
 	if (fd < 0)
 		return -errno;
 	do {
-		if (cap - len < 4096) {
+		if (cap - len < MEMBLOCK_READ_MIN) {
 			cap = cap ? cap * 2 : 16384;
 			p = realloc(dump, cap);
 			if (!p) {

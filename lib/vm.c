@@ -79,9 +79,9 @@ static void setup_sys_slot(struct vm *vm)
 	load_own_image(vm);
 	vm->pt_next = GUEST_PT_BASE;
 	vm->pgd = vm->pt_next;
-	vm->pt_next += 4096;
+	vm->pt_next += GUEST_S1_PAGE;
 	vm_map(vm, 0, 0, GUEST_SYS_SIZE, MAP_MT(MT_NORMAL));
-	vm_map(vm, GUEST_UCALL_GPA, GUEST_UCALL_GPA, 4096,
+	vm_map(vm, GUEST_UCALL_GPA, GUEST_UCALL_GPA, GUEST_S1_PAGE,
 	       MAP_MT(MT_DEVICE_nGnRE) | MAP_XN);
 }
 

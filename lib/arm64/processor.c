@@ -18,7 +18,7 @@
 #define DESC_BLOCK	(PTE_VALID)
 #define DESC_TABLE	(PTE_VALID | PTE_TABLE)
 #define DESC_PAGE	(PTE_VALID | PTE_TABLE)
-#define S1_BLOCK	(2ULL << 20)	/* stage-1 L2 block, 4K granule */
+#define S1_BLOCK	(512 * GUEST_S1_PAGE)	/* stage-1 L2 block */
 
 static uint64_t *table_hva(struct vm *vm, uint64_t gpa)
 {
@@ -31,8 +31,8 @@ static uint64_t alloc_table(struct vm *vm)
 
 	if (gpa >= GUEST_PT_END)
 		test_fail("stage-1 page-table pool exhausted");
-	vm->pt_next += 4096;
-	memset(table_hva(vm, gpa), 0, 4096);
+	vm->pt_next += GUEST_S1_PAGE;
+	memset(table_hva(vm, gpa), 0, GUEST_S1_PAGE);
 	return gpa;
 }
 
@@ -82,8 +82,8 @@ void vm_map(struct vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
 			continue;
 		}
 		next_level(vm, l2e)[(gva >> 12) & 511] = gpa | leaf | DESC_PAGE;
-		gva += 4096;
-		gpa += 4096;
+		gva += GUEST_S1_PAGE;
+		gpa += GUEST_S1_PAGE;
 	}
 	vm->s1_gen++;
 }
