@@ -182,7 +182,7 @@ const char *reinit_state_name(enum reinit_state s)
 }
 
 /*
- * exits: vCPU exits while touching pages 4K pages after the re-init;
+ * exits: vCPU exits while touching `pages` host pages after the re-init;
  * baseline: the same touch with stage 2 known to be populated. A
  * dropped stage 2 costs one fault per page, a kept one none.
  */
@@ -229,13 +229,6 @@ const char *tlbi_strategy_name(enum tlbi_strategy s)
 }
 
 /*
- * Row 40: how the unmap walker invalidates. The range-TLBI series is in
- * "KVM/arm64 updates for Linux 6.6"; from then on leaf TLBIs are
- * deferred to one range TLBI per <= 1 GiB chunk iff the CPU has
- * TLBIRANGE and FWB (stage2_unmap_defer_tlb_flush()); both come from the
- * boot log (kf->tlbirange, kf->fwb: 1, 0, or -1 unknown).
- */
-/*
  * The range path calls kvm_tlb_flush_vmid_range() once per <= 1 GiB after
  * the walk; the per-leaf path calls __kvm_tlb_flush_vmid_ipa() per leaf
  * (both paths also flush per freed table, so a few IPA calls are noise).
@@ -253,6 +246,13 @@ enum tlbi_strategy tlbi_classify(long range_calls, long ipa_calls,
 	return TLBI_UNKNOWN;
 }
 
+/*
+ * Row 40: how the unmap walker invalidates. The range-TLBI series is in
+ * "KVM/arm64 updates for Linux 6.6"; from then on leaf TLBIs are
+ * deferred to one range TLBI per <= 1 GiB chunk iff the CPU has
+ * TLBIRANGE and FWB (stage2_unmap_defer_tlb_flush()); both come from the
+ * boot log (kf->tlbirange, kf->fwb: 1, 0, or -1 unknown).
+ */
 struct expect expect_unmap_tlbi(const struct kernel_facts *kf)
 {
 	int tlbirange = kf->tlbirange, fwb = kf->fwb;
