@@ -117,17 +117,17 @@ static void untag_page(struct ctx *f)
 
 /* Tags and data of the first page, as the guest sees them now. */
 static void check_page(struct ctx *f, struct result *res,
-		       const char *why)
+		       const struct expect *tags)
 {
-	struct outcome obs, exp = out_value(0), all = out_value(PAGE / 8);
+	struct expect data = expect_mte_data_kept(PAGE / 8);
+	struct outcome obs;
 
 	obs = out_value(vcpu_call(f->vcpu, guest_mte_count, f->gpa, PAGE,
 				  TAG));
-	result_outcome(res, &obs, &exp, why);
+	result_expect(res, &obs, tags);
 	obs = out_value(vcpu_call(f->vcpu, guest_check,
 				  tag_ptr(f->gpa, TAG), PAGE, DATA));
-	result_outcome(res, &obs, &all, "the data survives too (words that "
-		       "match)");
+	result_expect(res, &obs, &data);
 }
 
 static uint64_t pagemap(void *hva)
@@ -143,8 +143,12 @@ static uint64_t pagemap(void *hva)
 /* Row 42: the parent's write after fork copies the page, tags included. */
 static void check_cow(struct ctx *f, struct result *res)
 {
-	struct outcome obs, exp = out_completed();
+	struct expect store = expect_mte_cow_store();
+	struct expect tags = expect_mte_tags_kept(MTE_MOVE_COW);
+	struct expect copied = expect_mte_cow_copied();
+	struct outcome obs;
 	uint64_t before;
+	bool moved;
 	pid_t child;
 
 	vm_slot(f);
@@ -158,13 +162,12 @@ static void check_cow(struct ctx *f, struct result *res)
 			pause();
 	}
 	obs = probe(f->vcpu, PROBE_STORE, tag_ptr(f->gpa, TAG), DATA);
-	result_outcome(res, &obs, &exp, "row 42: a store with the page's tag "
-		       "breaks CoW without a tag-check fault");
-	check_page(f, res, "row 42: the CoW copy carries the guest's tags "
-		   "(granules that differ)");
-	result_check(res, PM_PFN(pagemap(f->b.hva)) != before,
-		     PM_PFN(pagemap(f->b.hva)) != before ? "copied" : "shared",
-		     "copied", "the guest's store really broke CoW (new PFN)");
+	result_expect(res, &obs, &store);
+	check_page(f, res, &tags);
+	moved = PM_PFN(pagemap(f->b.hva)) != before;
+	result_check(res, moved == copied.out.value,
+		     moved ? "copied" : "shared",
+		     copied.out.value ? "copied" : "shared", copied.reason);
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
 }
@@ -218,6 +221,7 @@ static bool swapped_out(void *hva)
 /* Row 41: mteswap saves tags on swap-out and restores them on swap-in. */
 static void check_pageout(struct ctx *f, struct result *res)
 {
+	struct expect tags = expect_mte_tags_kept(MTE_MOVE_SWAP);
 	int tries;
 
 	if (!have_swap())
@@ -238,13 +242,13 @@ static void check_pageout(struct ctx *f, struct result *res)
 		test_fail("MADV_PAGEOUT did not swap the page out in three "
 			  "tries (observed: resident or dropped; expected: "
 			  "swapped)");
-	check_page(f, res, "row 41: tags come back with the page after "
-		   "swap-in (granules that differ)");
+	check_page(f, res, &tags);
 }
 
 /* Row 43: copy_highpage() carries tags to the new node's page. */
 static void check_migrate(struct ctx *f, struct result *res)
 {
+	struct expect tags = expect_mte_tags_kept(MTE_MOVE_MIGRATE);
 	int from, to, status, ret;
 
 	/* Two nodes with memory: the first one's other. */
@@ -279,8 +283,7 @@ static void check_migrate(struct ctx *f, struct result *res)
 			  "%s); expected node %d", from, status,
 			  status < 0 ? strerror(-status) : "no error", to);
 	result_diag(res, "migrated node %d -> %d", from, to);
-	check_page(f, res, "row 43: tags follow the page to its new node "
-		   "(granules that differ)");
+	check_page(f, res, &tags);
 	untag_page(f);
 }
 
@@ -424,11 +427,7 @@ static uint8_t *ksm_control(void)
 /* Row 44: memcmp_pages() never calls tagged pages equal. */
 static void check_ksm(struct ctx *f, struct result *res)
 {
-	const bool mte = f->k->check->mte;
-	const char *why = mte ? "row 44: KSM never merges pages an MTE VM "
-				"maps (pages merged)" :
-				"control: KSM merges the same untagged pages "
-				"(so the MTE case is meaningful)";
+	struct expect e = expect_ksm_merge(f->k->check->mte);
 	long merged, ctrl_merged;
 	uint8_t *ctrl;
 
@@ -455,10 +454,7 @@ static void check_ksm(struct ctx *f, struct result *res)
 		test_fail("ksmd ran two full scans but merged none of %d "
 			  "identical untagged control pages (observed: none; "
 			  "expected: merged)", KSM_PAGES);
-	if (mte)
-		result_check(res, merged == 0, merged ? "merged" : "none",
-			     "none", why);
-	else
-		result_check(res, merged > 0, merged ? "merged" : "none",
-			     "merged", why);
+	result_check(res, (merged > 0) == e.out.value,
+		     merged ? "merged" : "none",
+		     e.out.value ? "merged" : "none", e.reason);
 }

@@ -149,41 +149,39 @@ static uint64_t count_not(struct ctx *f, uint64_t gpa, uint64_t len,
 /* Row 4: the first stage-2 fault clears stale tags. */
 static void check_fresh_zero(struct ctx *f, struct result *res)
 {
-	struct outcome obs, exp = out_value(0);
+	struct expect e = expect_mte_fresh_tags();
+	struct outcome obs;
 
 	mte_slot(f, f->ops, 0);
 	memset(f->b.hva, 0x5a, PAGE);
 	obs = out_value(count_not(f, f->gpa, PAGE, 0));
-	result_outcome(res, &obs, &exp, "row 4: a page KVM maps first "
-		       "reads tag 0 in every granule (granules with another "
-		       "tag)");
+	result_expect(res, &obs, &e);
 }
 
 static void check_stg_ldg(struct ctx *f, struct result *res)
 {
-	struct outcome obs, exp = out_value(0);
+	struct expect e = expect_mte_stg_ldg();
+	struct outcome obs;
 
 	mte_slot(f, f->ops, 0);
 	vcpu_call(f->vcpu, guest_mte_set, tag_ptr(f->gpa, TAG_A), PAGE);
 	obs = out_value(count_not(f, f->gpa, PAGE, TAG_A));
-	result_outcome(res, &obs, &exp, "row 4: STG then LDG round-trips "
-		       "(granules with another tag)");
+	result_expect(res, &obs, &e);
 	untag(f);
 }
 
 static void check_tag_check(struct ctx *f, struct result *res)
 {
-	struct outcome bad, good, exp_good = out_completed();
-	struct outcome exp_bad = out_fault(EC_DABT_CUR, FSC_TAG_CHECK);
+	struct expect bad = expect_mte_tag_mismatch();
+	struct expect good = expect_mte_tag_match();
+	struct outcome obs;
 
 	mte_slot(f, f->ops, 0);
 	vcpu_call(f->vcpu, guest_mte_set, tag_ptr(f->gpa, TAG_A), PAGE);
-	bad = probe(f->vcpu, PROBE_LOAD, tag_ptr(f->gpa, TAG_B), 0);
-	result_outcome(res, &bad, &exp_bad, "row 4: a pointer tag that "
-		       "differs from the allocation tag faults (TCF=sync)");
-	good = probe(f->vcpu, PROBE_LOAD, tag_ptr(f->gpa, TAG_A), 0);
-	result_outcome(res, &good, &exp_good, "row 4: the matching tag "
-		       "loads");
+	obs = probe(f->vcpu, PROBE_LOAD, tag_ptr(f->gpa, TAG_B), 0);
+	result_expect(res, &obs, &bad);
+	obs = probe(f->vcpu, PROBE_LOAD, tag_ptr(f->gpa, TAG_A), 0);
+	result_expect(res, &obs, &good);
 	untag(f);
 }
 
@@ -198,8 +196,9 @@ static uint64_t mismatches(const uint8_t *tags, uint64_t n, uint8_t tag)
 
 static void check_copy_from(struct ctx *f, struct result *res)
 {
+	struct expect e = expect_copy_tags_from_guest();
 	uint8_t tags[PAGE / MTE_GRANULE];
-	struct outcome obs, exp = out_value(0);
+	struct outcome obs;
 	long ret;
 
 	mte_slot(f, backing_find("anon_4k"), 0);
@@ -208,14 +207,14 @@ static void check_copy_from(struct ctx *f, struct result *res)
 	if (ret != (long)PAGE)
 		test_fail("COPY_TAGS FROM_GUEST returned %ld", ret);
 	obs = out_value(mismatches(tags, sizeof(tags), TAG_A));
-	result_outcome(res, &obs, &exp, "rows 45/46: FROM_GUEST returns the tags "
-		       "the guest stored (granules that differ)");
+	result_expect(res, &obs, &e);
 }
 
 static void check_copy_to(struct ctx *f, struct result *res)
 {
+	struct expect e = expect_copy_tags_to_guest();
 	uint8_t tags[PAGE / MTE_GRANULE];
-	struct outcome obs, exp = out_value(0);
+	struct outcome obs;
 	long ret;
 
 	mte_slot(f, backing_find("anon_4k"), 0);
@@ -224,8 +223,7 @@ static void check_copy_to(struct ctx *f, struct result *res)
 	if (ret != (long)PAGE)
 		test_fail("COPY_TAGS TO_GUEST returned %ld", ret);
 	obs = out_value(count_not(f, f->gpa, PAGE, TAG_B));
-	result_outcome(res, &obs, &exp, "rows 45/46: the guest's LDG sees tags "
-		       "written by TO_GUEST (granules that differ)");
+	result_expect(res, &obs, &e);
 }
 
 /* Rows 45/46: every malformed request is EINVAL, whichever check trips. */
@@ -315,7 +313,8 @@ static struct vcpu *second_vm(struct ctx *f)
 /* Row 11: tags belong to the physical page, not to a VM. */
 static void check_two_vms(struct ctx *f, struct result *res)
 {
-	struct outcome obs, exp = out_value(0);
+	struct expect e = expect_mte_shared_other_vm();
+	struct outcome obs;
 	struct vcpu *other;
 
 	mte_slot(f, backing_find("memfd_shared"), 0);
@@ -323,14 +322,15 @@ static void check_two_vms(struct ctx *f, struct result *res)
 	vcpu_call(f->vcpu, guest_mte_set, tag_ptr(f->gpa, TAG_A), PAGE);
 	obs = out_value(vcpu_call(other, guest_mte_count, f->gpa, PAGE,
 				  TAG_A));
-	result_outcome(res, &obs, &exp, "row 11: VM B reads the tags VM A "
-		       "stored in shared memory (granules that differ)");
+	result_expect(res, &obs, &e);
 }
 
 /* Row 11: the VMM's own PROT_MTE mapping and the guest share tags. */
 static void check_vmm_alias(struct ctx *f, struct result *res)
 {
-	struct outcome obs, exp = out_value(0);
+	struct expect vmm = expect_mte_shared_vmm_reads();
+	struct expect guest = expect_mte_shared_guest_reads();
+	struct outcome obs;
 	uint8_t *alias;
 
 	mte_slot(f, backing_find("memfd_shared"), 0);
@@ -341,13 +341,11 @@ static void check_vmm_alias(struct ctx *f, struct result *res)
 	vcpu_call(f->vcpu, guest_mte_set, tag_ptr(f->gpa, TAG_A), PAGE);
 	obs = out_value(guest_mte_count((uint64_t)(uintptr_t)alias, PAGE,
 					TAG_A));
-	result_outcome(res, &obs, &exp, "row 11: the VMM's PROT_MTE view "
-		       "reads the guest's tags (granules that differ)");
+	result_expect(res, &obs, &vmm);
 	guest_mte_set(tag_ptr((uint64_t)(uintptr_t)alias + PAGE, TAG_B),
 		      PAGE);
 	obs = out_value(count_not(f, f->gpa + PAGE, PAGE, TAG_B));
-	result_outcome(res, &obs, &exp, "row 11: the guest reads tags the "
-		       "VMM stored (granules that differ)");
+	result_expect(res, &obs, &guest);
 }
 
 struct racer {
@@ -382,8 +380,10 @@ static void *race_host(void *arg)
 static void check_race(struct ctx *f, struct result *res)
 {
 	uint8_t tags[RACE_PAGES * PAGE / MTE_GRANULE];
+	struct expect lost_e = expect_mte_race_lost();
+	struct expect stale_e = expect_mte_race_stale();
 	struct racer r[3];
-	struct outcome obs, exp = out_value(0);
+	struct outcome obs;
 	pthread_t th[3];
 	uint64_t i, lost = 0, stale = 0;
 	int n;
@@ -414,9 +414,7 @@ static void check_race(struct ctx *f, struct result *res)
 		    RACE_PAGES, (unsigned long long)lost,
 		    (unsigned long long)stale);
 	obs = out_value(lost);
-	result_outcome(res, &obs, &exp, "row 4: no written tag is lost to a "
-		       "racing first-touch sanitiser (pages)");
+	result_expect(res, &obs, &lost_e);
 	obs = out_value(stale);
-	result_outcome(res, &obs, &exp, "row 4: untouched granules read 0, "
-		       "never stale tags (granules)");
+	result_expect(res, &obs, &stale_e);
 }

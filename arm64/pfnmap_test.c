@@ -243,12 +243,11 @@ static void check_rw(struct ctx *f, struct result *res)
 	if (obs.kind != OUT_COMPLETED)
 		return;
 	obs = probe(f->vcpu, PROBE_STORE, f->s.gpa + 8, GUEST_DATA);
-	e = make_expect(out_completed(), "rows 21-29: the guest may store");
-	result_outcome(res, &obs, &e.out, e.reason);
+	e = expect_pfnmap_guest_store();
+	result_expect(res, &obs, &e);
 	obs = out_value(host[1]);
-	e = make_expect(out_value(GUEST_DATA), "rows 21-29: the host sees "
-			"the guest's store");
-	result_outcome(res, &obs, &e.out, e.reason);
+	e = expect_pfnmap_host_sees(GUEST_DATA);
+	result_expect(res, &obs, &e);
 }
 
 /* Rows 21, 23, 27, 29: told apart by alignment faults. */
@@ -310,6 +309,7 @@ static void check_ttm_refcount(struct ctx *f, struct result *res)
 	struct s2fx_page head, tail;
 	struct expect eh = expect_ttm_refcount(false);
 	struct expect et = expect_ttm_refcount(true);
+	struct expect mapped = expect_ttm_refcount_mapped();
 	struct outcome obs;
 	uint32_t gen;
 
@@ -328,9 +328,7 @@ static void check_ttm_refcount(struct ctx *f, struct result *res)
 	head = ttm_page(f, 0, NULL);
 	diag_page(res, "after a guest load", 0, &head);
 	obs = out_value(head.refcount);
-	result_outcome(res, &obs, &eh.out, "rows 29/30: KVM holds no "
-		       "reference on a mapped PFNMAP page once the fault is "
-		       "done");
+	result_expect(res, &obs, &mapped);
 }
 
 /* Row 30: a refcount-0 tail page. */
@@ -364,10 +362,13 @@ static void check_ttm_tail_exec(struct ctx *f, struct result *res)
 static void evict_and_retouch(struct ctx *f, struct result *res,
 			      uint32_t flags, unsigned int p)
 {
+	struct expect fresh = expect_ttm_refault_block();
+	struct expect moved = expect_ttm_quarantine_pfn();
 	struct s2fx_page before, after;
 	struct s2fx_evict ev;
 	struct outcome obs;
 	struct expect e;
+	bool present;
 	uint64_t gpa;
 	uint32_t gen;
 	int ret;
@@ -398,16 +399,15 @@ static void evict_and_retouch(struct ctx *f, struct result *res,
 	/* The host never touched it again: only the guest's fault did. */
 	after = ttm_page(f, p, NULL);
 	diag_page(res, "after the guest's re-touch", p, &after);
-	result_check(res, after.flags & S2FX_PAGE_PRESENT,
-		     after.flags & S2FX_PAGE_PRESENT ? "new block" : "none",
-		     "new block", "row 31: the re-fault went through the "
-		     "driver's .fault, which allocated a fresh block");
+	present = after.flags & S2FX_PAGE_PRESENT;
+	result_check(res, present == fresh.out.value,
+		     present ? "new block" : "none",
+		     fresh.out.value ? "new block" : "none", fresh.reason);
 	if (flags & S2FX_EVICT_QUARANTINE)
-		result_check(res, after.pfn != before.pfn,
+		result_check(res, (after.pfn != before.pfn) == moved.out.value,
 			     after.pfn != before.pfn ? "new pfn" : "old pfn",
-			     "new pfn", "row 31: the quarantined block "
-			     "cannot be reused, so a new pfn proves no stale "
-			     "stage-2 entry");
+			     moved.out.value ? "new pfn" : "old pfn",
+			     moved.reason);
 }
 
 static void check_ttm_evict(struct ctx *f, struct result *res)

@@ -252,7 +252,8 @@ static void check_host_mmap(struct ctx *f, struct result *res)
 {
 	const struct backing_ops *ops = f->ops;
 	struct expect e = expect_gmem_mmap(ops->vma);
-	struct outcome obs, einval = out_ret(-EINVAL);
+	struct expect priv = expect_gmem_mmap_private();
+	struct outcome obs;
 	struct backing b;
 	struct vm *vm;
 	void *p;
@@ -272,8 +273,7 @@ static void check_host_mmap(struct ctx *f, struct result *res)
 	p = mmap(NULL, REGION_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE,
 		 b.fd, 0);
 	obs = out_ret(p == MAP_FAILED ? -errno : 0);
-	result_outcome(res, &obs, &einval, "row 48: kvm_gmem_mmap() wants "
-		       "VM_SHARED|VM_MAYSHARE: no MAP_PRIVATE view");
+	result_expect(res, &obs, &priv);
 }
 
 /* The signal a child dies of touching hva, 0 if it survives. */
@@ -319,19 +319,17 @@ static void check_guest_rw(struct ctx *f, struct result *res)
 	const struct backing_ops *ops = f->ops;
 	struct backed_slot s = { 0 };
 	struct vcpu *vcpu = slot_setup(&s, ops);
-	uint64_t words = REGION_SIZE / 8;
-	struct outcome obs, all = out_value(words);
+	struct expect cleared = expect_gmem_cleared(REGION_SIZE / 8);
+	struct expect rw = expect_gmem_guest_rw(REGION_SIZE / 8);
+	struct outcome obs;
 
 	obs = out_value(vcpu_call(vcpu, guest_check, s.gpa, REGION_SIZE,
 				  0));
-	result_outcome(res, &obs, &all, "row 48: a new guest_memfd folio is "
-		       "cleared before the guest maps it (first non-zero "
-		       "word)");
+	result_expect(res, &obs, &cleared);
 	vcpu_call(vcpu, guest_fill, s.gpa, REGION_SIZE, OLD_DATA);
 	obs = out_value(vcpu_call(vcpu, guest_check, s.gpa, REGION_SIZE,
 				  OLD_DATA));
-	result_outcome(res, &obs, &all, "row 48: the guest reads back its own "
-		       "stores (first mismatch)");
+	result_expect(res, &obs, &rw);
 }
 
 /*
@@ -343,26 +341,25 @@ static void check_punch_hole(struct ctx *f, struct result *res)
 	struct backed_slot s = { 0 };
 	struct vcpu *vcpu = slot_setup(&s, f->ops);
 	uint64_t pg = host_page(), rest = REGION_SIZE - 2 * pg;
-	struct outcome obs, zero = out_value(0);
-	struct outcome kept = out_value(rest / 8), first = out_value(pg / 8);
+	struct expect punched = expect_gmem_punched();
+	struct expect host = expect_gmem_punched_host();
+	struct expect before = expect_gmem_punch_before(pg / 8);
+	struct expect after = expect_gmem_punch_after(rest / 8);
+	struct outcome obs;
 
 	vcpu_call(vcpu, guest_fill, s.gpa, REGION_SIZE, OLD_DATA);
 	if (fallocate(s.b.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, pg,
 		      pg))
 		test_fail("fallocate(PUNCH_HOLE): %s", strerror(errno));
 	obs = probe(vcpu, PROBE_LOAD, s.gpa + pg, 0);
-	result_outcome(res, &obs, &zero, "I4, row 48: once PUNCH_HOLE returns "
-		       "the guest reads the new, cleared page");
+	result_expect(res, &obs, &punched);
 	obs = out_value(vcpu_call(vcpu, guest_check, s.gpa, pg, OLD_DATA));
-	result_outcome(res, &obs, &first, "I4: the page before the hole "
-		       "keeps its data (first mismatch)");
+	result_expect(res, &obs, &before);
 	obs = out_value(vcpu_call(vcpu, guest_check, s.gpa + 2 * pg, rest,
 				  OLD_DATA));
-	result_outcome(res, &obs, &kept, "I4: the pages after the hole keep "
-		       "their data (first mismatch)");
+	result_expect(res, &obs, &after);
 	obs = out_value(((volatile uint64_t *)s.b.hva)[pg / 8]);
-	result_outcome(res, &obs, &zero, "row 48: the host's view of the hole "
-		       "reads zero too");
+	result_expect(res, &obs, &host);
 }
 
 /* Row 48: no size change, so nothing to invalidate and nothing lost. */
@@ -371,7 +368,8 @@ static void check_truncate(struct ctx *f, struct result *res)
 	struct expect e = expect_gmem_truncate();
 	struct backed_slot s = { 0 };
 	struct vcpu *vcpu = slot_setup(&s, f->ops);
-	struct outcome obs, all = out_value(REGION_SIZE / 8);
+	struct expect kept = expect_gmem_truncate_kept(REGION_SIZE / 8);
+	struct outcome obs;
 
 	vcpu_call(vcpu, guest_fill, s.gpa, REGION_SIZE, OLD_DATA);
 	obs = out_ret(ftruncate(s.b.fd, 0) ? -errno : 0);
@@ -380,8 +378,7 @@ static void check_truncate(struct ctx *f, struct result *res)
 	result_outcome(res, &obs, &e.out, e.reason);
 	obs = out_value(vcpu_call(vcpu, guest_check, s.gpa, REGION_SIZE,
 				  OLD_DATA));
-	result_outcome(res, &obs, &all, "row 48: the guest's data survives a "
-		       "refused truncate (first mismatch)");
+	result_expect(res, &obs, &kept);
 }
 
 static uint64_t exits(struct vcpu *vcpu)

@@ -249,3 +249,36 @@ UNIT(probes_beat_versions)
 	CHECK(strstr(kf.feat_src[FEAT_CACHEABLE_PFNMAP], "by version"));
 	CHECK(strstr(kf.feat_src[FEAT_ALLOW_ANY_UNCACHED], "no s2fixture"));
 }
+
+/* Row 44 and its control: the same scan, opposite expectations. */
+UNIT(ksm_merge_row_44_and_control)
+{
+	struct expect mte = expect_ksm_merge(true);
+	struct expect plain = expect_ksm_merge(false);
+
+	CHECK(mte.out.check_value && mte.out.value == 0);
+	CHECK(plain.out.check_value && plain.out.value == 1);
+	CHECK(strstr(mte.reason, "row 44") != NULL);
+	CHECK(strstr(plain.reason, "control") != NULL);
+}
+
+/* Rows 41-43: no tag differs, and all `words` of the data match. */
+UNIT(mte_tags_kept_rows_41_to_43)
+{
+	enum mte_move how[] = { MTE_MOVE_SWAP, MTE_MOVE_COW,
+				MTE_MOVE_MIGRATE };
+	char row[8];
+	size_t i;
+
+	for (i = 0; i < sizeof(how) / sizeof(how[0]); i++) {
+		struct expect t = expect_mte_tags_kept(how[i]);
+
+		snprintf(row, sizeof(row), "row %zu", 41 + i);
+		CHECK(t.out.check_value && t.out.value == 0);
+		CHECK(!strncmp(t.reason, row, strlen(row)));
+		CHECK(strstr(t.reason, "(granules that differ)") != NULL);
+	}
+	CHECK(expect_mte_data_kept(512).out.value == 512);
+	CHECK(expect_mte_cow_copied().out.value == 1);
+	CHECK(expect_mte_tag_mismatch().out.fsc == FSC_TAG_CHECK);
+}

@@ -188,6 +188,11 @@ UNIT(pfnmap_row_25_replace_and_31_refault)
 	CHECK(e.out.value == 9);
 	CHECK(expect_ttm_refcount(false).out.value == 1);
 	CHECK(expect_ttm_refcount(true).out.value == 0);
+	/* Mapped, the head keeps just the driver's reference. */
+	CHECK(expect_ttm_refcount_mapped().out.value ==
+	      expect_ttm_refcount(false).out.value);
+	CHECK(expect_ttm_refault_block().out.value == 1);
+	CHECK(expect_ttm_quarantine_pfn().out.value == 1);
 }
 
 /* 6.1 checks VM_SHARED only: a private read-only PFNMAP makes an MTE slot. */

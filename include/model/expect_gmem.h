@@ -18,9 +18,21 @@ struct expect expect_gmem_slot(const struct kernel_facts *kf,
 struct expect expect_gmem_file(const struct kernel_facts *kf,
 			       uint64_t flags);
 struct expect expect_gmem_mmap(unsigned int vma);
+struct expect expect_gmem_mmap_private(void);
 struct expect expect_gmem_host_touch(unsigned int vma);
 struct expect expect_gmem_mte_after_slot(void);
 struct expect expect_gmem_truncate(void);
+struct expect expect_gmem_truncate_kept(uint64_t words);
+/*
+ * Counts of `words` words compared (first mismatch at `words`: none), or
+ * the value read at the punched page.
+ */
+struct expect expect_gmem_cleared(uint64_t words);
+struct expect expect_gmem_guest_rw(uint64_t words);
+struct expect expect_gmem_punched(void);
+struct expect expect_gmem_punched_host(void);
+struct expect expect_gmem_punch_before(uint64_t words);
+struct expect expect_gmem_punch_after(uint64_t words);
 struct expect expect_gmem_exec_faults(const struct kernel_facts *kf);
 struct expect expect_gmem_mprotect_ro_store(void);
 bool expect_block_mapped(unsigned int vma, bool host_huge,

@@ -39,7 +39,14 @@ struct expect expect_pfnmap_replace(const struct kernel_facts *kf,
 struct expect expect_pfnmap_refault(const struct kernel_facts *kf,
 				    unsigned int vma, bool tail,
 				    uint64_t fresh);
+/* Rows 21-29: once a load completed, a store does and the host sees it. */
+struct expect expect_pfnmap_guest_store(void);
+struct expect expect_pfnmap_host_sees(uint64_t value);
 struct expect expect_ttm_refcount(bool tail);
+struct expect expect_ttm_refcount_mapped(void);
+/* Row 31, after an eviction: 1 if the driver's block is new (a new pfn). */
+struct expect expect_ttm_refault_block(void);
+struct expect expect_ttm_quarantine_pfn(void);
 struct expect expect_pfnmap_dontneed(void);
 
 #endif

@@ -58,6 +58,7 @@ const char *reinit_state_name(enum reinit_state s);
 enum reinit_state reinit_classify(uint64_t exits, uint64_t baseline,
 				  uint64_t pages);
 struct expect expect_vcpu_reinit(const struct kernel_facts *kf);
+struct expect expect_reinit_calibration(void);
 const char *tlbi_strategy_name(enum tlbi_strategy s);
 struct expect expect_unmap_tlbi(const struct kernel_facts *kf);
 /*

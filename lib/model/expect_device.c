@@ -171,3 +171,29 @@ struct expect expect_device_decode_off(void)
 			   "decode off vfio refuses the refault: KVM_RUN "
 			   "fails with EFAULT");
 }
+
+/* Decode back on: vfio's fault handler maps the BAR again, data kept. */
+struct expect expect_device_decode_on(uint64_t stored)
+{
+	return make_expect(out_value(stored), "row 20: with decode back on "
+			   "the BAR refaults and still holds the guest's "
+			   "data");
+}
+
+struct expect expect_device_host_sees(uint64_t words)
+{
+	return make_expect(out_value(words), "rows 13/16: the host mapping "
+			   "sees every guest store (index of first mismatch)");
+}
+
+struct expect expect_device_guest_sees(uint64_t words)
+{
+	return make_expect(out_value(words), "rows 13/16: the guest sees "
+			   "every host store (index of first mismatch)");
+}
+
+struct expect expect_device_read_path(uint64_t words)
+{
+	return make_expect(out_value(words), "rows 13/16: guest stores reach "
+			   "the device's memory (index of first mismatch)");
+}

@@ -65,6 +65,13 @@ struct expect expect_gmem_mmap(unsigned int vma)
 			   "a file without GUEST_MEMFD_FLAG_MMAP");
 }
 
+/* kvm_gmem_mmap(): the file's folios are one set, so only MAP_SHARED. */
+struct expect expect_gmem_mmap_private(void)
+{
+	return make_expect(out_ret(-EINVAL), "row 48: kvm_gmem_mmap() wants "
+			   "VM_SHARED|VM_MAYSHARE: no MAP_PRIVATE view");
+}
+
 /* kvm_gmem_fault_user_mapping(): host faults need INIT_SHARED. */
 struct expect expect_gmem_host_touch(unsigned int vma)
 {
@@ -90,6 +97,55 @@ struct expect expect_gmem_truncate(void)
 	return make_expect(out_ret(-EINVAL), "row 48: kvm_gmem_setattr() "
 			   "refuses every size change, so truncate never "
 			   "invalidates");
+}
+
+struct expect expect_gmem_truncate_kept(uint64_t words)
+{
+	return make_expect(out_value(words), "row 48: the guest's data "
+			   "survives a refused truncate (first mismatch)");
+}
+
+/* kvm_gmem_get_pfn() clears a new folio before it is mapped. */
+struct expect expect_gmem_cleared(uint64_t words)
+{
+	return make_expect(out_value(words), "row 48: a new guest_memfd folio "
+			   "is cleared before the guest maps it (first "
+			   "non-zero word)");
+}
+
+struct expect expect_gmem_guest_rw(uint64_t words)
+{
+	return make_expect(out_value(words), "row 48: the guest reads back "
+			   "its own stores (first mismatch)");
+}
+
+/*
+ * I4 on guest_memfd: kvm_gmem_punch_hole() invalidates stage 2 before it
+ * returns, and the next fault gets a new, cleared folio.
+ */
+struct expect expect_gmem_punched(void)
+{
+	return make_expect(out_value(0), "I4, row 48: once PUNCH_HOLE returns "
+			   "the guest reads the new, cleared page");
+}
+
+struct expect expect_gmem_punched_host(void)
+{
+	return make_expect(out_value(0), "row 48: the host's view of the "
+			   "hole reads zero too");
+}
+
+/* Only the punched range is invalidated: its neighbours keep data. */
+struct expect expect_gmem_punch_before(uint64_t words)
+{
+	return make_expect(out_value(words), "I4: the page before the hole "
+			   "keeps its data (first mismatch)");
+}
+
+struct expect expect_gmem_punch_after(uint64_t words)
+{
+	return make_expect(out_value(words), "I4: the pages after the hole "
+			   "keep their data (first mismatch)");
 }
 
 /*

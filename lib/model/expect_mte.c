@@ -16,6 +16,12 @@ struct expect expect_mte_cap(bool cpu_mte)
 			   cpu_mte);
 }
 
+struct expect expect_mte_enable_before_vcpu(void)
+{
+	return make_expect(out_ret(0), "api.rst: KVM_CAP_ARM_MTE may be "
+			   "enabled before any vCPU is created");
+}
+
 struct expect expect_mte_enable_after_vcpu(void)
 {
 	return make_expect(out_ret(-EINVAL), "row 47: KVM_CAP_ARM_MTE is "
@@ -82,6 +88,129 @@ struct expect expect_copy_tags_invalid(const char *what)
 {
 	return make_expect(out_ret(-EINVAL), "rows 45/46: %s is rejected with "
 			   "EINVAL", what);
+}
+
+/* Row 4: sanitise_mte_tags() clears a page on its first stage-2 map. */
+struct expect expect_mte_fresh_tags(void)
+{
+	return make_expect(out_value(0), "row 4: a page KVM maps first "
+			   "reads tag 0 in every granule (granules with "
+			   "another tag)");
+}
+
+struct expect expect_mte_stg_ldg(void)
+{
+	return make_expect(out_value(0), "row 4: STG then LDG round-trips "
+			   "(granules with another tag)");
+}
+
+/* The guest runs with SCTLR_EL1.TCF = sync, so the load itself faults. */
+struct expect expect_mte_tag_mismatch(void)
+{
+	return make_expect(out_fault(EC_DABT_CUR, FSC_TAG_CHECK), "row 4: a "
+			   "pointer tag that differs from the allocation tag "
+			   "faults (TCF=sync)");
+}
+
+struct expect expect_mte_tag_match(void)
+{
+	return make_expect(out_completed(), "row 4: the matching tag loads");
+}
+
+/* PG_mte_lock: one sanitiser per page, before any tag is written. */
+struct expect expect_mte_race_lost(void)
+{
+	return make_expect(out_value(0), "row 4: no written tag is lost to "
+			   "a racing first-touch sanitiser (pages)");
+}
+
+struct expect expect_mte_race_stale(void)
+{
+	return make_expect(out_value(0), "row 4: untouched granules read 0, "
+			   "never stale tags (granules)");
+}
+
+struct expect expect_copy_tags_from_guest(void)
+{
+	return make_expect(out_value(0), "rows 45/46: FROM_GUEST returns the "
+			   "tags the guest stored (granules that differ)");
+}
+
+struct expect expect_copy_tags_to_guest(void)
+{
+	return make_expect(out_value(0), "rows 45/46: the guest's LDG sees "
+			   "tags written by TO_GUEST (granules that differ)");
+}
+
+/* Row 11: the tags are the physical page's, not a VM's or a VMA's. */
+struct expect expect_mte_shared_other_vm(void)
+{
+	return make_expect(out_value(0), "row 11: VM B reads the tags VM A "
+			   "stored in shared memory (granules that differ)");
+}
+
+struct expect expect_mte_shared_vmm_reads(void)
+{
+	return make_expect(out_value(0), "row 11: the VMM's PROT_MTE view "
+			   "reads the guest's tags (granules that differ)");
+}
+
+struct expect expect_mte_shared_guest_reads(void)
+{
+	return make_expect(out_value(0), "row 11: the guest reads tags the "
+			   "VMM stored (granules that differ)");
+}
+
+/* Row 42: a tag-matching store is a plain write fault: CoW, no TCF. */
+struct expect expect_mte_cow_store(void)
+{
+	return make_expect(out_completed(), "row 42: a store with the page's "
+			   "tag breaks CoW without a tag-check fault");
+}
+
+/* 1: the page behind the parent's VMA changed frame. */
+struct expect expect_mte_cow_copied(void)
+{
+	return make_expect(out_value(1), "the guest's store really broke "
+			   "CoW (new PFN)");
+}
+
+/*
+ * Swap: arch_prepare_to_swap() saves the tags, arch_swap_restore() puts
+ * them back; CoW and migration: copy_highpage() copies them with the data.
+ */
+struct expect expect_mte_tags_kept(enum mte_move how)
+{
+	static const char *const why[] = {
+		[MTE_MOVE_SWAP] = "row 41: tags come back with the page after "
+				  "swap-in",
+		[MTE_MOVE_COW] = "row 42: the CoW copy carries the guest's "
+				 "tags",
+		[MTE_MOVE_MIGRATE] = "row 43: tags follow the page to its new "
+				     "node",
+	};
+
+	return make_expect(out_value(0), "%s (granules that differ)",
+			   why[how]);
+}
+
+struct expect expect_mte_data_kept(uint64_t words)
+{
+	return make_expect(out_value(words), "the data survives too (words "
+			   "that match)");
+}
+
+/*
+ * Row 44: memcmp_pages() calls tagged pages different; the untagged
+ * control must merge, or KSM's silence on the MTE VM proves nothing.
+ */
+struct expect expect_ksm_merge(bool mte)
+{
+	if (mte)
+		return make_expect(out_value(0), "row 44: KSM never merges "
+				   "pages an MTE VM maps (pages merged)");
+	return make_expect(out_value(1), "control: KSM merges the same "
+			   "untagged pages (so the MTE case is meaningful)");
 }
 
 /*

@@ -259,6 +259,40 @@ struct expect expect_ttm_refcount(bool tail)
 			   "without __GFP_COMP: head refcount 1, tails 0");
 }
 
+/* Rows 29/30: any reference the fault took is dropped once it mapped. */
+struct expect expect_ttm_refcount_mapped(void)
+{
+	return make_expect(expect_ttm_refcount(false).out, "rows 29/30: KVM "
+			   "holds no reference on a mapped PFNMAP page once "
+			   "the fault is done");
+}
+
+struct expect expect_ttm_refault_block(void)
+{
+	return make_expect(out_value(1), "row 31: the re-fault went through "
+			   "the driver's .fault, which allocated a fresh "
+			   "block");
+}
+
+/* The fixture module never hands a quarantined block out again. */
+struct expect expect_ttm_quarantine_pfn(void)
+{
+	return make_expect(out_value(1), "row 31: the quarantined block "
+			   "cannot be reused, so a new pfn proves no stale "
+			   "stage-2 entry");
+}
+
+struct expect expect_pfnmap_guest_store(void)
+{
+	return make_expect(out_completed(), "rows 21-29: the guest may store");
+}
+
+struct expect expect_pfnmap_host_sees(uint64_t value)
+{
+	return make_expect(out_value(value), "rows 21-29: the host sees the "
+			   "guest's store");
+}
+
 /*
  * Rows 36/37 do not apply: madvise_dontneed_free_valid_vma() forbids
  * VM_PFNMAP (mm/madvise.c), so MADV_DONTNEED itself fails.
