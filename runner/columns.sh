@@ -76,6 +76,10 @@ boot_once() {
 	idle=$((timeout + 10 + hang_grace))
 	limit=${boot_timeout:-$((300 + $# * idle))}
 	append="s2.timeout=$timeout"
+	# The benchmark's hugetlb rows map up to 128M of 2M pages.
+	if [ $bench -eq 1 ]; then
+		append+=" s2.hugetlb_pages=64"
+	fi
 	[ -n "$filter" ] && append+=" s2.filter=$filter"
 	[ -n "$without" ] && append+=" s2.without=$without"
 	[ -n "$fixture_error" ] && append+=" s2.fixture_error=\"$fixture_error\""
