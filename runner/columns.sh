@@ -44,7 +44,7 @@ watch_guest() {
 	local pid=$1 tap=$2/tap.txt label=$3 t0=$SECONDS shown=0 n cur prev=
 	boot_seconds=
 	while kill -0 "$pid" 2>/dev/null; do
-		sleep 1
+		nap "$pid"
 		[ -s "$tap" ] || continue
 		if [ -z "$boot_seconds" ]; then
 			boot_seconds=$((SECONDS - t0))
