@@ -248,10 +248,12 @@ if [ "$list" -eq 1 ]; then
 fi
 
 # FWB and TLBIRANGE are kernel facts only the boot log states; test noise
-# can wrap the log buffer before the last binary runs, so keep those lines.
+# can wrap the log buffer before the last binary runs, so keep those lines
+# and the boot banner, which tells the binaries the copy is whole.
 boot_log=${TMPDIR:-/tmp}/s2conform-boot.$$
 if [ -z "${S2_BOOT_LOG:-}" ] &&
-   dmesg 2>/dev/null | grep 'CPU features: detected:' >"$boot_log"; then
+   dmesg 2>/dev/null | grep -e 'Booting Linux on physical CPU' \
+	-e 'CPU features: detected:' >"$boot_log"; then
 	export S2_BOOT_LOG="$boot_log"
 	trap 'rm -f "$boot_log"' EXIT
 else
