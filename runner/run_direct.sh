@@ -97,9 +97,16 @@ mark() {
 # Pass the binary's TAP on behind "# "; after each of its case lines, a
 # "result CASE" marker tells splat.awk that the next splat is the next
 # case's. One awk, line-buffered: a shell read loop takes a syscall per
-# byte, which under TCG cost a third of a vCPU while the tests ran.
+# byte, which under TCG cost a third of a vCPU while the tests ran. mawk
+# (Debian's awk) reads a pipe in blocks unless told otherwise: a line
+# held back there is lost when a hung guest is ended.
+awk_lines=
+case $(awk -W version 2>/dev/null </dev/null) in
+*mawk*) awk_lines="-W interactive" ;;
+esac
 prefix() {
-	awk -v kmsg="$kmsg" '{
+	# shellcheck disable=SC2086 # one option and its value, or nothing
+	awk $awk_lines -v kmsg="$kmsg" '{
 		print "# " $0
 		fflush()
 		if (kmsg == "" || $0 !~ /^(not )?ok [0-9]/)
