@@ -33,6 +33,9 @@ fixture_build=${S2CONFORM_FIXTURE_BUILD:-$top/fixture/build.sh}
 # runner's 10 s kill grace) before it counts as hung.
 hang_grace=${S2_HANG_GRACE:-30}
 
+# The harness's shell helpers (nap); cli.sh's log and die come after.
+# shellcheck source=vm/lib.sh
+. "$top/vm/lib.sh"
 # shellcheck source=runner/cli.sh
 . "$runner/cli.sh"
 # shellcheck source=runner/plan.sh

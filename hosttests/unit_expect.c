@@ -182,17 +182,24 @@ UNIT(profile_match_and_errors)
 	CHECK(facts_apply_profile(&kf, "/nonexistent/x.conf") == -ENOENT);
 }
 
+#define BOOT_LINE "[0.0] Booting Linux on physical CPU 0x0 [0x000f0510]\n"
+
 UNIT(cpu_features_from_boot_log)
 {
 	struct kernel_facts kf = facts("7.2.13");
 
-	facts_parse_cpu_features(&kf, "[0.1] CPU features: detected: "
-				 "Stage-2 Force Write-Back\n[0.1] CPU features: "
-				 "detected: TLB range maintenance instructions\n");
+	facts_parse_cpu_features(&kf, BOOT_LINE "[0.1] CPU features: "
+				 "detected: Stage-2 Force Write-Back\n[0.1] CPU "
+				 "features: detected: TLB range maintenance "
+				 "instructions\n");
 	CHECK(kf.fwb == 1 && kf.tlbirange == 1);
-	facts_parse_cpu_features(&kf, "[0.1] CPU features: detected: "
-				 "Privileged Access Never\n");
+	facts_parse_cpu_features(&kf, BOOT_LINE "[0.1] CPU features: "
+				 "detected: Privileged Access Never\n");
 	CHECK(kf.fwb == 0 && kf.tlbirange == 0);
+	/* Wrapped past the banner: later feature lines prove nothing. */
+	facts_parse_cpu_features(&kf, "[0.2] CPU features: detected: "
+				 "Privileged Access Never\n");
+	CHECK(kf.fwb == -1 && kf.tlbirange == -1);
 	facts_parse_cpu_features(&kf, "[99.0] log wrapped long ago\n");
 	CHECK(kf.fwb == -1 && kf.tlbirange == -1);
 	facts_parse_cpu_features(&kf, NULL);

@@ -63,6 +63,11 @@ struct vm_opts {
  * Create a VM with its sys slot (opts may be NULL). __vm_create() returns
  * 0 or -errno (e.g. MTE refused); vm_create() must succeed.
  */
+/*
+ * Load the guest image once before forking cases: each case's first VM
+ * then shares it copy-on-write instead of copying it (optional).
+ */
+void vm_preload(void);
 int __vm_create(struct vm **out, const struct vm_opts *opts);
 struct vm *vm_create(const struct vm_opts *opts);
 void vm_destroy(struct vm *vm);

@@ -73,6 +73,7 @@ static char *read_saved_boot_log(void)
 	return buf;
 }
 
+/* The live log if it is whole, else the copy made when the run began. */
 static void read_cpu_features(struct kernel_facts *kf)
 {
 	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);

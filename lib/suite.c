@@ -9,6 +9,7 @@
 
 #include "backing.h"
 #include "suite.h"
+#include "vm.h"
 
 /* The suite as init() left it. */
 static struct suite suite;
@@ -203,6 +204,7 @@ int main(int argc, char **argv)
 		cs.tc[i].timeout_s = cs.k[i].check->timeout_s ?
 				     cs.k[i].check->timeout_s : s->timeout_s;
 	}
+	vm_preload();
 	results = calloc(cs.n ? cs.n : 1, sizeof(*results));
 	if (!results) {
 		perror("calloc");

@@ -18,39 +18,112 @@
 #include "vm.h"
 
 /*
- * Copy our own PT_LOAD segments to their link addresses in the sys slot:
- * the guest then runs the very functions the host names by pointer.
+ * Copy our own PT_LOAD segments to their link addresses in a sys slot
+ * image: the guest then runs the very functions the host names by
+ * pointer. 0, or -1 with the reason in err.
  */
-static void load_own_image(struct vm *vm)
+static int load_own_image(char *sys, char *err, size_t len)
 {
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph;
-	int fd, i;
+	int fd, i, ret = -1;
 
 	fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
-		test_fail("reading /proc/self/exe: %s", strerror(errno));
-	if (eh.e_type != ET_EXEC)
-		test_fail("test binary is not ET_EXEC: build with -static -no-pie");
+	if (fd < 0 || pread(fd, &eh, sizeof(eh), 0) != sizeof(eh)) {
+		snprintf(err, len, "reading /proc/self/exe: %s",
+			 strerror(errno));
+		goto out;
+	}
+	if (eh.e_type != ET_EXEC) {
+		snprintf(err, len, "test binary is not ET_EXEC: build with "
+			 "-static -no-pie");
+		goto out;
+	}
 	for (i = 0; i < eh.e_phnum; i++) {
 		off_t off = eh.e_phoff + (off_t)i * eh.e_phentsize;
 		char *dst;
 
-		if (pread(fd, &ph, sizeof(ph), off) != sizeof(ph))
-			test_fail("reading program header %d", i);
+		if (pread(fd, &ph, sizeof(ph), off) != sizeof(ph)) {
+			snprintf(err, len, "reading program header %d", i);
+			goto out;
+		}
 		if (ph.p_type != PT_LOAD)
 			continue;
-		if (ph.p_vaddr + ph.p_memsz > GUEST_IMAGE_END)
-			test_fail("image segment 0x%llx+0x%llx overlaps guest "
-				  "runtime area", (unsigned long long)ph.p_vaddr,
-				  (unsigned long long)ph.p_memsz);
-		dst = (char *)vm->sys + ph.p_vaddr;
+		if (ph.p_vaddr + ph.p_memsz > GUEST_IMAGE_END) {
+			snprintf(err, len, "image segment 0x%llx+0x%llx "
+				 "overlaps guest runtime area",
+				 (unsigned long long)ph.p_vaddr,
+				 (unsigned long long)ph.p_memsz);
+			goto out;
+		}
+		dst = sys + ph.p_vaddr;
 		if (pread(fd, dst, ph.p_filesz, ph.p_offset) !=
-		    (ssize_t)ph.p_filesz)
-			test_fail("loading segment %d", i);
+		    (ssize_t)ph.p_filesz) {
+			snprintf(err, len, "loading segment %d", i);
+			goto out;
+		}
 		memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
 	}
-	close(fd);
+	ret = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+/* Small pages: the sys slot must not perturb THP/hugetlb counts. */
+static void *sys_alloc(void)
+{
+	void *sys = mmap(NULL, GUEST_SYS_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (sys == MAP_FAILED)
+		return NULL;
+	madvise(sys, GUEST_SYS_SIZE, MADV_NOHUGEPAGE);
+	return sys;
+}
+
+/*
+ * A sys slot image loaded once, before the cases fork (vm_preload()).
+ * The first VM of each case takes it over: the child shares its pages
+ * with the parent copy-on-write, so a case pays only for the pages its
+ * guest or host writes. Copying the ~1 MiB ELF per VM was a fifth of a
+ * short case under TCG. Any other VM (a second one, or one in the
+ * process that loaded it) loads its own.
+ */
+static void *preloaded;
+static pid_t preloaded_by;
+static bool preload_taken;
+
+void vm_preload(void)
+{
+	char err[128];
+
+	if (preloaded)
+		return;
+	preloaded = sys_alloc();
+	if (preloaded && load_own_image(preloaded, err, sizeof(err))) {
+		munmap(preloaded, GUEST_SYS_SIZE);
+		preloaded = NULL;	/* the VM's own load will report it */
+	}
+	preloaded_by = getpid();
+}
+
+static void *sys_image(void)
+{
+	char err[128];
+	void *sys;
+
+	if (preloaded && !preload_taken && getpid() != preloaded_by) {
+		preload_taken = true;
+		return preloaded;
+	}
+	sys = sys_alloc();
+	if (!sys)
+		test_fail("mmap sys slot: %s", strerror(errno));
+	if (load_own_image(sys, err, sizeof(err)))
+		test_fail("%s", err);
+	return sys;
 }
 
 int vm_enable_mte(struct vm *vm)
@@ -67,16 +140,10 @@ static void setup_sys_slot(struct vm *vm)
 	struct region *sys;
 	int ret;
 
-	vm->sys = mmap(NULL, GUEST_SYS_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (vm->sys == MAP_FAILED)
-		test_fail("mmap sys slot: %s", strerror(errno));
-	/* Small pages: the sys slot must not perturb THP/hugetlb counts. */
-	madvise(vm->sys, GUEST_SYS_SIZE, MADV_NOHUGEPAGE);
+	vm->sys = sys_image();
 	ret = vm_add_slot(vm, 0, GUEST_SYS_SIZE, vm->sys, 0, &sys);
 	if (ret)
 		test_fail("sys memslot: %s", strerror(-ret));
-	load_own_image(vm);
 	vm->pt_next = GUEST_PT_BASE;
 	vm->pgd = vm->pt_next;
 	vm->pt_next += GUEST_S1_PAGE;

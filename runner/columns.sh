@@ -44,7 +44,7 @@ watch_guest() {
 	local pid=$1 tap=$2/tap.txt label=$3 t0=$SECONDS shown=0 n cur prev=
 	boot_seconds=
 	while kill -0 "$pid" 2>/dev/null; do
-		sleep 1
+		nap "$pid"
 		[ -s "$tap" ] || continue
 		if [ -z "$boot_seconds" ]; then
 			boot_seconds=$((SECONDS - t0))
@@ -76,6 +76,10 @@ boot_once() {
 	idle=$((timeout + 10 + hang_grace))
 	limit=${boot_timeout:-$((300 + $# * idle))}
 	append="s2.timeout=$timeout"
+	# The benchmark's hugetlb rows map up to 128M of 2M pages.
+	if [ $bench -eq 1 ]; then
+		append+=" s2.hugetlb_pages=64"
+	fi
 	[ -n "$filter" ] && append+=" s2.filter=$filter"
 	[ -n "$without" ] && append+=" s2.without=$without"
 	[ -n "$fixture_error" ] && append+=" s2.fixture_error=\"$fixture_error\""

@@ -246,7 +246,7 @@ watch_idle() {
 
 	IDLE_FIRED=0
 	while kill -0 "$QEMU_JOB" 2>/dev/null; do
-		sleep 1
+		nap "$QEMU_JOB"
 		size=$(stat -c %s "$OUT/tap.txt" 2>/dev/null || echo 0)
 		if [ "$size" != "$last" ]; then
 			last=$size quiet=0

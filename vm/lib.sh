@@ -135,6 +135,18 @@ kconfig() {
 	echo "${v:-n}"
 }
 
+# nap PID: a second's sleep, cut short when PID ends: a poll loop over a
+# child then sees its end within 0.1 s, not up to a second later (twice
+# per column: boot.sh over QEMU, the runner over boot.sh).
+nap() {
+	local i
+
+	for ((i = 0; i < 10; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.1
+	done
+}
+
 # now: seconds since the epoch, with fractions. since T0: seconds elapsed.
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }

@@ -82,13 +82,17 @@ void facts_apply_versions(struct kernel_facts *kf)
 
 /*
  * FWB and TLBIRANGE are hidden from EL0 (FTR_HIDDEN), so the boot log's
- * "CPU features: detected:" lines are the only userspace view. Without
- * the log (wrapped, restricted) they stay -1: unknown, never guessed.
+ * "CPU features: detected:" lines are the only userspace view. Only a log
+ * that still holds its first line (arm64's "Booting Linux on physical
+ * CPU") holds them all: a partly wrapped one kept later feature lines and
+ * lost FWB's (seen in a 16K run's last binary). Without a whole log
+ * (wrapped, restricted) they stay -1: unknown, never guessed.
  */
 void facts_parse_cpu_features(struct kernel_facts *kf, const char *log)
 {
 	kf->fwb = kf->tlbirange = -1;
-	if (!log || !strstr(log, "CPU features: detected:"))
+	if (!log || !strstr(log, "Booting Linux on physical CPU") ||
+	    !strstr(log, "CPU features: detected:"))
 		return;
 	kf->fwb = strstr(log, "Stage-2 Force Write-Back") != NULL;
 	kf->tlbirange = strstr(log, "TLB range maintenance instructions") !=
