@@ -1,9 +1,9 @@
 #!/bin/bash
 # run.sh - all of the project's own tests, in one command: the C unit tests
-# (make unit), the shell tests (hosttests/test_*.sh), then one end-to-end
-# run in a VM (hosttests/e2e.sh).  Each prints TAP; the counts are added up
-# into the closing "N passed, N failed, N skipped" line.  Exit 1 on any
-# failure.
+# (make unit), the arm64 build (make), the shell tests (hosttests/test_*.sh),
+# then one end-to-end run in a VM (hosttests/e2e.sh).  Each prints TAP; the
+# counts are added up into the closing "N passed, N failed, N skipped"
+# line.  Exit 1 on any failure.
 #
 # Usage: hosttests/run.sh [--quick]    (--quick: skip the slow VM run)
 set -u
@@ -51,7 +51,19 @@ if ! vm/deps.sh --check 2>/dev/null; then
 	vm/deps.sh || { echo "not ok - vm/deps.sh failed"; failed=$((failed + 1)); }
 fi
 
+# The arm64 tests first: test_groups.sh checks the group table against
+# the built case lists, and skips on a tree never built.
+build_tests() {
+	if make -s -j"$(nproc)" >"$tmp/build.log" 2>&1; then
+		echo "ok 1 make builds the arm64 tests and their case lists"
+	else
+		tail -n 20 "$tmp/build.log" | sed 's/^/# /'
+		echo "not ok 1 make builds the arm64 tests and their case lists"
+	fi
+}
+
 suite "make unit" make -s unit
+suite "make" build_tests
 for t in hosttests/test_*.sh; do
 	suite "$t" bash "$t"
 done
