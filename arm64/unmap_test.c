@@ -214,14 +214,17 @@ static void view_setup(struct ctx *f, enum unmap_op op)
 		return;
 	if (op == UNMAP_DELETE_SLOT || op == UNMAP_MPROTECT_RO ||
 	    (op == UNMAP_MUNMAP && f->s.b.alias)) {
+		/* Every word the guest stores to is in a unit's first page. */
 		if (op == UNMAP_MUNMAP)
-			page_view_map(&f->view, f->s.b.alias, f->s.size,
-				      unit_bytes,
-				      "the whole slot through the memfd alias");
+			page_view_map(&f->view, f->s.b.alias, NPAGES,
+				      host_page(), unit_bytes,
+				      "every unit's first page through the "
+				      "memfd alias");
 		else
-			page_view_map(&f->view, f->s.b.hva, f->s.size,
-				      unit_bytes,
-				      "the whole slot through its own mapping");
+			page_view_map(&f->view, f->s.b.hva, NPAGES,
+				      host_page(), unit_bytes,
+				      "every unit's first page through its own "
+				      "mapping");
 		return;
 	}
 	page_view_pin(&f->view, f->s.b.hva, NPIN, host_page(),

@@ -27,12 +27,17 @@ struct page_view {
 	uint8_t *map;		/* VIEW_MAP */
 	int pipe[2];		/* VIEW_PIN */
 	size_t page;		/* the size of one watched page */
+	size_t stride;		/* VIEW_MAP: from one page to the next */
 	size_t len;		/* bytes page_view_read() copies */
 };
 
-/* Watch len bytes at map (a mapping the unmap leaves alone). */
-void page_view_map(struct page_view *v, void *map, size_t len, size_t page,
-		   const char *what);
+/*
+ * Watch npages pages of page bytes, stride bytes apart from map (a
+ * mapping the unmap leaves alone): only what the guest may store to, as
+ * copying a 64K-page kernel's whole 512M slot twice took seconds.
+ */
+void page_view_map(struct page_view *v, void *map, unsigned int npages,
+		   size_t page, size_t stride, const char *what);
 
 /*
  * Hold npages pages of page bytes, stride bytes apart from hva, in a pipe

@@ -22,13 +22,14 @@
 /* Stored through the mapping after the vmsplice(): the pipe must see it. */
 #define PIN_VAL		0x70696e6e65647070ULL
 
-void page_view_map(struct page_view *v, void *map, size_t len, size_t page,
-		   const char *what)
+void page_view_map(struct page_view *v, void *map, unsigned int npages,
+		   size_t page, size_t stride, const char *what)
 {
 	v->kind = VIEW_MAP;
 	v->map = map;
-	v->len = len;
+	v->len = (size_t)npages * page;
 	v->page = page;
+	v->stride = stride;
 	snprintf(v->what, sizeof(v->what), "%s", what);
 }
 
@@ -39,7 +40,9 @@ void page_view_read(const struct page_view *v, uint8_t *buf)
 	ssize_t n;
 
 	if (v->kind == VIEW_MAP) {
-		memcpy(buf, v->map, v->len);
+		for (off = 0; off < v->len; off += v->page)
+			memcpy(buf + off, v->map + off / v->page * v->stride,
+			       v->page);
 		return;
 	}
 	if (pipe(tmp))
