@@ -56,6 +56,12 @@ struct backing_ops {
 	 * NULL: as much as is asked. backing_region_size() stays within it.
 	 */
 	uint64_t (*capacity)(void);
+	/*
+	 * Work done once per test binary, before its cases fork (they
+	 * inherit it), for a kind selected to run; best effort: a failure
+	 * leaves create() to do it all and report.
+	 */
+	void (*preload)(const struct backing_ops *ops);
 };
 
 struct backing {

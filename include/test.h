@@ -30,6 +30,9 @@ struct test_case {
 	int timeout_s;		/* 0: S2_CASE_TIMEOUT or 60 s */
 };
 
+/* Whether filter (a comma list of globs, NULL: all) selects name. */
+bool test_selected(const char *filter, const char *name);
+
 /*
  * Run cases[0..n) whose names match filter (NULL: all) and print their
  * TAP; results[i] gets case i's result (the suite's report() sees them).

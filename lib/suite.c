@@ -130,6 +130,27 @@ static struct cases make_cases(const struct suite *s)
 	return cs;
 }
 
+/* Each selected kind's once-per-binary set-up, before any case forks. */
+static void preload_kinds(const struct cases *cs, const char *filter)
+{
+	const struct backing_ops *done[16];
+	size_t i, j, n = 0;
+
+	for (i = 0; i < (size_t)cs->n; i++) {
+		const struct backing_ops *ops = cs->k[i].ops;
+
+		if (!ops || !ops->preload ||
+		    !test_selected(filter, cs->k[i].name))
+			continue;
+		for (j = 0; j < n && done[j] != ops; j++)
+			;
+		if (j < n || n == ARRAY_SIZE(done))
+			continue;
+		done[n++] = ops;
+		ops->preload(ops);
+	}
+}
+
 /* In the case's child: the test's state, its set-up, then the check. */
 static void run_kase(const struct test_case *tc, struct result *res)
 {
@@ -205,6 +226,7 @@ int main(int argc, char **argv)
 				     cs.k[i].check->timeout_s : s->timeout_s;
 	}
 	vm_preload();
+	preload_kinds(&cs, filter);
 	results = calloc(cs.n ? cs.n : 1, sizeof(*results));
 	if (!results) {
 		perror("calloc");

@@ -211,9 +211,14 @@ static bool glob_list_match(const char *list, const char *name)
 	}
 }
 
+bool test_selected(const char *filter, const char *name)
+{
+	return !filter || glob_list_match(filter, name);
+}
+
 static bool selected(const struct test_case *tc, const char *filter)
 {
-	return !filter || glob_list_match(filter, tc->k->name);
+	return test_selected(filter, tc->k->name);
 }
 
 /* A case its suite skips before it starts: no child. */

@@ -353,9 +353,9 @@ int backing_tmpfile(struct backing *b, const char *dir)
 	return 0;
 }
 
-/* Give a file known content so "the file's data" is recognisable. */
 /*
- * Big writes: a syscall costs tens of microseconds under TCG, and a 4K
+ * Give a file known content so "the file's data" is recognisable. Big
+ * writes: a syscall costs tens of microseconds under TCG, and a 4K
  * buffer took 8192 of them for 16K pages' 32M block (a quarter of a
  * second per case) and 131072 for 64K's 512M.
  */

@@ -10,5 +10,8 @@
 /* want_tmpfs: the file system must (true) or must not (false) be shmem. */
 int file_private_create(struct backing *b, uint64_t size, const char *dir,
 			bool want_tmpfs);
+/* The kind's filled file, made once before the cases fork (.preload). */
+void file_private_preload(const struct backing_ops *ops, const char *dir,
+			  bool want_tmpfs);
 
 #endif

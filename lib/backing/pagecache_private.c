@@ -7,11 +7,21 @@
 
 #include "file_private.h"
 
-static int pagecache_private_create(struct backing *b, uint64_t size)
+static const char *pagecache_dir(void)
 {
 	const char *dir = getenv("S2_PAGECACHE_DIR");
 
-	return file_private_create(b, size, dir ? dir : "/var/tmp", false);
+	return dir ? dir : "/var/tmp";
+}
+
+static int pagecache_private_create(struct backing *b, uint64_t size)
+{
+	return file_private_create(b, size, pagecache_dir(), false);
+}
+
+static void pagecache_private_preload(const struct backing_ops *ops)
+{
+	file_private_preload(ops, pagecache_dir(), false);
 }
 
 static const struct backing_ops pagecache_private = {
@@ -20,6 +30,7 @@ static const struct backing_ops pagecache_private = {
 	.vma = VMA_FILE,
 	.map = MAP_PAGES,
 	.create = pagecache_private_create,
+	.preload = pagecache_private_preload,
 	.destroy = backing_generic_destroy,
 };
 BACKING_REGISTER(pagecache_private);
