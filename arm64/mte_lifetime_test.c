@@ -318,26 +318,12 @@ static void check_pool_reuse(struct ctx *f, struct result *res)
 	untag_page(f);
 }
 
-static long read_long(const char *path)
+static void ksm_write(const char *path, long v)
 {
-	long v = -1;
-	FILE *f = fopen(path, "r");
+	int ret = knob_write(path, v);
 
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
-static void write_long(const char *path, long v)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f || fprintf(f, "%ld\n", v) < 0)
-		test_skip("cannot write %s: %s", path, strerror(errno));
-	fclose(f);
+	if (ret)
+		test_skip("cannot write %s: %s", path, strerror(-ret));
 }
 
 #define KSM "/sys/kernel/mm/ksm/"
@@ -349,9 +335,9 @@ struct ksm_knobs {
 /* On a real host ksmd's settings belong to the admin: put them back. */
 static void ksm_restore(const struct ksm_knobs *k)
 {
-	write_long(KSM "run", k->run);
-	write_long(KSM "pages_to_scan", k->pages_to_scan);
-	write_long(KSM "sleep_millisecs", k->sleep_millisecs);
+	ksm_write(KSM "run", k->run);
+	ksm_write(KSM "pages_to_scan", k->pages_to_scan);
+	ksm_write(KSM "sleep_millisecs", k->sleep_millisecs);
 }
 
 /* Let ksmd finish two full scans, bounded in time. */
@@ -359,17 +345,17 @@ static void ksm_scan(void)
 {
 	struct timespec tick = { 0, 20 * 1000 * 1000 };
 	struct ksm_knobs saved = {
-		read_long(KSM "run"), read_long(KSM "pages_to_scan"),
-		read_long(KSM "sleep_millisecs"),
+		knob_read(KSM "run"), knob_read(KSM "pages_to_scan"),
+		knob_read(KSM "sleep_millisecs"),
 	};
-	long start = read_long(KSM "full_scans");
+	long start = knob_read(KSM "full_scans");
 	int i;
 
-	write_long(KSM "pages_to_scan", KSM_SCAN_BATCH);
-	write_long(KSM "sleep_millisecs", 0);
-	write_long(KSM "run", 1);
+	ksm_write(KSM "pages_to_scan", KSM_SCAN_BATCH);
+	ksm_write(KSM "sleep_millisecs", 0);
+	ksm_write(KSM "run", 1);
 	for (i = 0; i < KSM_TIMEOUT_S * 50; i++) {
-		if (read_long(KSM "full_scans") >= start + 2)
+		if (knob_read(KSM "full_scans") >= start + 2)
 			break;
 		nanosleep(&tick, NULL);
 	}
@@ -433,7 +419,7 @@ static void check_ksm(struct ctx *f, struct result *res)
 
 	if (access(KSM "run", F_OK))
 		test_skip("no KSM (CONFIG_KSM)");
-	if (read_long("/proc/self/ksm_merging_pages") < 0)
+	if (knob_read("/proc/self/ksm_merging_pages") < 0)
 		test_skip("no /proc/self/ksm_merging_pages");
 	vm_slot(f);
 	vcpu_call(f->vcpu, guest_fill, f->gpa, KSM_PAGES * PAGE, DATA);
@@ -449,7 +435,7 @@ static void check_ksm(struct ctx *f, struct result *res)
 	result_diag(res, "%ld of %d guest pages share a frame; %ld of %d "
 		    "control pages do; ksm_merging_pages=%ld", merged,
 		    KSM_PAGES, ctrl_merged, KSM_PAGES,
-		    read_long("/proc/self/ksm_merging_pages"));
+		    knob_read("/proc/self/ksm_merging_pages"));
 	if (!ctrl_merged)
 		test_fail("ksmd ran two full scans but merged none of %d "
 			  "identical untagged control pages (observed: none; "

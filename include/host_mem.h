@@ -2,7 +2,8 @@
 /*
  * host_mem.h - what the host kernel says about a host page: its pagemap
  * entry, its physical address, and whether that address is memblock
- * "map-memory" (what 6.x KVM calls not-a-device).
+ * "map-memory" (what 6.x KVM calls not-a-device); and the memory knobs
+ * (huge page pools, KSM) a case reads and sets.
  */
 #ifndef S2_HOST_MEM_H
 #define S2_HOST_MEM_H
@@ -19,5 +20,10 @@ int pagemap_entry(void *hva, uint64_t *entry);
 uint64_t hva_to_phys(void *hva);
 /* 1 or 0 from /sys/kernel/debug/memblock/memory, -errno if unreadable. */
 int phys_is_map_memory(uint64_t phys);
+
+/* A number from a sysfs or procfs file, -1 if unreadable. */
+long knob_read(const char *path);
+/* Write a number to a sysfs or procfs file: 0 or -errno. */
+int knob_write(const char *path, long v);
 
 #endif

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * host_mem.c - pagemap and memblock lookups for host pages.
+ * host_mem.c - pagemap and memblock lookups for host pages, and the
+ * memory knobs.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -73,4 +75,28 @@ int phys_is_map_memory(uint64_t phys)
 		ret = memblock_text_is_map_memory(dump, phys);
 	free(dump);
 	return ret;
+}
+
+long knob_read(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+int knob_write(const char *path, long v)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (!f)
+		return -errno;
+	ret = fprintf(f, "%ld\n", v) < 0;
+	return fclose(f) || ret ? -EIO : 0;
 }

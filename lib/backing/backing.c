@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "backing.h"
+#include "host_mem.h"
 #include "verdict.h"
 #include "vm.h"
 
@@ -252,30 +253,6 @@ unsigned int backing_huge_flag(uint64_t huge)
 	return (unsigned int)__builtin_ctzll(huge) << 26;
 }
 
-static long read_long(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long v = -1;
-
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
-static int write_long(const char *path, long v)
-{
-	FILE *f = fopen(path, "w");
-	int ret;
-
-	if (!f)
-		return -errno;
-	ret = fprintf(f, "%ld\n", v) < 0;
-	return fclose(f) || ret ? -EIO : 0;
-}
-
 static void hugepages_path(char *buf, size_t n, uint64_t huge,
 			   const char *file)
 {
@@ -292,9 +269,9 @@ static void give_back_hugepages(struct backing *b)
 	if (!b->huge_added)
 		return;
 	hugepages_path(path, sizeof(path), b->huge_size, "nr_hugepages");
-	nr = read_long(path);
+	nr = knob_read(path);
 	if (nr >= b->huge_added)
-		write_long(path, nr - b->huge_added);
+		knob_write(path, nr - b->huge_added);
 	b->huge_added = 0;
 }
 
@@ -316,19 +293,19 @@ int backing_need_hugepages(struct backing *b, uint64_t size, uint64_t huge)
 	size_str(huge, name, sizeof(name));
 	need = (size + huge - 1) / huge;
 	hugepages_path(path, sizeof(path), huge, "free_hugepages");
-	free_pages = read_long(path);
+	free_pages = knob_read(path);
 	if (free_pages >= need)
 		return 0;
 	hugepages_path(path, sizeof(path), huge, "nr_hugepages");
-	nr = read_long(path);
+	nr = knob_read(path);
 	if (nr >= 0) {
-		write_long("/proc/sys/vm/compact_memory", 1);
-		write_long(path, nr + need - (free_pages > 0 ? free_pages : 0));
-		after = read_long(path);
+		knob_write("/proc/sys/vm/compact_memory", 1);
+		knob_write(path, nr + need - (free_pages > 0 ? free_pages : 0));
+		after = knob_read(path);
 		b->huge_size = huge;
 		b->huge_added = after > nr ? after - nr : 0;
 		hugepages_path(path, sizeof(path), huge, "free_hugepages");
-		free_pages = read_long(path);
+		free_pages = knob_read(path);
 	}
 	if (free_pages >= need)
 		return 0;
