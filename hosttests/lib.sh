@@ -58,6 +58,25 @@ expect_same() {
 	if d=$(diff -u "$3" "$2"); then ok "$1"; else fail "$1" "$d"; fi
 }
 
+# kselftest_tree: set ksft_sel to the cached kernel source's
+# tools/testing/selftests, fetching the source first (bisect/fetch_source.sh,
+# Debian's linux-source) when the cache has none, as every other download
+# of the suite does: a fresh machine must pass the same tests as a warm one.
+# On a failed fetch ksft_sel is empty, ksft_why says why, and it returns 1.
+kselftest_tree() {
+	local src log=$tmp/fetch_source.log
+	ksft_sel= ksft_why=
+	src=$(ls -d "${S2CONFORM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/s2conform}"/src/linux-source-*/.done \
+		2>/dev/null | sort -V | tail -n 1)
+	src=${src%/.done}
+	if [ -z "$src" ] &&
+		! src=$("$top/bisect/fetch_source.sh" "${S2_KSFT_SERIES:-7.2}" 2>"$log"); then
+		ksft_why="bisect/fetch_source.sh failed: $(tail -n 1 "$log")"
+		return 1
+	fi
+	ksft_sel=$src/tools/testing/selftests
+}
+
 done_testing() {
 	echo "1..$tests_run"
 	[ $tests_failed -eq 0 ]

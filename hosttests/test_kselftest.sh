@@ -106,7 +106,8 @@ got=$(awk -v kernel=k -f "$top/runner/tap_parse.awk" "$tmp/tap.txt" | cut -f4 | 
 expect_eq "tap_parse.awk reads run_kselftest.sh output" "$got" " 1 METRIC| 4 PASS| 2 SKIP|"
 
 # --- the kernel's own run_kselftest.sh on the same layout ------------------
-ksrc=$(ls -d "${S2CONFORM_CACHE:-$HOME/.cache/s2conform}"/src/linux-source-*/tools/testing/selftests 2>/dev/null | tail -n 1)
+kselftest_tree
+ksrc=$ksft_sel
 if [ -n "$ksrc" ] && [ -f "$ksrc/run_kselftest.sh" ] && [ -f "$ksrc/kselftest/runner.sh" ]; then
 	u=$tmp/upstream
 	fake_install "$u"
@@ -123,7 +124,8 @@ if [ -n "$ksrc" ] && [ -f "$ksrc/run_kselftest.sh" ] && [ -f "$ksrc/kselftest/ru
 		fail "the kernel's run_kselftest.sh runs the layout" "ours:" "$ours"
 	fi
 else
-	ok "the kernel's run_kselftest.sh runs the layout # SKIP no kernel source in the cache (bisect/fetch_source.sh 7.2)"
+	fail "the kernel's run_kselftest.sh runs the layout" \
+		"no kernel selftests tree: ${ksft_why:-$ksrc lacks run_kselftest.sh}"
 fi
 
 done_testing

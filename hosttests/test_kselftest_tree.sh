@@ -6,7 +6,8 @@
 # run_kselftest.sh lists and runs.
 #
 # The kernel's selftests Makefile, lib.mk, run_kselftest.sh and runner come
-# from the cached linux-source tree (bisect/fetch_source.sh 7.2); they are
+# from the cached linux-source tree, fetched first when the cache has none
+# (bisect/fetch_source.sh 7.2, through lib.sh's kselftest_tree); they are
 # copied into a scratch tree, so the cache is never written to, and O=
 # keeps every build output there too.  With --vm (or S2_KSFT_VM=1) the
 # installed collection also boots in the test VM (under /tmp/s2-vm.lock)
@@ -17,15 +18,14 @@
 vm=${S2_KSFT_VM:-0}
 [ "${1:-}" = --vm ] && vm=1
 
-cache=${S2CONFORM_CACHE:-$HOME/.cache/s2conform}
-ksrc=$(ls -d "$cache"/src/linux-source-*/ 2>/dev/null | sort -V | tail -n 1)
-ksrc=${ksrc%/}
-sel=$ksrc/tools/testing/selftests
-if [ -z "$ksrc" ] || [ ! -f "$sel/lib.mk" ]; then
-	fail "a kernel source tree is cached" \
-		"none under $cache/src: run bisect/fetch_source.sh 7.2"
+kselftest_tree
+sel=$ksft_sel
+if [ -z "$sel" ] || [ ! -f "$sel/lib.mk" ]; then
+	fail "the kernel's selftests tree (bisect/fetch_source.sh)" \
+		"${ksft_why:-no lib.mk in $sel}"
 	done_testing
 fi
+ksrc=${sel%/tools/testing/selftests}
 
 # The kselftest parts of the kernel tree, and the project linked in.
 tree=$tmp/linux
