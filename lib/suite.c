@@ -22,7 +22,8 @@ struct cases {
 
 static void usage(const struct suite *s, FILE *f)
 {
-	fprintf(f, "usage: %s [--list] [--filter GLOB]%s%s\n%s\n", s->name,
+	fprintf(f, "usage: %s [--list] [--facts] [--filter GLOB]%s%s\n%s\n",
+		s->name,
 		s->options ? " " : "", s->options ? s->options : "",
 		s->summary);
 }
@@ -168,6 +169,14 @@ static void run_kase(const struct test_case *tc, struct result *res)
 		k->check->run(ctx, res);
 }
 
+static void print_facts(void)
+{
+	char line[1024];
+
+	facts_format(kernel_facts(), line, sizeof(line));
+	printf("%s\n", line);
+}
+
 /* 0 to go on, else the exit code. */
 static int parse(const struct suite *s, int argc, char **argv, bool *list,
 		 const char **filter)
@@ -179,6 +188,10 @@ static int parse(const struct suite *s, int argc, char **argv, bool *list,
 		next = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(argv[i], "--list")) {
 			*list = true;
+		} else if (!strcmp(argv[i], "--facts")) {
+			/* The runner checks the KVM mode before any case. */
+			print_facts();
+			exit(0);
 		} else if (!strcmp(argv[i], "--filter") && next) {
 			*filter = argv[++i];
 		} else if (!strcmp(argv[i], "-h") ||
