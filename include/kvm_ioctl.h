@@ -44,6 +44,10 @@ int kvm_vcpu_init(int vcpu_fd, struct kvm_vcpu_init *init);
 int kvm_get_one_reg(int vcpu_fd, uint64_t id, uint64_t *val);
 int kvm_set_one_reg(int vcpu_fd, uint64_t id, uint64_t val);
 int kvm_run(int vcpu_fd);
+/* KVM_CREATE_DEVICE (a device fd or -errno), KVM_SET_DEVICE_ATTR. */
+int kvm_create_device(int vm_fd, uint32_t type);
+int kvm_device_attr_set(int dev_fd, uint32_t group, uint64_t attr,
+			const void *val);
 
 int kvm_mte_copy_tags(int vm_fd, uint64_t gpa, uint64_t len, void *buf,
 		      uint64_t flags, uint64_t reserved0);

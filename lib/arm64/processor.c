@@ -90,6 +90,28 @@ void vm_map(struct vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
 
 extern char guest_vectors[];
 
+/*
+ * An L1 guest hypervisor starts at EL2h with E2H=1, TGE=1 and the same
+ * stage 1, vectors and stack its EL1 twin would have: under E2H the
+ * runtime's *_EL1 accesses reach these EL2 registers. L2 gets the EL1
+ * ones (l2_enable() copies them again from L1, at run time) and the
+ * lower half of the vCPU's stack area (l2_call()).
+ */
+static void vcpu_el2_setup(struct vcpu *vcpu, uint64_t sctlr, uint64_t tcr,
+			   uint64_t cpu_gva)
+{
+	vcpu_set_reg(vcpu, SYS_HCR_EL2, HCR_L1_SELF);
+	vcpu_set_reg(vcpu, SYS_MAIR_EL2, MAIR_VALUE);
+	vcpu_set_reg(vcpu, SYS_TCR_EL2, tcr);
+	vcpu_set_reg(vcpu, SYS_TTBR0_EL2, vcpu->vm->pgd);
+	vcpu_set_reg(vcpu, SYS_CPTR_EL2, CPACR_FPEN);
+	vcpu_set_reg(vcpu, SYS_VBAR_EL2, (uint64_t)(uintptr_t)guest_vectors);
+	vcpu_set_reg(vcpu, SYS_SCTLR_EL2, sctlr);
+	vcpu_set_reg(vcpu, SYS_SP_EL2, cpu_gva + GUEST_CPU_STRIDE);
+	vcpu_set_reg(vcpu, REG_SP_EL1, cpu_gva + GUEST_CPU_STRIDE / 2);
+	vcpu_set_reg(vcpu, REG_PSTATE, PSTATE_EL2H_DAIF);
+}
+
 /* What the guest runtime expects at its first instruction: MMU on. */
 void vcpu_arch_setup(struct vcpu *vcpu)
 {
@@ -111,4 +133,6 @@ void vcpu_arch_setup(struct vcpu *vcpu)
 	vcpu_set_reg(vcpu, REG_SP_EL1, cpu_gva + GUEST_CPU_STRIDE);
 	vcpu_set_reg(vcpu, REG_PSTATE, PSTATE_EL1H_DAIF);
 	vcpu_set_reg(vcpu, REG_PC, (uint64_t)(uintptr_t)guest_main);
+	if (vcpu->vm->el2)
+		vcpu_el2_setup(vcpu, sctlr, tcr, cpu_gva);
 }
