@@ -46,6 +46,7 @@ struct vm {
 	uint64_t s1_gen;	/* bumped by vm_map: guests must TLBI */
 	int nr_vcpus;
 	struct vcpu *vcpus[GUEST_MAX_VCPUS];
+	unsigned int ipa_bits;	/* KVM_VM_TYPE_ARM_IPA_SIZE */
 	bool el2;		/* vCPUs start at EL2 (KVM_ARM_VCPU_HAS_EL2) */
 	int gic_fd;		/* its vGICv3, initialised before the 1st run */
 	bool gic_ready;

@@ -206,7 +206,8 @@ int __vm_create(struct vm **out, const struct vm_opts *opts)
 	 * An explicit 40-bit IPA: the default on -cpu max would be 52-bit
 	 * (LPA2), which TCG walks far more slowly.
 	 */
-	vm->fd = kvm_create_vm(KVM_VM_TYPE_ARM_IPA_SIZE(GUEST_IPA_BITS));
+	vm->ipa_bits = opts && opts->el2 ? GUEST_EL2_IPA_BITS : GUEST_IPA_BITS;
+	vm->fd = kvm_create_vm(KVM_VM_TYPE_ARM_IPA_SIZE(vm->ipa_bits));
 	if (vm->fd < 0) {
 		ret = vm->fd;
 		free(vm);
@@ -273,7 +274,8 @@ uint64_t vm_alloc_gpa(struct vm *vm, uint64_t size)
 	if (g->pmd > align)
 		align = g->pmd;
 	vm->next_gpa = (gpa + size + align - 1) & ~(align - 1);
-	if (vm->next_gpa > (1ULL << GUEST_VA_BITS))
+	if (vm->next_gpa > (1ULL << GUEST_VA_BITS) ||
+	    gpa + size > (1ULL << vm->ipa_bits))
 		test_fail("guest address space exhausted");
 	return gpa;
 }

@@ -89,12 +89,13 @@ enum mt_index {
 
 /*
  * L1's stage 2 for L2 (VTCR_EL2): 4K granule (the L1's own choice,
- * whatever the host's), 39-bit L2 IPA walked from level 1, 40-bit
- * output, inner-shareable write-back table walks.
+ * whatever the host's), 32-bit L2 IPA walked from level 1, 32-bit output
+ * (the VM's own IPA size, GUEST_EL2_IPA_BITS), inner-shareable write-back
+ * table walks.
  */
-#define L2_IPA_BITS	39
+#define L2_IPA_BITS	32
 #define VTCR_L2		((64ULL - L2_IPA_BITS) | (1ULL << 6) | (1ULL << 8) | \
-			 (1ULL << 10) | (3ULL << 12) | (2ULL << 16) | \
+			 (1ULL << 10) | (3ULL << 12) | (0ULL << 16) | \
 			 (1ULL << 31))
 #define VTTBR_VMID(v)	((unsigned long long)(v) << 48)
 
