@@ -45,6 +45,15 @@ struct expect expect_l2_memtype(const struct kernel_facts *kf, enum l1_s2 s2);
 struct expect expect_l2_after_unmap(bool munmap, enum l2_access a,
 				    uint64_t value);
 
+/*
+ * Row N7: whether one host invalidation of a VM with a live shadow stage
+ * 2 can run in a case's time here, and if not why. kvm_nested_s2_unmap()
+ * walks every shadow over the guest-visible PARange (KVM's IPA limit) in
+ * 1 GiB steps, each ending in a TLBI: 2^22 steps at 52 bits, which QEMU
+ * TCG takes minutes over (measured: > 60 s for one MADV_DONTNEED).
+ */
+bool nested_unmap_feasible(const struct kernel_facts *kf, char *why, size_t n);
+
 /* Row N5: after L1's remap + TLBI, or VTTBR switch, L2 reads page new. */
 struct expect expect_l2_remapped(uint64_t new_value, bool vttbr_switch);
 

@@ -24,6 +24,19 @@ bool nested_runs(const struct kernel_facts *kf, char *why, size_t n)
 	return false;
 }
 
+bool nested_unmap_feasible(const struct kernel_facts *kf, char *why, size_t n)
+{
+	if (!kf->tcg || kf->ipa_limit <= 48)
+		return true;
+	snprintf(why, n, "row N7: under QEMU TCG one host invalidation of a "
+		 "VM with a live shadow stage 2 takes minutes: "
+		 "kvm_nested_s2_unmap() walks each shadow over the whole "
+		 "%d-bit PARange in 1 GiB steps, a TLBI each (2^%d steps); "
+		 "needs hardware or a CPU with PARange <= 48",
+		 kf->ipa_limit, kf->ipa_limit - 30);
+	return false;
+}
+
 static struct expect l1_fault(enum l1_s2 s2, enum l2_access a)
 {
 	uint32_t ec = a == L2_EXEC ? EC_IABT_LOW : EC_DABT_LOW;
