@@ -35,7 +35,6 @@
 #include <sys/mman.h>
 
 #include "backing.h"
-#include "expect_backing.h"
 #include "kernel_facts.h"
 #include "kvm_ioctl.h"
 #include "model/expect_dirtylog.h"
@@ -287,17 +286,13 @@ static void premap(struct ctx *f, enum dlog_mode mode, uint64_t mask)
 {
 	const struct page_geom *g = &f->s.kf->sizes.geom;
 	uint64_t s2, block = 1, i;
-	struct expect_attr a = expect_backing_attr(f->s.kf, &f->s.b);
-	bool device = a.attr == S2_ATTR_DEVICE;
 
-	if (!a.known)
-		test_skip("%s", a.reason);
 	vcpu_call(f->vcpu, guest_access, f->s.gpa, f->step * host_page(), mask,
 		  1);
 	s2 = geom_s2_map_size(g, backing_host_map_size(&f->s.b));
-	if (s2 > g->page && !device && s2 <= f->s.size)
+	if (s2 > g->page && s2 <= f->s.size)
 		block = s2 / g->page;
-	if (dlog_init(&f->m, f->npages, block, mode, device))
+	if (dlog_init(&f->m, f->npages, block, mode))
 		test_error("%llu pages: more than the model's %d",
 			   (unsigned long long)f->npages, DLOG_MAX_PAGES);
 	if (mode == DLOG_MANUAL)

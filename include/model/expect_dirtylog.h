@@ -54,7 +54,6 @@ struct dlog_state {
 	bool init_set;		/* manual protect, KVM_DIRTY_LOG_INITIALLY_SET */
 	bool eager;		/* an eager-split chunk size is set */
 	bool eager_broken;	/* ... but the kernel cannot split (pKVM) */
-	bool device;		/* stage 2 maps the memory Device (6.x DAX) */
 	bool logging;
 	uint64_t faults;	/* stage-2 faults since dlog_take_faults() */
 	uint64_t bits[DLOG_WORDS];
@@ -74,7 +73,7 @@ bool dlog_backing_logs(unsigned int vma);
  * (1: page by page), nothing mapped yet. -EINVAL past DLOG_MAX_PAGES.
  */
 int dlog_init(struct dlog_state *s, uint64_t npages, uint64_t block,
-	      enum dlog_mode mode, bool device);
+	      enum dlog_mode mode);
 /* KVM_ENABLE_CAP(MANUAL_DIRTY_LOG_PROTECT2) with these mode bits. */
 void dlog_set_manual(struct dlog_state *s, unsigned int bits);
 /*

@@ -7,8 +7,9 @@
  * 6.12 where the lines are older than both):
  *  - a fault while the slot logs maps one page, writable only on a write
  *    fault (6.12 user_mem_abort() logging_active/force_pte; 7.2
- *    kvm_s2_resolve_vma_size(), kvm_s2_fault_compute_prot()), except a
- *    Device mapping, which a read maps writable too;
+ *    kvm_s2_resolve_vma_size(), kvm_s2_fault_compute_prot()). 6.x keeps
+ *    W on a read fault to a Device pfn only when the host's own mapping
+ *    is already writable; the pages a case reads first never were;
  *  - a write fault that maps a page marks it dirty (mark_page_dirty_in_slot()
  *    after the map), so only a write to a page that is not mapped
  *    writable is logged;
@@ -38,7 +39,7 @@ bool dlog_backing_logs(unsigned int vma)
 }
 
 int dlog_init(struct dlog_state *s, uint64_t npages, uint64_t block,
-	      enum dlog_mode mode, bool device)
+	      enum dlog_mode mode)
 {
 	if (!npages || npages > DLOG_MAX_PAGES || !block)
 		return -EINVAL;
@@ -46,7 +47,6 @@ int dlog_init(struct dlog_state *s, uint64_t npages, uint64_t block,
 	s->npages = npages;
 	s->block = block;
 	s->mode = mode;
-	s->device = device;
 	return 0;
 }
 
@@ -95,7 +95,7 @@ void dlog_guest_read(struct dlog_state *s, uint64_t page)
 {
 	if (page >= s->npages || s->map[page] != DLOG_UNMAPPED)
 		return;
-	map_fault(s, page, s->logging && !s->device ? DLOG_RO : DLOG_RW);
+	map_fault(s, page, s->logging ? DLOG_RO : DLOG_RW);
 }
 
 /* The block around page becomes a table holding page alone. */
