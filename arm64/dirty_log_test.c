@@ -172,12 +172,7 @@ static uint64_t region_size(const struct backing_ops *ops)
 
 static uint64_t exits(struct ctx *f)
 {
-	uint64_t v;
-	int ret = vcpu_stat(f->vcpu, "exits", &v);
-
-	if (ret)
-		test_skip("no \"exits\" vCPU statistic: %s", strerror(-ret));
-	return v;
+	return vcpu_stat(f->vcpu, VCPU_STAT_EXITS);
 }
 
 /* The guest reads or writes the sample pages of mask; the model too. */
