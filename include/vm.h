@@ -135,7 +135,7 @@ struct run_event {
 
 enum call_status {
 	CALL_OK,
-	CALL_ASSERT,		/* GUEST_ASSERT fired, see msg */
+	CALL_ASSERT,		/* guest_assert_fail(), see msg */
 	CALL_UNHANDLED,		/* unexpected guest exception */
 	CALL_STOPPED,		/* RECOVER_NONE and an event happened */
 	CALL_TIMEOUT,

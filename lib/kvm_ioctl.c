@@ -121,15 +121,6 @@ int kvm_set_memslot2(int vm_fd, const struct memslot_desc *d)
 	return ret_or_errno(ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &r1));
 }
 
-int kvm_set_memslot(int vm_fd, uint32_t slot, uint32_t flags, uint64_t gpa,
-		    uint64_t size, void *hva)
-{
-	struct memslot_desc d = { .slot = slot, .flags = flags, .gpa = gpa,
-				  .size = size, .hva = hva, .gmem_fd = -1 };
-
-	return kvm_set_memslot2(vm_fd, &d);
-}
-
 int kvm_create_guest_memfd(int vm_fd, uint64_t size, uint64_t flags)
 {
 	struct s2_create_guest_memfd args = { .size = size, .flags = flags };

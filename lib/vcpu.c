@@ -218,8 +218,6 @@ static bool handle_ucall(struct vcpu *vcpu, struct call *c, uint64_t want)
 		guest_report(vcpu, c, cmd);
 		return true;
 	}
-	if (cmd == UCALL_SYNC)
-		return false;
 	c->status = CALL_ERROR;
 	snprintf(c->msg, sizeof(c->msg), "ucall %llu while waiting for %llu",
 		 (unsigned long long)cmd, (unsigned long long)want);
