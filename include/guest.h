@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * guest.h - layer 4: the guest runtime's contract with the host.
+ * guest.h - the guest runtime's contract with the host.
  *
  * Guest code is ordinary functions of the test's own static, non-PIE ELF.
  * The host copies the ELF's PT_LOAD segments into the "sys" memslot at

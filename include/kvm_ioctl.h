@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kvm_ioctl.h - layer 1: thin KVM ioctl wrappers.
+ * kvm_ioctl.h - thin KVM ioctl wrappers.
  *
  * Every call returns the ioctl's result or -errno, never exits: whether an
  * error is a test failure is the caller's decision (many cases expect one).

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vm.h - layer 2: VM, vCPU and memslot objects.
+ * vm.h - VM, vCPU and memslot objects.
  *
  * A VM always has slot 0 ("sys", anonymous, 16 MiB at GPA 0) holding the
  * guest image, stage-1 page tables and per-vCPU state; tests add their own

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm_ioctl.c - layer 1: KVM ioctl wrappers that keep errno for the caller.
+ * kvm_ioctl.c - KVM ioctl wrappers that keep errno for the caller.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vcpu.c - layer 2: vCPU setup and the call loop (see guest.h).
+ * vcpu.c - vCPU setup and the call loop (see guest.h).
  *
  * __vcpu_call() runs the vCPU until the guest function returns and keeps a
  * list of everything KVM_RUN reported on the way (errno, MMIO exits). A
