@@ -188,12 +188,12 @@ doc_layers() {
 drift=()
 for doc in docs/architecture.md docs/writing-tests.md; do
 	while read -r l h; do
-		p=?
+		p=
 		for d in include include/arm64 include/model .; do
 			# shellcheck disable=SC2086 # model/*.h: a glob
 			[ -n "$(compgen -G "$d/$h")" ] && { p=${d#.}/$h; p=${p#/}; break; }
 		done
-		[ "$p" = ? ] && { drift+=("$doc: no header $h"); continue; }
+		[ -z "$p" ] && { drift+=("$doc: no header $h"); continue; }
 		lt=$(layer_of "$p")
 		[ "$lt" = "$l" ] || drift+=("$doc: $h at layer $l, the table says $lt")
 	done < <(doc_layers "$doc")
