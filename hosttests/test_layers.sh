@@ -190,8 +190,10 @@ for doc in docs/architecture.md docs/writing-tests.md; do
 	while read -r l h; do
 		p=
 		for d in include include/arm64 include/model .; do
-			# shellcheck disable=SC2086 # model/*.h: a glob
-			[ -n "$(compgen -G "$d/$h")" ] && { p=${d#.}/$h; p=${p#/}; break; }
+			# model/*.h is a glob: any match will do
+			[ -n "$(compgen -G "$d/$h")" ] || continue
+			p=${d#.}/$h p=${p#/}
+			break
 		done
 		[ -z "$p" ] && { drift+=("$doc: no header $h"); continue; }
 		lt=$(layer_of "$p")
