@@ -5,7 +5,7 @@
  * this one has it and why the suite thinks so. A capability or an
  * observable kernel interface wins over the version, and a profile in
  * configs/profiles/ overrides both for backport kernels. Gathering the
- * facts is I/O (lib/facts.c, include/facts.h); this is their parsing.
+ * facts is I/O (lib/facts.c, include/kernel_facts.h); this is their parsing.
  */
 #ifndef S2_MODEL_FACTS_H
 #define S2_MODEL_FACTS_H
