@@ -47,7 +47,8 @@ usage: run_tests.sh [options]
                         /dev/kvm, else QEMU)
   --no-build            use the test binaries already built, skip make
   --bench               run the benchmarks (build/bench) instead of the tests:
-                        numbers, not verdicts; slow (minutes per kernel)
+                        numbers, not verdicts; slow (minutes per kernel);
+                        ends with their table, draws them in bench.svg
   -v                    show the nested TAP as it arrives, and build output
   -h, --help            this text
 Environment: O=DIR builds into DIR instead of build/ (as make does);
