@@ -61,7 +61,7 @@ fast_usage "--json in a folder that is not there" "no directory $tmp/no" \
 	--vm --no-build --json "$tmp/no/r.json"
 fast_usage "--markdown on a folder" "is a directory" \
 	--vm --no-build --markdown "$tmp"
-fast_usage "-j too big for a number" "-j wants a positive number \(at most 999999\)" \
+fast_usage "-j too big for a number" "-j wants a positive number, not '9+' \(at most 999999\)" \
 	--vm --no-build -j 99999999999999999999
 fast_usage "-jN too big" "-j wants a positive number" --vm --no-build -j1234567
 fast_usage "--kernel twice" "--kernel: '7.2' is listed twice" \

@@ -103,7 +103,7 @@ need_arg() { [ "$2" -ge 2 ] || usage_error "option $1 needs an argument"; }
 # At most 6 digits, as positive(): bash arithmetic must not overflow.
 count() {
 	if ! [[ $2 =~ ^[0-9]{1,6}$ ]] || [ "$2" -eq 0 ]; then
-		usage_error "$1 wants a positive number (at most 999999), not '$2'"
+		usage_error "$1 wants a positive number, not '$2' (at most 999999)"
 	fi
 }
 
