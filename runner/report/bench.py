@@ -156,7 +156,6 @@ COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e",
            "#8c564b", "#e377c2", "#17becf")
 MARKERS = ("circle", "square", "triangle", "diamond", "cross")
 PANEL_W, PANEL_H = 460, 300
-LEGEND_W = 220
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 44, 44
 
 
@@ -291,18 +290,22 @@ def bench_svg(cols, base_cols=()):
                 backings.append(c.backing)
             if c.name not in names:
                 names.append(c.name)
-    style, label = {}, {}
+    style, grans = {}, {}
     for _, cs in panels:
         for c in cs:
-            label.setdefault(c.name, "%s (%s) %s" % (c.backing, c.granule(),
-                                                     c.op))
+            grans.setdefault(c.name, set()).add(c.granule())
             style[c.name] = (COLOURS[ops.index(c.op) % len(COLOURS)],
                              MARKERS[backings.index(c.backing) % len(MARKERS)])
+    # The granule where every panel agrees (4K pages or 16K: anon_4k's
+    # differs).
+    label = {n: n.replace(" ", " (%s) " % min(g), 1) if len(g) == 1 else n
+             for n, g in grans.items()}
     ax = Axes(panels)
     per_row = 2
     ncols = min(per_row, len(panels))
     nrows = (len(panels) + per_row - 1) // per_row
-    width = PANEL_W * ncols + LEGEND_W
+    legend_w = 40 + 7 * max(len(t) for t in label.values())
+    width = PANEL_W * ncols + legend_w
     height = 40 + max(PANEL_H * nrows, TOP + 16 * len(names) + 30)
     s = ['<?xml version="1.0" encoding="UTF-8"?>',
          '<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" '
