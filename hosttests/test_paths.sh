@@ -6,14 +6,14 @@
 # path each word that starts with one of the repository's top-level
 # folders (lib/..., runner/..., docs/...). A word inside another path
 # (arch/arm64/kvm/mmu.c, tools/testing/selftests/kvm/...) is the kernel's
-# and is not read as ours; neither are the kernel's include/ and lib/
-# trees, nor lib/modules/ (KERNEL below). A glob (lib/backing/*.c), or a
-# word cut by a placeholder (lib/model/expect_<concern>.c), must match a
-# file; a header may be named as it is included (arm64/mte.h). A path
-# followed by a function ("lib/verdict.c test_skip_env()") must hold its
-# name. Built
-# files (*.ko, *.o) are not in the tree. The recorded inputs in
-# hosttests/data/ are not read.
+# and is not read as ours; neither are the kernel's include/, lib/ and
+# scripts/ files, nor lib/modules/ (KERNEL below). A glob
+# (lib/backing/*.c), or a word cut by a placeholder
+# (lib/model/expect_<concern>.c), must match a file; a header may be named
+# as it is included (arm64/mte.h). A path followed by a function
+# ("lib/verdict.c test_skip_env()") must hold its name. Built files (*.ko,
+# *.o) are not in the tree. The recorded inputs in hosttests/data/ are not
+# read.
 #
 # Also: the README names every test binary (arm64/*.c) and every backing
 # kind (lib/backing/*.c's .name), so its tables do not fall behind.
@@ -32,7 +32,10 @@ import sys
 # Kernel-tree paths that share a first folder with ours.
 KERNEL = re.compile(r"^(include/(linux|uapi|asm-generic|kvm|trace|xen|acpi"
                     r"|clocksource|dt-bindings|vdso)/"
-                    r"|lib/(vsprintf|string|bug|iov_iter)\.c|lib/modules/)")
+                    r"|lib/(vsprintf|string|bug|iov_iter)\.c|lib/modules/"
+                    r"|scripts/(kconfig|mod|package|gdb)/|scripts/(sign-file"
+                    r"|config|checkpatch\.pl|get_maintainer\.pl"
+                    r"|decode_stacktrace\.sh|faddr2line|extract-vmlinux)$)")
 BUILT = re.compile(r"\.(ko|o)$")
 
 files = subprocess.run(["git", "ls-files", "-z"], capture_output=True,
@@ -126,7 +129,7 @@ for path in files:
     for start, chunk in how(text):
         for m in word.finditer(chunk):
             p = m.group(1).rstrip(".-/")
-            if KERNEL.match(p + "/") or BUILT.search(p):
+            if KERNEL.match(p) or KERNEL.match(p + "/") or BUILT.search(p):
                 continue
             if chunk[m.end():m.end() + 1] in ("<", "{", "\u2026"):
                 p = m.group(1) + "*"
