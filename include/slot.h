@@ -24,7 +24,7 @@ struct backed_slot {
 	uint64_t gpa;
 };
 
-/* Facts and a backing of ops: SKIP without the kind (lib/suite.c checks /dev/kvm). */
+/* Facts and a backing of ops (the framework has checked /dev/kvm). */
 void backed_slot_init(struct backed_slot *s, const struct backing_ops *ops,
 		      uint64_t size);
 
