@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vm.h - layer 2: VM, vCPU and memslot objects.
+ * vm.h - VM, vCPU and memslot objects.
  *
  * A VM always has slot 0 ("sys", anonymous, 16 MiB at GPA 0) holding the
  * guest image, stage-1 page tables and per-vCPU state; tests add their own
@@ -54,8 +54,22 @@ struct vm {
 	struct region regions[VM_MAX_SLOTS];
 };
 
+/* A VM capability to enable, and its argument. */
+struct vm_cap {
+	int cap;
+	uint64_t arg0;
+};
+
 struct vm_opts {
 	bool mte;		/* enable KVM_CAP_ARM_MTE before any vCPU */
+	/*
+	 * Enabled in order before the sys slot exists: some caps want a VM
+	 * without memslots (KVM_CAP_ARM_EAGER_SPLIT_CHUNK_SIZE,
+	 * KVM_CAP_DIRTY_LOG_RING_WITH_BITMAP). __vm_create() returns the
+	 * first one's -errno.
+	 */
+	const struct vm_cap *caps;
+	int nr_caps;
 	/*
 	 * vCPUs with KVM_ARM_VCPU_HAS_EL2 running the guest runtime at EL2
 	 * (an L1 guest hypervisor, lib/arm64/guest/l2.c), with the vGICv3
@@ -104,6 +118,8 @@ int vm_add_gmem_slot(struct vm *vm, uint64_t gpa, uint64_t size, void *hva,
 		     uint32_t flags, int gmem_fd, uint64_t gmem_offset,
 		     struct region **out);
 int vm_delete_slot(struct vm *vm, struct region *r);
+/* The same slot with new KVM_MEM_* flags (KVM_MR_FLAGS_ONLY): 0/-errno. */
+int vm_set_slot_flags(struct vm *vm, struct region *r, uint32_t flags);
 void *vm_gpa2hva(struct vm *vm, uint64_t gpa);
 
 /* Stage-1 identity-style map gva -> gpa with attrs; host-side only. */
@@ -150,7 +166,7 @@ struct run_event {
 
 enum call_status {
 	CALL_OK,
-	CALL_ASSERT,		/* GUEST_ASSERT fired, see msg */
+	CALL_ASSERT,		/* guest_assert_fail(), see msg */
 	CALL_UNHANDLED,		/* unexpected guest exception */
 	CALL_STOPPED,		/* RECOVER_NONE and an event happened */
 	CALL_TIMEOUT,
@@ -206,7 +222,16 @@ void vcpu_set_reg(struct vcpu *vcpu, uint64_t id, uint64_t val);
 
 const char *call_status_name(enum call_status s);
 
-/* A vCPU counter from KVM_GET_STATS_FD ("exits", "mmio_exit_user" …). */
-int vcpu_stat(struct vcpu *vcpu, const char *name, uint64_t *val);
+/* vCPU counters from KVM_GET_STATS_FD, by a name the compiler checks. */
+/* The vCPU statistics the suite reads; their KVM names are in lib/stats.c. */
+enum vcpu_stat_id {
+	VCPU_STAT_EXITS,	/* every exit from the guest, faults included */
+	VCPU_STAT_NR,
+};
+
+/* 0 with *val, or -errno (-ENOENT: this kernel has no such statistic). */
+int __vcpu_stat(struct vcpu *vcpu, enum vcpu_stat_id id, uint64_t *val);
+/* The value; the case SKIPs naming the statistic where the kernel lacks it. */
+uint64_t vcpu_stat(struct vcpu *vcpu, enum vcpu_stat_id id);
 
 #endif

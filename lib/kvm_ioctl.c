@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm_ioctl.c - layer 1: KVM ioctl wrappers that keep errno for the caller.
+ * kvm_ioctl.c - KVM ioctl wrappers that keep errno for the caller.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -121,15 +121,6 @@ int kvm_set_memslot2(int vm_fd, const struct memslot_desc *d)
 	return ret_or_errno(ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &r1));
 }
 
-int kvm_set_memslot(int vm_fd, uint32_t slot, uint32_t flags, uint64_t gpa,
-		    uint64_t size, void *hva)
-{
-	struct memslot_desc d = { .slot = slot, .flags = flags, .gpa = gpa,
-				  .size = size, .hva = hva, .gmem_fd = -1 };
-
-	return kvm_set_memslot2(vm_fd, &d);
-}
-
 int kvm_create_guest_memfd(int vm_fd, uint64_t size, uint64_t flags)
 {
 	struct s2_create_guest_memfd args = { .size = size, .flags = flags };
@@ -203,4 +194,28 @@ int kvm_mte_copy_tags(int vm_fd, uint64_t gpa, uint64_t len, void *buf,
 	};
 
 	return ret_or_errno(ioctl(vm_fd, KVM_ARM_MTE_COPY_TAGS, &args));
+}
+
+int kvm_get_dirty_log(int vm_fd, uint32_t slot, void *bitmap)
+{
+	struct kvm_dirty_log log = { .slot = slot, .dirty_bitmap = bitmap };
+
+	return ret_or_errno(ioctl(vm_fd, KVM_GET_DIRTY_LOG, &log));
+}
+
+int kvm_clear_dirty_log(int vm_fd, uint32_t slot, uint64_t first_page,
+			uint32_t num_pages, void *bitmap)
+{
+	struct kvm_clear_dirty_log log = { .slot = slot,
+					   .num_pages = num_pages,
+					   .first_page = first_page,
+					   .dirty_bitmap = bitmap };
+
+	return ret_or_errno(ioctl(vm_fd, KVM_CLEAR_DIRTY_LOG, &log));
+}
+
+/* The number of ring entries reset, or -errno. */
+int kvm_reset_dirty_rings(int vm_fd)
+{
+	return ret_or_errno(ioctl(vm_fd, KVM_RESET_DIRTY_RINGS, 0));
 }
