@@ -64,6 +64,9 @@ UNIT(nested_memtype_defect)
 	CHECK(strstr(e.reason, "nested-s2-memattr"));
 	e = expect_l2_memtype(&kf, L1_S2_NORMAL);
 	CHECK(!e.defect && e.out.value == MEMTYPE_NORMAL);
+	kf.mode = KVM_MODE_VHE;
+	e = expect_l2_memtype(&kf, L1_S2_DEVICE);
+	CHECK(!e.defect && e.out.value == MEMTYPE_DEVICE);
 }
 
 /* N4: after the host's op the shadow is gone; N7: when it can be run. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * nested.h - layer 3: the stage 2 an L1 guest hypervisor keeps for its
+ * nested.h - the stage 2 an L1 guest hypervisor keeps for its
  * L2, and entering L2 (the guest half is lib/arm64/guest/l2.c).
  *
  * The tables live in L1's memory (the sys slot's GUEST_S2_POOL) and are

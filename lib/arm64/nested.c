@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nested.c - layer 3: L1's stage-2 tables for L2 (see nested.h).
+ * nested.c - L1's stage-2 tables for L2 (see nested.h).
  *
  * Level 1 covers 1 GiB per entry, level 2 2 MiB, level 3 4 KiB; only
  * levels 2 and 3 hold leaves. Every leaf says its MemAttr, S2AP and XN

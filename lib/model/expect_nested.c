@@ -66,22 +66,22 @@ struct expect expect_l2_access(enum l1_s2 s2, enum l2_access a,
 
 struct expect expect_l2_memtype(const struct kernel_facts *kf, enum l1_s2 s2)
 {
-	struct expect e;
-
-	if (s2 != L1_S2_DEVICE)
-		return make_expect(out_value(MEMTYPE_NORMAL), "row N3: Normal "
-				   "at both stages is Normal for L2");
 	/*
 	 * Architecture: the combined type is the more restrictive one, and
 	 * L1 does not set HCR_EL2.FWB, so Device at L1's stage 2 makes L2's
 	 * access Device. 7.2 builds the shadow leaf from L0's memslot alone.
 	 */
-	e = make_expect(out_value(MEMTYPE_NORMAL), "row N3, known defect "
-			"nested-s2-memattr: 7.2 nested.c never reads L1's "
-			"stage-2 MemAttr, so L2 gets L0's Normal where the "
-			"Arm ARM combines to Device");
-	e.defect = kf->mode == KVM_MODE_NESTED;
-	return e;
+	if (s2 == L1_S2_DEVICE && kf->mode == KVM_MODE_NESTED)
+		return make_defect(out_value(MEMTYPE_NORMAL), "row N3, known "
+				   "defect nested-s2-memattr: 7.2 nested.c "
+				   "never reads L1's stage-2 MemAttr, so L2 "
+				   "gets L0's Normal where the Arm ARM combines "
+				   "to Device");
+	if (s2 == L1_S2_DEVICE)
+		return make_expect(out_value(MEMTYPE_DEVICE), "row N3: Device "
+				   "at L1's stage 2 makes L2's access Device");
+	return make_expect(out_value(MEMTYPE_NORMAL), "row N3: Normal at "
+			   "both stages is Normal for L2");
 }
 
 struct expect expect_l2_after_unmap(bool munmap, enum l2_access a,
