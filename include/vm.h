@@ -140,6 +140,7 @@ enum call_status {
 	CALL_STOPPED,		/* RECOVER_NONE and an event happened */
 	CALL_TIMEOUT,
 	CALL_ERROR,		/* host-side failure, see msg */
+	CALL_STALL,		/* no progress, KVM kept exiting: see msg */
 };
 
 struct call {
@@ -151,7 +152,7 @@ struct call {
 	uint64_t ret;
 	int nevents;
 	struct run_event events[CALL_MAX_EVENTS];
-	char msg[320];
+	char msg[512];
 };
 
 #define CALL_DEFAULT_TIMEOUT_MS	30000

@@ -57,6 +57,19 @@ static int read_dic(void)
 #endif
 }
 
+/*
+ * The CPU's own answer, as the kernel passes it to EL0: KVM gives a
+ * guest no feature the host lacks, so a probe that needs one can ask.
+ */
+static void read_hwcaps(struct kernel_facts *kf)
+{
+	unsigned long hwcap = getauxval(AT_HWCAP);
+	unsigned long hwcap2 = getauxval(AT_HWCAP2);
+
+	kf->lse = hwcap ? !!(hwcap & (1UL << 8)) : -1;	/* HWCAP_ATOMICS */
+	kf->cpu_mte = hwcap ? !!(hwcap2 & (1UL << 18)) : -1; /* HWCAP2_MTE */
+}
+
 /* The runner's copy of the boot log's feature lines, if it made one. */
 static char *read_saved_boot_log(void)
 {
@@ -307,6 +320,7 @@ static void gather(struct kernel_facts *kf)
 	kf->tcg = detect_tcg();
 	kf->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	kf->dic = read_dic();
+	read_hwcaps(kf);
 	read_cpu_features(kf);
 	read_sizes(&kf->sizes);
 	kf->fixture_aau = read_fixture_aau();

@@ -39,6 +39,9 @@ struct kernel_facts {
 	long long gmem_flags;	/* KVM_CAP_GUEST_MEMFD_FLAGS (244), VM fd */
 	bool tcg;		/* QEMU TCG: see docs/qemu-tcg.md */
 	int dic;		/* CTR_EL0.DIC: 1, 0, or -1 unknown */
+	int lse;		/* HWCAP_ATOMICS: 1, 0, or -1 unknown */
+	int cpu_mte;		/* HWCAP2_MTE: 1, 0, or -1 unknown */
+	int erratum_834220;	/* boot log: workaround on 1/0, -1 unknown */
 	int fwb;		/* Stage-2 Force Write-Back (kernel log) */
 	int tlbirange;		/* TLB range maintenance (kernel log) */
 	int ncpus;		/* online CPUs: TCG needs 2 (docs/qemu-tcg.md) */

@@ -89,8 +89,14 @@ void vm_map(struct vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
 }
 
 extern char guest_vectors[];
+extern char guest_entry[];
 
-/* What the guest runtime expects at its first instruction: MMU on. */
+/*
+ * What the guest runtime expects: the MMU on. The vCPU starts in
+ * guest_entry with it off, maps its table pages at stage 2 with plain
+ * loads and switches it on (lib/arm64/guest/entry.S); guest_main() maps
+ * the tables added later the same way, through the identity map.
+ */
 void vcpu_arch_setup(struct vcpu *vcpu)
 {
 	uint64_t cpu_gva = GUEST_CPU_BASE + vcpu->id * GUEST_CPU_STRIDE;
@@ -107,8 +113,12 @@ void vcpu_arch_setup(struct vcpu *vcpu)
 	vcpu_set_reg(vcpu, SYS_CPACR_EL1, CPACR_FPEN);
 	vcpu_set_reg(vcpu, SYS_VBAR_EL1, (uint64_t)(uintptr_t)guest_vectors);
 	vcpu_set_reg(vcpu, SYS_TPIDR_EL1, cpu_gva);
-	vcpu_set_reg(vcpu, SYS_SCTLR_EL1, sctlr);
+	vcpu_set_reg(vcpu, SYS_SCTLR_EL1, SCTLR_RES1);
 	vcpu_set_reg(vcpu, REG_SP_EL1, cpu_gva + GUEST_CPU_STRIDE);
 	vcpu_set_reg(vcpu, REG_PSTATE, PSTATE_EL1H_DAIF);
-	vcpu_set_reg(vcpu, REG_PC, (uint64_t)(uintptr_t)guest_main);
+	vcpu_set_reg(vcpu, REG_X(0), sctlr);
+	vcpu_set_reg(vcpu, REG_X(1), GUEST_PT_BASE);
+	vcpu_set_reg(vcpu, REG_X(2), vcpu->vm->pt_next);
+	vcpu->cpu->pt_mapped = vcpu->vm->pt_next;
+	vcpu_set_reg(vcpu, REG_PC, (uint64_t)(uintptr_t)guest_entry);
 }

@@ -90,13 +90,14 @@ void facts_apply_versions(struct kernel_facts *kf)
  */
 void facts_parse_cpu_features(struct kernel_facts *kf, const char *log)
 {
-	kf->fwb = kf->tlbirange = -1;
+	kf->fwb = kf->tlbirange = kf->erratum_834220 = -1;
 	if (!log || !strstr(log, "Booting Linux on physical CPU") ||
 	    !strstr(log, "CPU features: detected:"))
 		return;
 	kf->fwb = strstr(log, "Stage-2 Force Write-Back") != NULL;
 	kf->tlbirange = strstr(log, "TLB range maintenance instructions") !=
 			NULL;
+	kf->erratum_834220 = strstr(log, "ARM erratum 834220") != NULL;
 }
 
 static void feat_probed(struct kernel_facts *kf, enum feature f, bool val,
@@ -168,12 +169,13 @@ int facts_format(const struct kernel_facts *kf, char *buf, size_t n)
 	sizes_format(&kf->sizes, sizes, sizeof(sizes));
 	return snprintf(buf, n, "kernel %s: kvm=%s mte=%d memory2=%d "
 			"nisv=%d gmem=%d gmem_flags=%lld ipa=%d tcg=%d cpus=%d "
-			"dic=%s fwb=%s tlbirange=%s %s%s%s",
+			"dic=%s fwb=%s tlbirange=%s lse=%s e834220=%s %s%s%s",
 			kf->release, kf->kvm ? errno_name(-kf->kvm) : "ok",
 			kf->cap_mte, kf->cap_memory2, kf->cap_nisv,
 			kf->cap_gmem, kf->gmem_flags,
 			kf->ipa_limit, kf->tcg, kf->ncpus, tri(kf->dic),
-			tri(kf->fwb), tri(kf->tlbirange), sizes,
+			tri(kf->fwb), tri(kf->tlbirange), tri(kf->lse),
+			tri(kf->erratum_834220), sizes,
 			kf->profile[0] ? " profile=" : "", kf->profile);
 }
 
