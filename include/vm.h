@@ -97,6 +97,8 @@ void *vm_gpa2hva(struct vm *vm, uint64_t gpa);
 uint64_t s1_leaf_attrs(unsigned int attrs);
 void vm_map(struct vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
 	    unsigned int attrs);
+/* GPA of the last-level stage-1 table that maps gva (vm_map()ed). */
+uint64_t vm_s1_table(struct vm *vm, uint64_t gva);
 
 /* Mirror a guest global's current host value into the guest copy. */
 #define sync_global_to_guest(vm, g) \

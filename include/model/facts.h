@@ -23,6 +23,7 @@ enum feature {
 	FEAT_PFNMAP_NO_REFCOUNT, /* kvm_follow_pfn: no refs on PFNMAP */
 	FEAT_COPY_TAGS_CHECKS,	/* COPY_TAGS: INT_MAX and dirty-log EBUSY */
 	FEAT_EXCL_ATOMIC_INJECT, /* FSC 0x35 is injected, not -EFAULT */
+	FEAT_S1PTW_REWALK,	/* __hpfar_valid(): S1PTW faults re-walked */
 	FEAT_NR,
 };
 

@@ -88,6 +88,20 @@ void vm_map(struct vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
 	vm->s1_gen++;
 }
 
+uint64_t vm_s1_table(struct vm *vm, uint64_t gva)
+{
+	uint64_t l1e = table_hva(vm, vm->pgd)[(gva >> 30) & 511];
+	uint64_t l2e;
+
+	if (!(l1e & PTE_VALID) || !(l1e & PTE_TABLE))
+		test_fail("vm_s1_table: 0x%llx is not mapped by a table",
+			  (unsigned long long)gva);
+	l2e = table_hva(vm, l1e & PTE_ADDR_MASK)[(gva >> 21) & 511];
+	if ((l2e & PTE_VALID) && (l2e & PTE_TABLE))
+		return l2e & PTE_ADDR_MASK;
+	return l1e & PTE_ADDR_MASK;	/* an L2 block: the L2 table */
+}
+
 extern char guest_vectors[];
 extern char guest_entry[];
 

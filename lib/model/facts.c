@@ -38,6 +38,9 @@ static const struct {
 	[FEAT_EXCL_ATOMIC_INJECT] = { "excl_atomic_inject", 6, 19,
 		"kvm_inject_dabt_excl_atomic(): in 7.2, not 6.12; "
 		"exact merge unconfirmed" },
+	[FEAT_S1PTW_REWALK] = { "s1ptw_rewalk", 6, 15,
+		"__hpfar_valid() re-walks S1PTW faults with erratum 834220: "
+		"in 7.2, not 6.12; exact merge unconfirmed" },
 };
 
 const char *feature_name(enum feature f)
