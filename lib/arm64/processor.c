@@ -104,6 +104,7 @@ uint64_t vm_s1_table(struct vm *vm, uint64_t gva)
 
 extern char guest_vectors[];
 extern char guest_entry[];
+extern char guest_reentry[];
 
 /*
  * What the guest runtime expects: the MMU on. The vCPU starts in
@@ -135,4 +136,25 @@ void vcpu_arch_setup(struct vcpu *vcpu)
 	vcpu_set_reg(vcpu, REG_X(2), vcpu->vm->pt_next);
 	vcpu->cpu->pt_mapped = vcpu->vm->pt_next;
 	vcpu_set_reg(vcpu, REG_PC, (uint64_t)(uintptr_t)guest_entry);
+}
+
+/*
+ * After a VM-wide stage-2 drop (a second KVM_ARM_VCPU_INIT without FWB)
+ * a parked vCPU's next walk would be an S1PTW fault on every table page
+ * (row 50): send it through the MMU-off entry again, as at its start.
+ */
+void vcpu_reenter(struct vcpu *vcpu)
+{
+	uint64_t sctlr = vcpu_get_reg(vcpu, SYS_SCTLR_EL1);
+
+	/* Not started yet: guest_entry still lies ahead of it. */
+	if (!(sctlr & SCTLR_M))
+		return;
+	vcpu_set_reg(vcpu, SYS_SCTLR_EL1, SCTLR_RES1);
+	vcpu_set_reg(vcpu, REG_X(0), sctlr);
+	vcpu_set_reg(vcpu, REG_X(1), GUEST_PT_BASE);
+	vcpu_set_reg(vcpu, REG_X(2), vcpu->vm->pt_next);
+	vcpu->cpu->pt_mapped = vcpu->vm->pt_next;
+	/* guest_main() parks at UCALL_IDLE first, as the host expects. */
+	vcpu_set_reg(vcpu, REG_PC, (uint64_t)(uintptr_t)guest_reentry);
 }

@@ -12,9 +12,16 @@
  * MMU goes on and guest_main() runs as the host set it up.
  *
  * x0: the SCTLR_EL1 to switch to; [x1, x2): the table pages in use.
+ *
+ * guest_reentry is the way back in for a parked vCPU after the host
+ * dropped stage 2 (vcpu_reenter()): KVM may still step the PC past the
+ * ucall store the vCPU was parked on, so one nop absorbs that step.
  */
 	.text
+	.global	guest_reentry
 	.global	guest_entry
+guest_reentry:
+	nop
 guest_entry:
 1:	cmp	x1, x2
 	b.hs	2f
