@@ -102,12 +102,13 @@ static int __slot_setup(struct ctx *f, uint32_t slot_flags)
 static void setup(struct ctx *f, const struct kase *k)
 {
 	const struct check *c = k->check;
-	uint64_t region = backing_region_size(k->ops);
+	uint64_t region;
 	struct outcome obs;
 	struct expect e;
 
 	if (c->single)
 		return;
+	region = backing_region_size(k->ops);
 	if ((c->flags & PAST_FIRST_PAGE) &&
 	    pfnmap_tail_refused(kernel_facts(), k->ops->vma))
 		test_skip("row 30: %s's tail pages have refcount 0, which KVM "
