@@ -21,6 +21,9 @@
 #include "kvm_ioctl.h"
 #include "../fixture/s2fixture.h"
 
+/* uapi asm/hwcap.h, absent from non-arm64 headers. */
+#define HWCAP2_MTE_BIT	(1UL << 18)
+
 static bool file_exists(const char *path)
 {
 	return access(path, F_OK) == 0;
@@ -61,13 +64,11 @@ static int read_dic(void)
  * The CPU's own answer, as the kernel passes it to EL0: KVM gives a
  * guest no feature the host lacks, so a probe that needs one can ask.
  */
-static void read_hwcaps(struct kernel_facts *kf)
+static void read_lse(struct kernel_facts *kf)
 {
 	unsigned long hwcap = getauxval(AT_HWCAP);
-	unsigned long hwcap2 = getauxval(AT_HWCAP2);
 
 	kf->lse = hwcap ? !!(hwcap & (1UL << 8)) : -1;	/* HWCAP_ATOMICS */
-	kf->cpu_mte = hwcap ? !!(hwcap2 & (1UL << 18)) : -1; /* HWCAP2_MTE */
 }
 
 /* The runner's copy of the boot log's feature lines, if it made one. */
@@ -86,8 +87,11 @@ static char *read_saved_boot_log(void)
 	return buf;
 }
 
-/* The live log if it is whole, else the copy made when the run began. */
-static void read_cpu_features(struct kernel_facts *kf)
+/*
+ * The live log if it is whole, else the copy made when the run began;
+ * the KVM mode from whichever still has KVM's init line.
+ */
+static void read_boot_log(struct kernel_facts *kf)
 {
 	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
 	char *buf = len > 0 ? malloc(len + 1) : NULL;
@@ -97,8 +101,11 @@ static void read_cpu_features(struct kernel_facts *kf)
 		buf[len > 0 ? len : 0] = 0;
 	}
 	facts_parse_cpu_features(kf, buf);
+	facts_parse_kvm_mode(kf, buf);
 	if (kf->fwb < 0)
 		facts_parse_cpu_features(kf, read_saved_boot_log());
+	if (kf->mode == KVM_MODE_UNKNOWN)
+		facts_parse_kvm_mode(kf, read_saved_boot_log());
 	free(buf);
 }
 
@@ -310,6 +317,7 @@ static void gather(struct kernel_facts *kf)
 		kf->cap_cacheable_pfnmap =
 			read_vm_cap(KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED);
 		kf->cap_gmem = kvm_check_cap(KVM_CAP_GUEST_MEMFD) > 0;
+		kf->cap_el2 = kvm_check_cap(KVM_CAP_ARM_EL2) > 0;
 		/* Per VM: INIT_SHARED depends on the VM type. */
 		kf->gmem_flags = kf->cap_gmem ?
 				 read_vm_cap(KVM_CAP_GUEST_MEMFD_FLAGS) : 0;
@@ -317,11 +325,13 @@ static void gather(struct kernel_facts *kf)
 		kf->cap_cacheable_pfnmap = -1;
 		kf->gmem_flags = -1;
 	}
+	kf->cpu_mte = getauxval(AT_HWCAP2) & HWCAP2_MTE_BIT;
 	kf->tcg = detect_tcg();
 	kf->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	kf->dic = read_dic();
-	read_hwcaps(kf);
-	read_cpu_features(kf);
+	read_lse(kf);
+	read_boot_log(kf);
+	facts_apply_mode_caps(kf);
 	read_sizes(&kf->sizes);
 	kf->fixture_aau = read_fixture_aau();
 	kf->mte_hugetlb_prot = probe_mte_hugetlb(&kf->sizes, kf->cap_mte);
