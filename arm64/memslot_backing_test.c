@@ -197,16 +197,6 @@ static void check_memtype(struct ctx *f, struct result *res)
 		     memtype_name(want), a.reason);
 }
 
-static uint64_t exits(struct ctx *f)
-{
-	uint64_t val;
-	int ret = vcpu_stat(f->vcpu, "exits", &val);
-
-	if (ret)
-		test_skip("no \"exits\" vCPU statistic: %s", strerror(-ret));
-	return val;
-}
-
 /*
  * Rows 5/8: KVM maps a block exactly when the host maps the range huge.
  * One word per 1/BLOCK_POINTS of the slot: a block takes one fault, host
@@ -225,10 +215,10 @@ static void check_block(struct ctx *f, struct result *res)
 			  "visible to userspace; rows 5/8 are about RAM");
 	/* Fault in the guest's own code and stack before counting. */
 	vcpu_call(f->vcpu, guest_touch, f->s.gpa, 0, stride, 1, OLD_DATA);
-	before = exits(f);
+	before = vcpu_stat(f->vcpu, VCPU_STAT_EXITS);
 	vcpu_call(f->vcpu, guest_touch, f->s.gpa, f->s.size, stride, 1,
 		  OLD_DATA);
-	delta = exits(f) - before;
+	delta = vcpu_stat(f->vcpu, VCPU_STAT_EXITS) - before;
 	/* After the touch: a THP exists only once it has been faulted. */
 	host = backing_host_map_size(&f->s.b);
 	s2 = geom_s2_map_size(g, host);

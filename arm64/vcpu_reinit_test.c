@@ -50,14 +50,10 @@ SUITE(.name = "vcpu_reinit_test",
 
 static uint64_t touch_exits(struct vcpu *vcpu, uint64_t gpa)
 {
-	uint64_t before, after;
-	int ret = vcpu_stat(vcpu, "exits", &before);
+	uint64_t before = vcpu_stat(vcpu, VCPU_STAT_EXITS);
 
-	if (ret)
-		test_skip("no \"exits\" vCPU statistic: %s", strerror(-ret));
 	vcpu_call(vcpu, guest_touch, gpa, REGION_SIZE, PAGE, 1, TOUCH_VAL);
-	vcpu_stat(vcpu, "exits", &after);
-	return after - before;
+	return vcpu_stat(vcpu, VCPU_STAT_EXITS) - before;
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b)

@@ -75,7 +75,7 @@ run --vm --no-build --kernel 6.12,7.2 --timeout 7 --json "$tmp/r.json" \
 	--markdown "$tmp/m.md"
 expect_eq "two kernels with failures exit 1" $rc 1
 expect_match "summary for 6.12" "$out" \
-	'^kernel 6.12: 2 passed, 1 failed, 0 xfail, 2 skipped, 0 error, 0 miss \(6.12.0-stub, boot [0-9]+s, tests [0-9]+s, wall [0-9]+s\)$'
+	'^kernel 6.12: 2 passed, 1 failed, 0 xfail, 2 skipped, 0 error, 0 miss \(6.12.0-stub, KVM vhe, boot [0-9]+s, tests [0-9]+s, wall [0-9]+s\)$'
 expect_match "summary for 7.2 blames the splat on the case that ran" "$out" \
 	'^  FAIL splat_test splat/warn: .*kernel splat: WARNING: CPU: 1 PID: 77 at arch/arm64/kvm/mmu.c:42'
 expect_match "matrix with both kernels" "$out" \

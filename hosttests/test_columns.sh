@@ -132,6 +132,15 @@ expect_eq "no --mode: the label has no mode, kernel.info names the kernel's" \
 	"$(grep -E '^(mode|kvm_mode|column)=' "$tmp"/results/2*/7.2/kernel.info | paste -sd ' ')" \
 	"column=7.2 mode= kvm_mode=vhe"
 
+# A mode line's qemu: words go to QEMU, the rest to the kernel.
+rm -rf "$tmp/results"
+run --vm --no-build --kernel 7.2 --mode nested-nosve
+d=$(ls -d "$tmp"/results/2*/7.2_nested-nosve)
+expect_eq "a mode's QEMU parameters reach QEMU" \
+	"$(sed -n 's/^qemu=//p' "$d/boot0/machine")" "-cpu max,sve=off"
+expect_match "a mode's kernel arguments reach the kernel" \
+	"$(cat "$d/boot0/console.log")" 's2\.mode=nested kvm-arm\.mode=nested$'
+
 # A kernel that does not enter the mode asked for runs nothing: one ERROR.
 rm -rf "$tmp/results"
 S2_STUB_KVM_MODE=nvhe run --vm --no-build --kernel 7.2 --mode vhe

@@ -74,6 +74,7 @@ cpus=
 modes=
 modes_conf=$top/configs/modes.conf
 mode_append=
+mode_qemu=()
 njobs=
 tests=
 groups_conf=${S2_TEST_GROUPS:-$top/configs/test-groups.conf}

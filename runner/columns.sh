@@ -91,7 +91,7 @@ boot_once() {
 		append+=" s2.bins=$(for b; do bin_entry "$b"; done | paste -sd ';')"
 	"$vm/boot.sh" --kernel-dir "$kd" --initrd "$initrd" --out "$out" \
 		--timeout "$limit" --idle-timeout "$idle" --append "$append" \
-		${cpu:+--cpu "$cpu"} &
+		${cpu:+--cpu "$cpu"} "${mode_qemu[@]}" &
 	boot_pid=$!
 	watch_guest "$boot_pid" "$out" "$label"
 	wait "$boot_pid"
@@ -309,12 +309,19 @@ prepare_kernel() {
 run_column() {
 	local ci=$1 cpu=${col_cpu[$1]} kvm_mode=${col_mode[$1]} kd klabel initrd
 	local t0=$SECONDS rc=0 started t_boot col_error kpkgs label kdir want
-	local margs
-	# The kernel mode to insist on and the arguments that ask for it.
-	mode_append=
+	local margs w
+	# The kernel mode to insist on and the arguments that ask for it:
+	# words qemu:ARG are QEMU's, the others the kernel's.
+	mode_append= mode_qemu=()
 	if [ -n "$kvm_mode" ]; then
 		read -r want margs <<<"$(mode_line "$kvm_mode")"
-		mode_append="s2.mode=$want${margs:+ $margs}"
+		mode_append="s2.mode=$want"
+		for w in $margs; do
+			case $w in
+			qemu:*) mode_qemu+=(--qemu-arg "${w#qemu:}") ;;
+			*) mode_append+=" $w" ;;
+			esac
+		done
 	fi
 	started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	boot_seconds='' test_seconds='' reboots=0
