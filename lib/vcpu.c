@@ -304,7 +304,7 @@ static bool take_sample(struct vcpu *vcpu, struct stall_sample *s)
 	int i;
 
 	s->t_ms = now_ms();
-	if (vcpu_stat(vcpu, "exits", &s->exits) ||
+	if (__vcpu_stat(vcpu, VCPU_STAT_EXITS, &s->exits) ||
 	    __vcpu_get_reg(vcpu, REG_PC, &s->pc) ||
 	    __vcpu_get_reg(vcpu, REG_PSTATE, &v))
 		return false;

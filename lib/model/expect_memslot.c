@@ -186,11 +186,9 @@ struct expect expect_s1_table_refault(const struct kernel_facts *kf,
 		e.unknown = true;
 		return e;
 	}
-	e = make_expect(out_stall(), "known defect (row 50): "
-			"__hpfar_valid() sends the S1PTW fault to the erratum "
-			"834220 AT re-walk, which fails on the same unmapped "
-			"table page: the vCPU livelocks (%s)",
-			kf->feat_src[FEAT_S1PTW_REWALK]);
-	e.defect = true;
-	return e;
+	return make_defect(out_stall(), "known defect (row 50): "
+			   "__hpfar_valid() sends the S1PTW fault to the "
+			   "erratum 834220 AT re-walk, which fails on the same "
+			   "unmapped table page: the vCPU livelocks (%s)",
+			   kf->feat_src[FEAT_S1PTW_REWALK]);
 }
