@@ -186,7 +186,7 @@ struct expect expect_s1_table_refault(const struct kernel_facts *kf,
 		e.unknown = true;
 		return e;
 	}
-	return make_defect(out_stall(), "known defect (row 50): "
+	return make_defect(out_stall(), "row 50: "
 			   "__hpfar_valid() sends the S1PTW fault to the "
 			   "erratum 834220 AT re-walk, which fails on the same "
 			   "unmapped table page: the vCPU livelocks (%s)",
