@@ -82,9 +82,6 @@ static void check_reinit(struct ctx *ctx, struct result *res)
 	struct expect e, cal = expect_reinit_calibration();
 	struct vm *vm;
 	int i, t, ret;
-
-	if (kf->kvm)
-		test_skip("/dev/kvm: %s", strerror(-kf->kvm));
 	e = expect_vcpu_reinit(kf);
 	if (e.out.kind == OUT_ERROR)
 		test_skip("FWB unknown: no \"CPU features: detected:\" lines "

@@ -73,6 +73,7 @@ kernel_given=0
 cpus=
 modes=
 modes_conf=$top/configs/modes.conf
+modes_all=
 mode_append=
 mode_qemu=()
 njobs=
@@ -207,6 +208,9 @@ check_modes() {
 	[ -n "$modes" ] || return 0
 	[ -r "$modes_conf" ] || die "$modes_conf is missing"
 	known=$(mode_names | paste -sd ' ')
+	# A mode that only "all" asked for may be one this machine cannot
+	# run (nested without FEAT_NV2, vhe without FEAT_VHE): SKIP, not ERROR.
+	[[ ,$modes, != *,all,* ]] || modes_all=" $(mode_names all | paste -sd ' ') "
 	modes=$(tr , '\n' <<<"$modes" | sed '/^$/d' | while read -r m; do
 		if [ "$m" = all ]; then mode_names all; else echo "$m"; fi
 	done | paste -sd ,)
