@@ -64,6 +64,7 @@ struct ucall {
 	uint64_t args[6];
 	uint64_t ret;
 	uint64_t flush_tlb;	/* stage-1 tables changed since last call */
+	uint64_t pt_end;	/* end of the stage-1 table pages in use */
 	uint64_t vals[4];
 	const char *file;
 	const char *expr;
@@ -94,6 +95,7 @@ struct guest_cpu {
 	uint64_t nfaults;
 	struct guest_fault fault;	/* the first one recorded */
 	uint64_t handler[64];		/* per-EC guest_handler_t overrides */
+	uint64_t pt_mapped;		/* table pages below: loaded once */
 	struct ucall uc;
 	/* L1 (EL2) only: its registers while L2 runs (lib/arm64/guest/l2_entry.S) */
 	uint64_t l1_ctx[13];

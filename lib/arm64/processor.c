@@ -88,17 +88,33 @@ void vm_map(struct vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
 	vm->s1_gen++;
 }
 
+uint64_t vm_s1_table(struct vm *vm, uint64_t gva)
+{
+	uint64_t l1e = table_hva(vm, vm->pgd)[(gva >> 30) & 511];
+	uint64_t l2e;
+
+	if (!(l1e & PTE_VALID) || !(l1e & PTE_TABLE))
+		test_fail("vm_s1_table: 0x%llx is not mapped by a table",
+			  (unsigned long long)gva);
+	l2e = table_hva(vm, l1e & PTE_ADDR_MASK)[(gva >> 21) & 511];
+	if ((l2e & PTE_VALID) && (l2e & PTE_TABLE))
+		return l2e & PTE_ADDR_MASK;
+	return l1e & PTE_ADDR_MASK;	/* an L2 block: the L2 table */
+}
+
 extern char guest_vectors[];
+extern char guest_entry[];
+extern char guest_reentry[];
 
 /*
  * An L1 guest hypervisor starts at EL2h with E2H=1, TGE=1 and the same
  * stage 1, vectors and stack its EL1 twin would have: under E2H the
- * runtime's *_EL1 accesses reach these EL2 registers. L2 gets the EL1
+ * runtime's *_EL1 accesses reach these EL2 registers (guest_entry's
+ * msr sctlr_el1 turns the EL2 MMU on). L2 gets the EL1
  * ones (l2_enable() copies them again from L1, at run time) and the
  * lower half of the vCPU's stack area (l2_call()).
  */
-static void vcpu_el2_setup(struct vcpu *vcpu, uint64_t sctlr, uint64_t tcr,
-			   uint64_t cpu_gva)
+static void vcpu_el2_setup(struct vcpu *vcpu, uint64_t tcr, uint64_t cpu_gva)
 {
 	vcpu_set_reg(vcpu, SYS_HCR_EL2, HCR_L1_SELF);
 	vcpu_set_reg(vcpu, SYS_MAIR_EL2, MAIR_VALUE);
@@ -106,13 +122,18 @@ static void vcpu_el2_setup(struct vcpu *vcpu, uint64_t sctlr, uint64_t tcr,
 	vcpu_set_reg(vcpu, SYS_TTBR0_EL2, vcpu->vm->pgd);
 	vcpu_set_reg(vcpu, SYS_CPTR_EL2, CPACR_FPEN);
 	vcpu_set_reg(vcpu, SYS_VBAR_EL2, (uint64_t)(uintptr_t)guest_vectors);
-	vcpu_set_reg(vcpu, SYS_SCTLR_EL2, sctlr);
+	vcpu_set_reg(vcpu, SYS_SCTLR_EL2, SCTLR_RES1);	/* guest_entry: on */
 	vcpu_set_reg(vcpu, SYS_SP_EL2, cpu_gva + GUEST_CPU_STRIDE);
 	vcpu_set_reg(vcpu, REG_SP_EL1, cpu_gva + GUEST_CPU_STRIDE / 2);
 	vcpu_set_reg(vcpu, REG_PSTATE, PSTATE_EL2H_DAIF);
 }
 
-/* What the guest runtime expects at its first instruction: MMU on. */
+/*
+ * What the guest runtime expects: the MMU on. The vCPU starts in
+ * guest_entry with it off, maps its table pages at stage 2 with plain
+ * loads and switches it on (lib/arm64/guest/entry.S); guest_main() maps
+ * the tables added later the same way, through the identity map.
+ */
 void vcpu_arch_setup(struct vcpu *vcpu)
 {
 	uint64_t cpu_gva = GUEST_CPU_BASE + vcpu->id * GUEST_CPU_STRIDE;
@@ -129,10 +150,35 @@ void vcpu_arch_setup(struct vcpu *vcpu)
 	vcpu_set_reg(vcpu, SYS_CPACR_EL1, CPACR_FPEN);
 	vcpu_set_reg(vcpu, SYS_VBAR_EL1, (uint64_t)(uintptr_t)guest_vectors);
 	vcpu_set_reg(vcpu, SYS_TPIDR_EL1, cpu_gva);
-	vcpu_set_reg(vcpu, SYS_SCTLR_EL1, sctlr);
+	vcpu_set_reg(vcpu, SYS_SCTLR_EL1, SCTLR_RES1);
 	vcpu_set_reg(vcpu, REG_SP_EL1, cpu_gva + GUEST_CPU_STRIDE);
 	vcpu_set_reg(vcpu, REG_PSTATE, PSTATE_EL1H_DAIF);
-	vcpu_set_reg(vcpu, REG_PC, (uint64_t)(uintptr_t)guest_main);
+	vcpu_set_reg(vcpu, REG_X(0), sctlr);
+	vcpu_set_reg(vcpu, REG_X(1), GUEST_PT_BASE);
+	vcpu_set_reg(vcpu, REG_X(2), vcpu->vm->pt_next);
+	vcpu->cpu->pt_mapped = vcpu->vm->pt_next;
+	vcpu_set_reg(vcpu, REG_PC, (uint64_t)(uintptr_t)guest_entry);
 	if (vcpu->vm->el2)
-		vcpu_el2_setup(vcpu, sctlr, tcr, cpu_gva);
+		vcpu_el2_setup(vcpu, tcr, cpu_gva);
+}
+
+/*
+ * After a VM-wide stage-2 drop (a second KVM_ARM_VCPU_INIT without FWB)
+ * a parked vCPU's next walk would be an S1PTW fault on every table page
+ * (row 50): send it through the MMU-off entry again, as at its start.
+ */
+void vcpu_reenter(struct vcpu *vcpu)
+{
+	uint64_t sctlr = vcpu_get_reg(vcpu, SYS_SCTLR_EL1);
+
+	/* Not started yet: guest_entry still lies ahead of it. */
+	if (!(sctlr & SCTLR_M))
+		return;
+	vcpu_set_reg(vcpu, SYS_SCTLR_EL1, SCTLR_RES1);
+	vcpu_set_reg(vcpu, REG_X(0), sctlr);
+	vcpu_set_reg(vcpu, REG_X(1), GUEST_PT_BASE);
+	vcpu_set_reg(vcpu, REG_X(2), vcpu->vm->pt_next);
+	vcpu->cpu->pt_mapped = vcpu->vm->pt_next;
+	/* guest_main() parks at UCALL_IDLE first, as the host expects. */
+	vcpu_set_reg(vcpu, REG_PC, (uint64_t)(uintptr_t)guest_reentry);
 }
