@@ -72,8 +72,8 @@ struct expect expect_l2_memtype(const struct kernel_facts *kf, enum l1_s2 s2)
 	 * access Device. 7.2 builds the shadow leaf from L0's memslot alone.
 	 */
 	if (s2 == L1_S2_DEVICE && kf->mode == KVM_MODE_NESTED)
-		return make_defect(out_value(MEMTYPE_NORMAL), "row N3, known "
-				   "defect nested-s2-memattr: 7.2 nested.c "
+		return make_defect(out_value(MEMTYPE_NORMAL), "row N3, "
+				   "nested-s2-memattr: 7.2 nested.c "
 				   "never reads L1's stage-2 MemAttr, so L2 "
 				   "gets L0's Normal where the Arm ARM combines "
 				   "to Device");
