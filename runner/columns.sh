@@ -30,10 +30,12 @@ due_binaries() {
 	cut -d: -f1 "$1" | awk '!seen[$0]++'
 }
 
-# The binary a boot's TAP left open: begun, no result line.
-open_binary() {
-	awk '/^# selftests: s2conform: / { b = substr($0, 25); next }
-	     /^(not )?ok [0-9]+ (selftests: )?s2conform: / { b = "" }
+# last_binary TAP [open]: the last binary a boot's TAP began (the
+# "# selftests: s2conform: NAME" header of run_direct.sh); with "open",
+# only if its result line has not come yet. This file's one reader of it.
+last_binary() {
+	awk -v open="${2:-}" '/^# selftests: s2conform: / { b = substr($0, 25); next }
+	     open && /^(not )?ok [0-9]+ (selftests: )?s2conform: / { b = "" }
 	     END { print b }' "$1"
 }
 
@@ -57,7 +59,7 @@ watch_guest() {
 			shown=$n
 			continue
 		fi
-		cur=$(sed -n 's/^# selftests: s2conform: //p' "$tap" | tail -n 1)
+		cur=$(last_binary "$tap")
 		[ "$cur" != "$prev" ] && log "[$label] running $cur"
 		prev=$cur
 	done
@@ -147,7 +149,7 @@ boot_kernel() {
 		cat "$out/console.log" >>"$kdir/console.log" 2>/dev/null
 		st=$(cat "$out/status" 2>/dev/null)
 		[ "$st" = hung ] || [ "$st" = crashed ] || break
-		cur=$(open_binary "$out/tap.txt")
+		cur=$(last_binary "$out/tap.txt" open)
 		[ -n "$cur" ] || break
 		echo "# s2conform: rebooted: $(stop_reason "$out" "$cur" "$kdir")" \
 			>>"$kdir/tap.txt"
