@@ -303,6 +303,25 @@ prepare_kernel() {
 	[ -n "$kd" ] || return 3
 }
 
+# mode_args MODE: the guest's mode to insist on and the words that ask for
+# it (configs/modes.conf), in mode_append (kernel) and mode_qemu (QEMU:
+# the words qemu:ARG). Nothing for an empty MODE.
+mode_args() {
+	local want margs w
+	mode_append= mode_qemu=()
+	[ -n "$1" ] || return 0
+	read -r want margs <<<"$(mode_line "$1")"
+	mode_append="s2.mode=$want"
+	# Named only by "all": the machine may lack it (a SKIP).
+	[[ $modes_all != *" $1 "* ]] || mode_append+=" s2.mode_optional=1"
+	for w in $margs; do
+		case $w in
+		qemu:*) mode_qemu+=(--qemu-arg "${w#qemu:}") ;;
+		*) mode_append+=" $w" ;;
+		esac
+	done
+}
+
 # Column number CI: kernel col_kernel[CI] on CPU col_cpu[CI] (empty: the
 # profile's).  Fetch, pack, boot and judge; the results directory goes to
 # $tmp/col-CI.dir for the summary.  Returns 3 on an infrastructure failure;
@@ -311,24 +330,8 @@ prepare_kernel() {
 run_column() {
 	local ci=$1 cpu=${col_cpu[$1]} kvm_mode=${col_mode[$1]} kd klabel initrd
 	local t0=$SECONDS rc=0 started t_boot col_error col_skip= kpkgs label
-	local kdir want
-	local margs w
-	# The kernel mode to insist on and the arguments that ask for it:
-	# words qemu:ARG are QEMU's, the others the kernel's.
-	mode_append= mode_qemu=()
-	if [ -n "$kvm_mode" ]; then
-		read -r want margs <<<"$(mode_line "$kvm_mode")"
-		mode_append="s2.mode=$want"
-		# Named only by "all": the machine may lack it (a SKIP).
-		[[ $modes_all != *" $kvm_mode "* ]] ||
-			mode_append+=" s2.mode_optional=1"
-		for w in $margs; do
-			case $w in
-			qemu:*) mode_qemu+=(--qemu-arg "${w#qemu:}") ;;
-			*) mode_append+=" $w" ;;
-			esac
-		done
-	fi
+	local kdir
+	mode_args "$kvm_mode"
 	started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	boot_seconds='' test_seconds='' reboots=0
 	boot_status="error: fetching or packing the kernel failed"
