@@ -113,6 +113,8 @@ void *vm_gpa2hva(struct vm *vm, uint64_t gpa);
 uint64_t s1_leaf_attrs(unsigned int attrs);
 void vm_map(struct vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
 	    unsigned int attrs);
+/* GPA of the last-level stage-1 table that maps gva (vm_map()ed). */
+uint64_t vm_s1_table(struct vm *vm, uint64_t gva);
 
 /* Mirror a guest global's current host value into the guest copy. */
 #define sync_global_to_guest(vm, g) \
@@ -156,6 +158,7 @@ enum call_status {
 	CALL_STOPPED,		/* RECOVER_NONE and an event happened */
 	CALL_TIMEOUT,
 	CALL_ERROR,		/* host-side failure, see msg */
+	CALL_STALL,		/* no progress, KVM kept exiting: see msg */
 };
 
 struct call {
@@ -167,7 +170,7 @@ struct call {
 	uint64_t ret;
 	int nevents;
 	struct run_event events[CALL_MAX_EVENTS];
-	char msg[320];
+	char msg[512];
 };
 
 #define CALL_DEFAULT_TIMEOUT_MS	30000
