@@ -173,16 +173,10 @@ static void check_exec(struct ctx *f, struct result *res)
 static void check_memtype(struct ctx *f, struct result *res)
 {
 	struct expect_attr a = expect_backing_attr(f->s.kf, &f->s.b);
-	enum memtype want = a.attr == S2_ATTR_DEVICE ? MEMTYPE_DEVICE :
-			    MEMTYPE_NORMAL;
-	struct memtype_result m;
 
 	if (!a.known)
 		test_skip("%s", a.reason);
-	m = memtype_probe(f->vcpu, f->s.gpa, f->s.kf->tcg);
-	result_diag(res, "%s", m.detail);
-	result_check(res, m.type == want, memtype_name(m.type),
-		     memtype_name(want), a.reason);
+	memtype_judge(f->vcpu, f->s.gpa, f->s.kf, &a, res);
 }
 
 static uint64_t exits(struct ctx *f)

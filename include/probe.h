@@ -19,6 +19,9 @@
 #include "model/outcome.h"
 
 struct vcpu;
+struct kernel_facts;
+struct result;
+struct expect_attr;
 
 const char *probe_name(enum probe_kind kind);
 
@@ -32,5 +35,16 @@ void exec_stub_write(void *hva);
 /* Classify the memory at gva (mapped Normal-WB at stage 1) from probes. */
 struct memtype_result memtype_probe(struct vcpu *vcpu, uint64_t gva,
 				    bool tcg);
+
+/*
+ * Judge the memory type at gpa (== gva, first touched here) against a:
+ * the type KVM installed at stage 2 (kprobes on its map call, row 50)
+ * is the verdict and the guest's probes its second witness, which must
+ * agree; where the host cannot see the installed type, the probes alone
+ * and why in the diagnostics.
+ */
+void memtype_judge(struct vcpu *vcpu, uint64_t gpa,
+		   const struct kernel_facts *kf, const struct expect_attr *a,
+		   struct result *res);
 
 #endif
