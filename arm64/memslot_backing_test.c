@@ -59,9 +59,10 @@ static void check_delete_exec(struct ctx *f, struct result *res);
 static void setup(struct ctx *f, const struct kase *k);
 
 static const struct check checks[] = {
-	{ "create", check_create, .flags = NO_SLOT },
-	{ "rw", check_rw, .flags = PAST_FIRST_PAGE },
-	{ "exec", check_exec, .flags = PAST_FIRST_PAGE },
+	{ "create", check_create, .flags = NO_SLOT, .access = ACCESS_NONE },
+	{ "rw", check_rw, .flags = PAST_FIRST_PAGE, .access = ACCESS_JUDGE },
+	{ "exec", check_exec, .flags = PAST_FIRST_PAGE,
+	  .access = ACCESS_EXEC },
 	{ "memtype", check_memtype },
 	{ "block", check_block, .flags = PAST_FIRST_PAGE },
 	{ "ro_slot_load", check_ro_load, .slot_flags = KVM_MEM_READONLY },
@@ -71,7 +72,8 @@ static const struct check checks[] = {
 	{ "mprotect_ro", check_mprotect_ro },
 	{ "dontneed", check_dontneed },
 	{ "delete_load", check_delete_load },
-	{ "delete_exec", check_delete_exec, .flags = PAST_FIRST_PAGE },
+	{ "delete_exec", check_delete_exec, .flags = PAST_FIRST_PAGE,
+	  .access = ACCESS_EXEC },
 };
 
 SUITE(.name = "memslot_backing_test",
@@ -143,6 +145,8 @@ static void check_rw(struct ctx *f, struct result *res)
 	struct expect guest_e = expect_rw_guest_sees(words);
 	struct outcome obs;
 
+	if (slot_mode_refusal(&f->s, f->vcpu, res))
+		return;
 	vcpu_call(f->vcpu, guest_fill, f->s.gpa, f->window, OLD_DATA);
 	for (i = 0; i < words && bad == words; i++)
 		if (host[i] != OLD_DATA)

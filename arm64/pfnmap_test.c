@@ -63,12 +63,12 @@ static void check_replace_vma_no_fwb(struct ctx *f, struct result *res);
 static void setup(struct ctx *f, const struct kase *k);
 
 static const struct check checks[] = {
-	{ "create", check_create },
-	{ "create_mte", check_create_mte },
+	{ "create", check_create, .access = ACCESS_NONE },
+	{ "create_mte", check_create_mte, .access = ACCESS_NONE },
 	{ "mte_after_slot", check_mte_after_slot },
-	{ "rw", check_rw },
+	{ "rw", check_rw, .access = ACCESS_JUDGE },
 	{ "memtype", check_memtype },
-	{ "exec", check_exec },
+	{ "exec", check_exec, .access = ACCESS_EXEC },
 	{ "dontneed", check_dontneed },
 	{ "refcount", check_ttm_refcount, .kind = "fixture_ttm" },
 	{ "tail", check_ttm_tail, .kind = "fixture_ttm" },
@@ -237,6 +237,8 @@ static void check_rw(struct ctx *f, struct result *res)
 	ctx_setup(f, res);
 	host = f->s.b.hva;
 	host[0] = HOST_DATA;
+	if (slot_mode_refusal(&f->s, f->vcpu, res))
+		return;
 	e = expect_pfnmap_access(f->s.kf, f->s.ops->vma, false, f->cap, HOST_DATA);
 	obs = probe(f->vcpu, PROBE_LOAD, f->s.gpa, 0);
 	result_outcome(res, &obs, &e.out, e.reason);

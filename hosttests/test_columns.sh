@@ -101,6 +101,45 @@ expect_eq "failed fetch: exit 3" $rc 3
 expect_match "failed fetch: said once per kernel" "$err" \
 	'\[7\.2\] error: fetching the kernel failed'
 
+# --mode: names from configs/modes.conf, checked before anything runs.
+usage_case "unknown --mode, naming the known ones" \
+	"--mode: unknown mode 'pkvm' \(configs/modes.conf: vhe, nvhe, protected, nested" \
+	--vm --no-build --mode vhe,pkvm
+usage_case "a mode listed twice" "--mode: 'vhe' is listed twice" \
+	--vm --no-build --mode vhe,all
+usage_case "a CPU listed twice" "--cpu: 'max' is listed twice" \
+	--vm --no-build --cpu max,neoverse-n1,max
+usage_case "a kernel listed twice" "--kernel: '7.2' is listed twice" \
+	--vm --no-build --kernel 7.2,6.12,7.2
+
+# Kernel x mode: each column asks its kernel for the mode and is
+# labelled KERNEL/MODE; kernel.info has what was asked and what ran.
+rm -rf "$tmp/results"
+run --vm --no-build --kernel 7.2 --mode all -j 1
+d=$(ls -d "$tmp"/results/2*)
+expect_eq "kernel x mode: one summary per column, in configs/modes.conf order" \
+	"$(sed -n 's/^kernel \([^:]*\):.*/\1/p' <<<"$out" | paste -sd ' ')" \
+	"7.2/vhe 7.2/nvhe 7.2/protected 7.2/nested"
+expect_match "kernel x mode: the kernel was asked for the mode" \
+	"$(cat "$d"/7.2_protected/boot0/console.log)" \
+	'command line: .* s2\.mode=protected kvm-arm\.mode=protected'
+expect_eq "kernel x mode: kernel.info, asked and run" \
+	"$(grep -E '^(mode|kvm_mode|column)=' "$d"/7.2_nested/kernel.info | paste -sd ' ')" \
+	"column=7.2/nested mode=nested kvm_mode=nested"
+rm -rf "$tmp/results"
+run --vm --no-build --kernel 7.2
+expect_eq "no --mode: the label has no mode, kernel.info names the kernel's" \
+	"$(grep -E '^(mode|kvm_mode|column)=' "$tmp"/results/2*/7.2/kernel.info | paste -sd ' ')" \
+	"column=7.2 mode= kvm_mode=vhe"
+
+# A kernel that does not enter the mode asked for runs nothing: one ERROR.
+rm -rf "$tmp/results"
+S2_STUB_KVM_MODE=nvhe run --vm --no-build --kernel 7.2 --mode vhe
+expect_eq "mode not entered: exit 3" $rc 3
+expect_eq "mode not entered: one ERROR record, naming both modes" \
+	"$(cut -f2-4,7 "$tmp"/results/2*/7.2_vhe/records.tsv)" \
+	"boot	kernel-mode	ERROR	asked for vhe, the kernel runs nvhe (it says: stub)"
+
 # The real QEMU: what the models are and which have MTE (from QEMU's
 # own answers: the guest's ID registers agree, see docs/columns.md).
 if command -v qemu-system-aarch64 >/dev/null; then

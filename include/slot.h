@@ -44,6 +44,15 @@ int __backed_slot_add(struct backed_slot *s, struct vm *vm, uint32_t flags,
  */
 void slot_expect_accepted(const struct backing_ops *ops, bool mte, int ret);
 
+/*
+ * Rows M2/M3: where the KVM mode maps none of the slot's memory, judge the
+ * refusal on one guest store from vcpu and return true (the case has its
+ * verdict); false where the memory maps, and the case goes on.
+ */
+struct result;
+bool slot_mode_refusal(const struct backed_slot *s, struct vcpu *vcpu,
+		       struct result *res);
+
 /* __backed_slot_add(), judged by slot_expect_accepted(). */
 void backed_slot_add(struct backed_slot *s, struct vm *vm,
 		     uint32_t flags, unsigned int attrs);

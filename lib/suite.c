@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "backing.h"
+#include "kernel_facts.h"
+#include "model/expect_mode.h"
 #include "suite.h"
 #include "vm.h"
 
@@ -157,11 +159,15 @@ static void run_kase(const struct test_case *tc, struct result *res)
 {
 	const struct kase *k = tc->k;
 	struct ctx *ctx = calloc(1, suite.ctx_size ? suite.ctx_size : 1);
+	char why[256];
 
 	if (!ctx)
 		test_fail("calloc: out of memory");
 	if (k->kind && !k->ops)
 		test_skip("backing %s is not built in", k->kind);
+	if (k->ops && !mode_case_runs(kernel_facts(), k->ops->vma,
+				      k->check->access, why, sizeof(why)))
+		test_skip("%s", why);
 	if (suite.setup)
 		suite.setup(ctx, k);
 	/* A set-up may decide the case itself (an expected refusal). */

@@ -5,15 +5,21 @@
 #include <errno.h>
 
 #include "expect_memslot.h"
+#include "expect_mode.h"
 #include "expect_mte.h"
 #include "expect_pfnmap.h"
 
-/* kvm_vm_ioctl_check_extension(): KVM_CAP_ARM_MTE = system_supports_mte(). */
-struct expect expect_mte_cap(bool cpu_mte)
+/*
+ * kvm_vm_ioctl_check_extension(): KVM_CAP_ARM_MTE = system_supports_mte(),
+ * unless the mode hides it (row M4).
+ */
+struct expect expect_mte_cap(const struct kernel_facts *kf)
 {
-	return make_expect(out_value(cpu_mte), "KVM_CAP_ARM_MTE follows "
-			   "system_supports_mte() (HWCAP2_MTE here: %d)",
-			   cpu_mte);
+	if (!kf->cpu_mte)
+		return make_expect(out_value(0), "KVM_CAP_ARM_MTE follows "
+				   "system_supports_mte(): the CPU has no "
+				   "MTE (HWCAP2_MTE 0)");
+	return expect_mode_mte_cap(kf);
 }
 
 struct expect expect_mte_enable_before_vcpu(void)
