@@ -8,7 +8,8 @@
  * what happens when the BAR's memory decode goes away under the guest,
  * and that guest and host see each other's data through it.
  *
- * Rows 13-20 of docs/behaviours.md. Each kind
+ * Rows 13-20 of docs/behaviours.md, and row 60: the type KVM installed
+ * (kprobes, lib/s2_watch.c) judged with the probes as witness. Each kind
  * SKIPs with the harness's reason when its device is absent (6.1 has no
  * ZONE_DEVICE, so no DAX). Before 7.x the DAX type depends on whether the
  * pmem pfns are in memblock: the case reads the pfn from pagemap and the

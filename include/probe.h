@@ -38,7 +38,7 @@ struct memtype_result memtype_probe(struct vcpu *vcpu, uint64_t gva,
 
 /*
  * Judge the memory type at gpa (== gva, first touched here) against a:
- * the type KVM installed at stage 2 (kprobes on its map call, row 50)
+ * the type KVM installed at stage 2 (kprobes on its map call, row 60)
  * is the verdict and the guest's probes its second witness, which must
  * agree; where the host cannot see the installed type, the probes alone
  * and why in the diagnostics.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * s2_watch.h - what KVM does to a VM's stage 2, seen through kprobe
- * events on the host functions that do it (rows 50, 51): the mapping
+ * events on the host functions that do it (rows 60, 61): the mapping
  * each fault asks for (kvm_pgtable_stage2_map/relax_perms, in protected
  * mode their pkvm_ twins: IPA, size, prot), and the TLB invalidations an
  * unmap issues. Only the calls made by this process, at the IPAs

@@ -151,7 +151,7 @@ void memtype_judge(struct vcpu *vcpu, uint64_t gpa,
 		return;
 	}
 	s2_watch_stop(&w);
-	result_diag(res, "installed type not judged (row 50): %s", w.why);
+	result_diag(res, "installed type not judged (row 60): %s", w.why);
 	result_diag(res, "expected %s (the probes see Normal-NC as Normal)",
 		    s2_attr_name(a->attr));
 	result_check(res, felt.type == want, memtype_name(felt.type),

@@ -49,15 +49,15 @@ int s2_mapping_format(const struct s2_mapping *m, char *buf, size_t n);
 int s2_size_level(uint64_t size, uint64_t page);
 
 /*
- * Row 50: the guest's probes are a second witness of the type KVM
+ * Row 60: the guest's probes are a second witness of the type KVM
  * installed: Device faults unaligned accesses, both Normals do not.
  */
 struct expect expect_memtype_witness(enum s2_attr installed);
-/* Row 50: an instruction fetch needs the X bit in the installed prot. */
+/* Row 60: an instruction fetch needs the X bit in the installed prot. */
 struct expect expect_installed_exec(bool executes);
 
 /*
- * Row 51: the invalidations of one stage-2 unmap of pages host pages at
+ * Row 61: the invalidations of one stage-2 unmap of pages host pages at
  * [ipa, ipa + pages * page), counted per kind. -1: the probe is not
  * live (the symbol is missing or cannot be probed in this mode).
  */
@@ -88,7 +88,7 @@ void tlbi_count_add(struct tlbi_count *c, enum tlbi_kind k, uint64_t a,
 /* "range", "per-page", "per-page+whole-VMID", "none (3 of 64 pages)" */
 int tlbi_count_name(const struct tlbi_count *c, char *buf, size_t n);
 
-/* What the kernel's rule makes a stage-2 unmap issue (row 51). */
+/* What the kernel's rule makes a stage-2 unmap issue (row 61). */
 enum tlbi_want {
 	TLBI_WANT_RANGE,	/* only range TLBIs, covering every page */
 	TLBI_WANT_PER_PAGE,	/* a leaf TLBI for every page, no range */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * s2map.c - decode what KVM asked stage 2 to install, and judge the TLB
- * invalidations of an unmap (rows 50, 51). Pure logic: the host unit
+ * invalidations of an unmap (rows 60, 61). Pure logic: the host unit
  * tests feed it every layout and count.
  */
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include "s2map.h"
 
 /*
- * Row 50. Read in the trees: 6.12 and 7.2 arch/arm64/include/asm/
+ * Row 60. Read in the trees: 6.12 and 7.2 arch/arm64/include/asm/
  * kvm_pgtable.h; NORMAL_NC came with VM_ALLOW_ANY_UNCACHED in 6.9, the
  * X, W, R, DEVICE bits are those of 5.11's enum (6.1 has them). The
  * split of X into PX/UX (FEAT_XNX) moved every bit up by one somewhere
@@ -22,21 +22,21 @@ struct s2_layout s2_prot_layout(const struct kernel_facts *kf)
 
 	if (!version_at_least(kf, 6, 9)) {
 		l.id = S2_PROT_X0_DEV3;
-		snprintf(l.reason, sizeof(l.reason), "row 50: before 6.9 "
+		snprintf(l.reason, sizeof(l.reason), "row 60: before 6.9 "
 			 "kvm_pgtable_prot is X 0, W 1, R 2, DEVICE 3 and has "
 			 "no NORMAL_NC");
 	} else if (!version_at_least(kf, 6, 13)) {
 		l.id = S2_PROT_X0_NC4;
-		snprintf(l.reason, sizeof(l.reason), "row 50: 6.9-6.12 "
+		snprintf(l.reason, sizeof(l.reason), "row 60: 6.9-6.12 "
 			 "kvm_pgtable_prot is X 0, W 1, R 2, DEVICE 3, "
 			 "NORMAL_NC 4 (6.12 kvm_pgtable.h)");
 	} else if (version_at_least(kf, 7, 2)) {
 		l.id = S2_PROT_PX0_NC5;
-		snprintf(l.reason, sizeof(l.reason), "row 50: 7.2 "
+		snprintf(l.reason, sizeof(l.reason), "row 60: 7.2 "
 			 "kvm_pgtable_prot is PX 0, UX 1, W 2, R 3, DEVICE 4, "
 			 "NORMAL_NC 5 (7.2 kvm_pgtable.h)");
 	} else {
-		snprintf(l.reason, sizeof(l.reason), "row 50: the bits of "
+		snprintf(l.reason, sizeof(l.reason), "row 60: the bits of "
 			 "kvm_pgtable_prot moved between 6.12 and 7.2 (PX/UX); "
 			 "%d.%d's are not known to the suite", kf->major,
 			 kf->minor);
@@ -126,17 +126,17 @@ int s2_mapping_format(const struct s2_mapping *m, char *buf, size_t n)
 struct expect expect_memtype_witness(enum s2_attr installed)
 {
 	if (installed == S2_ATTR_DEVICE)
-		return make_expect(out_value(MEMTYPE_DEVICE), "row 50: the "
+		return make_expect(out_value(MEMTYPE_DEVICE), "row 60: the "
 				   "guest's unaligned accesses fault on the "
 				   "Device type KVM installed");
-	return make_expect(out_value(MEMTYPE_NORMAL), "row 50: the guest's "
+	return make_expect(out_value(MEMTYPE_NORMAL), "row 60: the guest's "
 			   "unaligned accesses complete on the %s type KVM "
 			   "installed", s2_attr_name(installed));
 }
 
 struct expect expect_installed_exec(bool executes)
 {
-	return make_expect(out_value(executes), "row 50: an instruction "
+	return make_expect(out_value(executes), "row 60: an instruction "
 			   "fetch %s, so the installed prot %s the X bit",
 			   executes ? "completes" : "is refused",
 			   executes ? "has" : "lacks");
@@ -252,14 +252,14 @@ const char *tlbi_want_name(enum tlbi_want want)
 static struct expect unseen(const char *why)
 {
 	struct expect e = make_expect(out_value(TLBI_WANT_UNSEEN),
-				      "row 51: %s", why);
+				      "row 61: %s", why);
 
 	e.unknown = true;
 	return e;
 }
 
 /*
- * Row 51, from row 40's rule: before 6.6 one TLBI IPA per leaf; from 6.6
+ * Row 61, from row 40's rule: before 6.6 one TLBI IPA per leaf; from 6.6
  * one range TLBI per walk iff TLBIRANGE and FWB. The MMU-notifier paths
  * (kvm_unmap_gfn_range() returns false) and a slot delete
  * (kvm_arch_flush_shadow_memslot()) have only the walker's invalidation,
@@ -274,7 +274,7 @@ struct expect expect_unmap_invalidation(const struct kernel_facts *kf)
 
 	switch (kf->mode) {
 	case KVM_MODE_PROTECTED:
-		return make_expect(out_value(TLBI_WANT_EL2), "row 51: in "
+		return make_expect(out_value(TLBI_WANT_EL2), "row 61: in "
 				   "protected mode the host hands every "
 				   "unmapped page to EL2 "
 				   "(pkvm_pgtable_stage2_unmap); the TLBIs "
@@ -295,7 +295,7 @@ struct expect expect_unmap_invalidation(const struct kernel_facts *kf)
 			      "TLBIRANGE and FWB, and the kernel log does not "
 			      "say whether the CPU has them");
 	if (range)
-		return make_expect(out_value(TLBI_WANT_RANGE), "row 51: 6.6+ "
+		return make_expect(out_value(TLBI_WANT_RANGE), "row 61: 6.6+ "
 				   "with TLBIRANGE and FWB: range TLBIs "
 				   "(kvm_tlb_flush_vmid_range) cover every "
 				   "unmapped page, no leaf or whole-VMID "
@@ -306,7 +306,7 @@ struct expect expect_unmap_invalidation(const struct kernel_facts *kf)
 			      "(__kvm_nvhe___kvm_tlb_flush_vmid_ipa, "
 			      "kprobes blacklisted): no host probe counts "
 			      "it");
-	return make_expect(out_value(TLBI_WANT_PER_PAGE), "row 51: %s: one "
+	return make_expect(out_value(TLBI_WANT_PER_PAGE), "row 61: %s: one "
 			   "TLBI IPA per unmapped leaf "
 			   "(__kvm_tlb_flush_vmid_ipa), no range or whole-VMID "
 			   "flush", version_at_least(kf, 6, 6) ?
