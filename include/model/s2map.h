@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * s2map.h - what KVM asked stage 2 to install, seen from the host (rows
- * 50 and 51): the prot argument of kvm_pgtable_stage2_map() and
+ * 60 and 61): the prot argument of kvm_pgtable_stage2_map() and
  * kvm_pgtable_stage2_relax_perms() decoded per kernel (the bits of enum
  * kvm_pgtable_prot moved between 6.12 and 7.2), and the TLB invalidations
  * a stage-2 unmap issued, judged against the kernel's own rule. The
