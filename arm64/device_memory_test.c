@@ -181,14 +181,12 @@ static void check_memtype(struct ctx *f, struct result *res)
 static void check_exec(struct ctx *f, struct result *res)
 {
 	struct expect e;
-	struct outcome obs;
 
 	slot_setup(f, MAP_MT(MT_NORMAL));
 	device_attr(f, res, false);	/* SKIPs if the type is unknown */
 	e = expect_device_exec(f->s.kf, f->s.ops->vma, f->map_memory);
 	exec_stub_write((char *)f->s.b.hva + host_page());
-	obs = probe(f->vcpu, PROBE_EXEC, f->s.gpa + host_page(), 0);
-	result_outcome(res, &obs, &e.out, e.reason);
+	exec_judge(f->vcpu, f->s.gpa + host_page(), f->s.kf, &e, res);
 }
 
 /*

@@ -164,13 +164,11 @@ static void check_rw(struct ctx *f, struct result *res)
 static void check_exec(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_backing_exec(f->s.kf, &f->s.b);
-	struct outcome obs;
 
 	if (e.unknown)
 		test_skip("%s", e.reason);
 	exec_stub_write((char *)f->s.b.hva + f->exec_off);
-	obs = probe(f->vcpu, PROBE_EXEC, f->s.gpa + f->exec_off, 0);
-	result_expect(res, &obs, &e);
+	exec_judge(f->vcpu, f->s.gpa + f->exec_off, f->s.kf, &e, res);
 }
 
 /* Rows 2, 5 and 8: no alignment faults, i.e. Normal at stage 2. */

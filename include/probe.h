@@ -22,6 +22,7 @@ struct vcpu;
 struct kernel_facts;
 struct result;
 struct expect_attr;
+struct expect;
 
 const char *probe_name(enum probe_kind kind);
 
@@ -46,5 +47,13 @@ struct memtype_result memtype_probe(struct vcpu *vcpu, uint64_t gva,
 void memtype_judge(struct vcpu *vcpu, uint64_t gpa,
 		   const struct kernel_facts *kf, const struct expect_attr *a,
 		   struct result *res);
+
+/*
+ * An instruction fetch at gpa (first touched here) against e, and the X
+ * bit of the mapping KVM installed for it as the second witness (row 60).
+ */
+void exec_judge(struct vcpu *vcpu, uint64_t gpa,
+		const struct kernel_facts *kf, const struct expect *e,
+		struct result *res);
 
 #endif

@@ -157,3 +157,33 @@ void memtype_judge(struct vcpu *vcpu, uint64_t gpa,
 	result_check(res, felt.type == want, memtype_name(felt.type),
 		     memtype_name(want), a->reason);
 }
+
+void exec_judge(struct vcpu *vcpu, uint64_t gpa,
+		const struct kernel_facts *kf, const struct expect *e,
+		struct result *res)
+{
+	struct s2_mapping m;
+	struct outcome obs;
+	struct s2_watch w;
+	struct expect x;
+	bool seen, ran;
+	char buf[128];
+
+	seen = s2_watch_map_start(&w, kf, gpa, kf->sizes.geom.page);
+	obs = probe(vcpu, PROBE_EXEC, gpa, 0);
+	seen = seen && s2_watch_map_find(&w, gpa, &m) && m.valid;
+	s2_watch_stop(&w);
+	result_expect(res, &obs, e);
+	ran = obs.kind == OUT_COMPLETED;
+	/* A refused fetch need not map at all: nothing installed to read. */
+	if (!seen) {
+		result_diag(res, "installed X bit not judged (row 60): %s",
+			    ran ? w.why : "the fetch mapped nothing");
+		return;
+	}
+	s2_mapping_format(&m, buf, sizeof(buf));
+	result_diag(res, "stage 2 installed: %s", buf);
+	x = expect_installed_exec(ran);
+	result_check(res, m.x == (bool)x.out.value, m.x ? "X" : "XN",
+		     x.out.value ? "X" : "XN", x.reason);
+}
