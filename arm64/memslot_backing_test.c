@@ -23,6 +23,7 @@
 #include "model/expect_memslot.h"
 #include "model/expect_pfnmap.h"
 #include "probe.h"
+#include "s2_watch.h"
 #include "slot.h"
 #include "suite.h"
 #include "vm.h"
@@ -192,6 +193,29 @@ static uint64_t exits(struct ctx *f)
 }
 
 /*
+ * Row 60: the sizes KVM asked stage 2 to map are the block verdict's
+ * second witness.
+ */
+static void installed_granule(struct result *res, struct s2_watch *w,
+			      long calls, uint64_t min, uint64_t max,
+			      const char *want, const char *why)
+{
+	uint64_t page = host_page();
+	const char *got;
+
+	if (calls <= 0) {
+		result_diag(res, "installed sizes not judged (row 60): %s",
+			    calls ? w->why : "no map call in the slot");
+		return;
+	}
+	got = max <= page ? "pages" : min > page ? "block" : "mixed";
+	result_diag(res, "stage 2 installed %ld mappings of %llu to %llu "
+		    "bytes", calls, (unsigned long long)min,
+		    (unsigned long long)max);
+	result_check(res, !strcmp(got, want), got, want, why);
+}
+
+/*
  * Rows 5/8: KVM maps a block exactly when the host maps the range huge.
  * One word per 1/BLOCK_POINTS of the slot: a block takes one fault, host
  * pages one per point (sizes.h), whatever the granule.
@@ -201,7 +225,11 @@ static void check_block(struct ctx *f, struct result *res)
 	const struct page_geom *g = &f->s.kf->sizes.geom;
 	uint64_t stride = geom_touch_stride(g, f->s.size, BLOCK_POINTS);
 	uint64_t points = f->s.size / stride, before, delta, host, s2;
+	uint64_t min = 0, max = 0;
 	const char *granule, *want, *why;
+	struct s2_watch w;
+	long calls;
+	bool live;
 	char hs[16], ss[16];
 
 	if (f->s.ops->vma & (VMA_PFNMAP | VMA_DAX | VMA_DEVICE))
@@ -209,10 +237,12 @@ static void check_block(struct ctx *f, struct result *res)
 			  "visible to userspace; rows 5/8 are about RAM");
 	/* Fault in the guest's own code and stack before counting. */
 	vcpu_call(f->vcpu, guest_touch, f->s.gpa, 0, stride, 1, OLD_DATA);
+	live = s2_watch_map_start(&w, f->s.kf, f->s.gpa, f->s.size);
 	before = exits(f);
 	vcpu_call(f->vcpu, guest_touch, f->s.gpa, f->s.size, stride, 1,
 		  OLD_DATA);
 	delta = exits(f) - before;
+	calls = live ? s2_watch_map_sizes(&w, &min, &max) : -1;
 	/* After the touch: a THP exists only once it has been faulted. */
 	host = backing_host_map_size(&f->s.b);
 	s2 = geom_s2_map_size(g, host);
@@ -227,6 +257,7 @@ static void check_block(struct ctx *f, struct result *res)
 		    (unsigned long long)stride, size_str(host, hs, sizeof(hs)),
 		    size_str(s2, ss, sizeof(ss)));
 	result_check(res, !strcmp(granule, want), granule, want, why);
+	installed_granule(res, &w, calls, min, max, want, why);
 }
 
 static void check_ro_load(struct ctx *f, struct result *res)

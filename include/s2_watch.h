@@ -42,6 +42,11 @@ bool s2_watch_map_start(struct s2_watch *w, const struct kernel_facts *kf,
  */
 bool s2_watch_map_find(struct s2_watch *w, uint64_t ipa,
 		       struct s2_mapping *m);
+/*
+ * The smallest and largest mapping KVM asked for in the watched range:
+ * the number of map calls, -1 if the watch is not live. Probes stop.
+ */
+long s2_watch_map_sizes(struct s2_watch *w, uint64_t *min, uint64_t *max);
 
 /*
  * Count the invalidations of the host pages [gpa, gpa + pages * page)

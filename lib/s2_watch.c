@@ -153,6 +153,32 @@ bool s2_watch_map_find(struct s2_watch *w, uint64_t ipa,
 	return last >= 0;
 }
 
+long s2_watch_map_sizes(struct s2_watch *w, uint64_t *min, uint64_t *max)
+{
+	struct kprobe_hit *h;
+	long n, i, calls = 0;
+
+	*min = ~0ULL;
+	*max = 0;
+	if (!w->live)
+		return -1;
+	kprobe_count_pause(&w->k);
+	h = read_hits(w, w->map, &n);
+	for (i = 0; h && i < n; i++) {
+		if (!mine(&h[i], 4) || h[i].arg[0] < w->gpa ||
+		    h[i].arg[0] - w->gpa >= w->size)
+			continue;
+		calls++;
+		if (h[i].arg[1] < *min)
+			*min = h[i].arg[1];
+		if (h[i].arg[1] > *max)
+			*max = h[i].arg[1];
+	}
+	free(h);
+	s2_watch_stop(w);
+	return calls;
+}
+
 bool s2_watch_tlbi_start(struct s2_watch *w, const struct kernel_facts *kf,
 			 uint64_t gpa, unsigned int pages)
 {
