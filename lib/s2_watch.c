@@ -53,9 +53,11 @@ static bool start(struct s2_watch *w)
 {
 	int ret = kprobe_count_start(&w->k);
 
-	if (ret)
+	if (ret) {
 		snprintf(w->why, sizeof(w->why), "enabling the kprobe events: "
 			 "%s", strerror(-ret));
+		kprobe_count_stop(&w->k);
+	}
 	w->live = !ret;
 	return w->live;
 }
