@@ -25,6 +25,7 @@ struct kprobe_count {
 
 /* One call of a probed function: who made it and what it fetched. */
 struct kprobe_hit {
+	int probe;			/* index of the probe that fired */
 	int pid;			/* the calling task (thread id) */
 	int nargs;
 	uint64_t arg[KPROBE_ARGS];	/* in the order of the fetch list */
@@ -58,5 +59,29 @@ long kprobe_count_read(struct kprobe_count *k, int i,
 void kprobe_count_pause(struct kprobe_count *k);
 /* Disable and remove every probe. */
 void kprobe_count_stop(struct kprobe_count *k);
+
+/*
+ * Probes shared by every case of one test binary. Disarming a kprobe
+ * event waits for RCU grace periods, ~0.1 s a probe under QEMU TCG, so
+ * a case does not: the first case that asks registers and enables the
+ * probe under the name of the binary's process (the cases' parent), the
+ * others find it armed, and the binary removes its own at exit
+ * (kprobe_count_release()). A case reads the calls it made itself
+ * (its pid) by consuming trace_pipe, never truncating the buffer (that
+ * waits for a grace period too).
+ */
+int kprobe_count_attach(struct kprobe_count *k, const char *name,
+			const char *fn, const char *fetch);
+/* Discard what the trace buffer holds so far. */
+void kprobe_count_drain(struct kprobe_count *k);
+/*
+ * Consume the buffer: the calls of the attached probes made by task pid
+ * since the last drain or consume, at most max of them (oldest first),
+ * each with its probe's index. The number kept, or -errno.
+ */
+long kprobe_count_consume(struct kprobe_count *k, int pid,
+			  struct kprobe_hit *hits, long max);
+/* At the binary's exit: remove the probes attached under owner's name. */
+void kprobe_count_release(int owner);
 
 #endif

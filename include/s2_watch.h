@@ -5,7 +5,8 @@
  * each fault asks for (kvm_pgtable_stage2_map/relax_perms, in protected
  * mode their pkvm_ twins: IPA, size, prot), and the TLB invalidations an
  * unmap issues. Only the calls made by this process, at the IPAs
- * watched, count. Where the running mode hides a call from the host
+ * watched, count. The probes stay armed for the binary's later cases
+ * (kprobe_count_attach()); the binary removes them when it ends. Where the running mode hides a call from the host
  * (EL2 code), why says so; nothing is guessed.
  */
 #ifndef S2_S2_WATCH_H
@@ -38,13 +39,13 @@ bool s2_watch_map_start(struct s2_watch *w, const struct kernel_facts *kf,
 /*
  * The mapping covering ipa that KVM asked for last, with the later
  * permission relaxations folded in. false (why set) if none was seen.
- * The probes stop.
+ * One reading per start: the calls are consumed.
  */
 bool s2_watch_map_find(struct s2_watch *w, uint64_t ipa,
 		       struct s2_mapping *m);
 /*
  * The smallest and largest mapping KVM asked for in the watched range:
- * the number of map calls, -1 if the watch is not live. Probes stop.
+ * the number of map calls, -1 if the watch is not live.
  */
 long s2_watch_map_sizes(struct s2_watch *w, uint64_t *min, uint64_t *max);
 
@@ -55,10 +56,7 @@ long s2_watch_map_sizes(struct s2_watch *w, uint64_t *min, uint64_t *max);
  */
 bool s2_watch_tlbi_start(struct s2_watch *w, const struct kernel_facts *kf,
 			 uint64_t gpa, unsigned int pages);
-/* What was issued since the start; the probes stop. */
+/* What was issued since the start. */
 void s2_watch_tlbi_read(struct s2_watch *w, struct tlbi_count *c);
-
-/* Remove every probe (also done by _find and _read). */
-void s2_watch_stop(struct s2_watch *w);
 
 #endif

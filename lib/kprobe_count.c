@@ -216,3 +216,139 @@ void kprobe_count_stop(struct kprobe_count *k)
 		k->live[i] = false;
 	}
 }
+
+static bool event_exists(const struct kprobe_count *k, const char *event)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/events/%s", k->tracefs, event);
+	return !access(path, F_OK);
+}
+
+int kprobe_count_attach(struct kprobe_count *k, const char *name,
+			const char *fn, const char *fetch)
+{
+	char def[320], file[96];
+	int i = k->nr, ret;
+
+	if (i == KPROBE_MAX)
+		return -ENOSPC;
+	snprintf(k->event[i], sizeof(k->event[i]), "s2conform/%s_%d", name,
+		 (int)getppid());
+	k->nr++;
+	if (!event_exists(k, k->event[i])) {
+		snprintf(def, sizeof(def), "p:%s %s%s%s\n", k->event[i], fn,
+			 fetch ? " " : "", fetch ? fetch : "");
+		ret = write_file(k->tracefs, "kprobe_events", def, O_APPEND);
+		if (ret == -ENOENT || ret == -EINVAL) {
+			snprintf(k->why, sizeof(k->why), "%s cannot be probed "
+				 "(%s: no such symbol, or blacklisted code)",
+				 fn, ret == -ENOENT ? "ENOENT" : "EINVAL");
+			return 0;
+		}
+		if (ret)
+			return ret;
+		snprintf(file, sizeof(file), "events/%s/enable", k->event[i]);
+		ret = write_file(k->tracefs, file, "1", 0);
+		if (ret)
+			return ret;
+	}
+	k->live[i] = true;
+	return 1;
+}
+
+static FILE *open_pipe(const struct kprobe_count *k)
+{
+	char path[96];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/trace_pipe", k->tracefs);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	return fd < 0 ? NULL : fdopen(fd, "r");
+}
+
+void kprobe_count_drain(struct kprobe_count *k)
+{
+	char buf[8192];
+	FILE *f = open_pipe(k);
+
+	if (!f)
+		return;
+	while (fread(buf, 1, sizeof(buf), f) > 0)
+		;
+	fclose(f);
+}
+
+/* The probe a line belongs to: " <event name>: (" after the task. */
+static int line_probe(const struct kprobe_count *k, const char *line,
+		      const char **args)
+{
+	char tag[56];
+	const char *at;
+	int i;
+
+	for (i = 0; i < k->nr; i++) {
+		if (!k->live[i])
+			continue;
+		snprintf(tag, sizeof(tag), " %s: ",
+			 strchr(k->event[i], '/') + 1);
+		at = strstr(line, tag);
+		if (at) {
+			*args = at + strlen(tag);
+			return i;
+		}
+	}
+	return -1;
+}
+
+long kprobe_count_consume(struct kprobe_count *k, int pid,
+			  struct kprobe_hit *hits, long max)
+{
+	char line[512];
+	const char *args;
+	long n = 0;
+	FILE *f = open_pipe(k);
+	int i;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		i = line_probe(k, line, &args);
+		if (i < 0 || line_pid(line) != pid || n >= max)
+			continue;
+		hits[n].probe = i;
+		hits[n].pid = pid;
+		hits[n].nargs = line_args(args, hits[n].arg);
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+void kprobe_count_release(int owner)
+{
+	char path[96], line[512], ev[KPROBE_MAX * 2][64], file[128], def[96];
+	struct kprobe_count k;
+	const char *us;
+	int n = 0, i;
+	FILE *f;
+
+	if (kprobe_count_init(&k))
+		return;
+	snprintf(path, sizeof(path), "%s/kprobe_events", k.tracefs);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (n < KPROBE_MAX * 2 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "p:s2conform/%63s", ev[n]) == 1 &&
+		    (us = strrchr(ev[n], '_')) && atoi(us + 1) == owner)
+			n++;
+	fclose(f);
+	for (i = 0; i < n; i++) {
+		snprintf(file, sizeof(file), "events/s2conform/%.63s/enable",
+			 ev[i]);
+		write_file(k.tracefs, file, "0", 0);
+		snprintf(def, sizeof(def), "-:s2conform/%.63s\n", ev[i]);
+		write_file(k.tracefs, "kprobe_events", def, O_APPEND);
+	}
+}

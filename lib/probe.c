@@ -150,7 +150,6 @@ void memtype_judge(struct vcpu *vcpu, uint64_t gpa,
 		judge_installed(res, &m, &felt, a);
 		return;
 	}
-	s2_watch_stop(&w);
 	result_diag(res, "installed type not judged (row 60): %s", w.why);
 	result_diag(res, "expected %s (the probes see Normal-NC as Normal)",
 		    s2_attr_name(a->attr));
@@ -172,7 +171,6 @@ void exec_judge(struct vcpu *vcpu, uint64_t gpa,
 	seen = s2_watch_map_start(&w, kf, gpa, kf->sizes.geom.page);
 	obs = probe(vcpu, PROBE_EXEC, gpa, 0);
 	seen = seen && s2_watch_map_find(&w, gpa, &m) && m.valid;
-	s2_watch_stop(&w);
 	result_expect(res, &obs, e);
 	ran = obs.kind == OUT_COMPLETED;
 	/* A refused fetch need not map at all: nothing installed to read. */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * s2_watch.c - KVM's stage-2 calls, read back from kprobe events with
- * fetched arguments (arm64: x0-x7 hold them at entry).
+ * fetched arguments (arm64: x0-x7 hold them at entry). The probes are the
+ * binary's, shared by its cases (kprobe_count_attach()): a case only
+ * reads its own calls.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,11 +35,11 @@ static int watch_init(struct s2_watch *w, uint64_t gpa, uint64_t size)
 	return ret;
 }
 
-/* The probe's index if it registered, -1 if refused; why keeps why. */
+/* The probe's index if it is armed, -1 if refused; why keeps why. */
 static int add(struct s2_watch *w, const char *name, const char *fn,
 	       const char *fetch)
 {
-	int i = w->k.nr, ret = kprobe_count_add_args(&w->k, name, fn, fetch);
+	int i = w->k.nr, ret = kprobe_count_attach(&w->k, name, fn, fetch);
 
 	if (ret > 0)
 		return i;
@@ -51,15 +53,9 @@ static int add(struct s2_watch *w, const char *name, const char *fn,
 
 static bool start(struct s2_watch *w)
 {
-	int ret = kprobe_count_start(&w->k);
-
-	if (ret) {
-		snprintf(w->why, sizeof(w->why), "enabling the kprobe events: "
-			 "%s", strerror(-ret));
-		kprobe_count_stop(&w->k);
-	}
-	w->live = !ret;
-	return w->live;
+	kprobe_count_drain(&w->k);
+	w->live = true;
+	return true;
 }
 
 bool s2_watch_map_start(struct s2_watch *w, const struct kernel_facts *kf,
@@ -81,7 +77,6 @@ bool s2_watch_map_start(struct s2_watch *w, const struct kernel_facts *kf,
 			snprintf(w->why, sizeof(w->why), "protected mode: no "
 				 "host function of this kernel sees the prot "
 				 "(pkvm_pgtable_stage2_map: %s)", w->k.why);
-		s2_watch_stop(w);
 		return false;
 	}
 	w->relax = add(w, "relax", pkvm ? "pkvm_pgtable_stage2_relax_perms" :
@@ -89,39 +84,42 @@ bool s2_watch_map_start(struct s2_watch *w, const struct kernel_facts *kf,
 	return start(w);
 }
 
-static struct kprobe_hit *read_hits(struct s2_watch *w, int i, long *n)
+/* This process's calls since the start; NULL (and *n 0) on failure. */
+static struct kprobe_hit *consume(struct s2_watch *w, long *n)
 {
 	struct kprobe_hit *h = calloc(MAX_HITS, sizeof(*h));
 
-	*n = h && i >= 0 ? kprobe_count_read(&w->k, i, h, MAX_HITS) : 0;
-	if (*n > MAX_HITS)
-		*n = MAX_HITS;
+	*n = h ? kprobe_count_consume(&w->k, getpid(), h, MAX_HITS) : 0;
+	if (*n < 0) {
+		snprintf(w->why, sizeof(w->why), "reading trace_pipe failed");
+		*n = 0;
+	}
+	w->live = false;
 	return h;
 }
 
-static bool mine(const struct kprobe_hit *h, int nargs)
+static bool in_slot(const struct s2_watch *w, const struct kprobe_hit *h)
 {
-	return h->pid == (int)getpid() && h->nargs >= nargs;
+	return h->nargs >= 2 && h->arg[0] >= w->gpa &&
+	       h->arg[0] - w->gpa < w->size;
 }
 
 /* Relaxations after the map change R/W/X only, never the type. */
-static void fold_relax(struct s2_watch *w, uint64_t ipa, struct s2_mapping *m)
+static void fold_relax(struct s2_watch *w, const struct kprobe_hit *h,
+		       long n, long from, uint64_t ipa, struct s2_mapping *m)
 {
 	struct s2_mapping r;
-	struct kprobe_hit *h;
-	long n, i;
+	long i;
 
-	h = read_hits(w, w->relax, &n);
-	for (i = 0; h && i < n; i++) {
-		if (!mine(&h[i], 2) || h[i].arg[0] > ipa ||
-		    ipa - h[i].arg[0] >= m->size ||
+	for (i = from + 1; i < n; i++) {
+		if (h[i].probe != w->relax || h[i].nargs < 2 ||
+		    h[i].arg[0] > ipa || ipa - h[i].arg[0] >= m->size ||
 		    !s2_prot_decode(w->layout.id, h[i].arg[1], &r))
 			continue;
 		m->r |= r.r;
 		m->w |= r.w;
 		m->x |= r.x;
 	}
-	free(h);
 }
 
 bool s2_watch_map_find(struct s2_watch *w, uint64_t ipa,
@@ -133,25 +131,23 @@ bool s2_watch_map_find(struct s2_watch *w, uint64_t ipa,
 	memset(m, 0, sizeof(*m));
 	if (!w->live)
 		return false;
-	kprobe_count_pause(&w->k);
-	h = read_hits(w, w->map, &n);
-	for (i = 0; h && i < n; i++)
-		if (mine(&h[i], 4) && h[i].arg[0] <= ipa &&
-		    ipa - h[i].arg[0] < h[i].arg[1])
+	h = consume(w, &n);
+	for (i = 0; i < n; i++)
+		if (h[i].probe == w->map && h[i].nargs >= 4 &&
+		    h[i].arg[0] <= ipa && ipa - h[i].arg[0] < h[i].arg[1])
 			last = i;
 	if (last >= 0) {
 		s2_prot_decode(w->layout.id, h[last].arg[3], m);
 		m->ipa = h[last].arg[0];
 		m->size = h[last].arg[1];
 		if (m->valid)
-			fold_relax(w, ipa, m);
+			fold_relax(w, h, n, last, ipa, m);
 	} else {
 		snprintf(w->why, sizeof(w->why), "no stage-2 map call at IPA "
-			 "0x%llx by this process (%ld calls in all)",
+			 "0x%llx by this process (%ld calls of it in all)",
 			 (unsigned long long)ipa, n);
 	}
 	free(h);
-	s2_watch_stop(w);
 	return last >= 0;
 }
 
@@ -164,11 +160,9 @@ long s2_watch_map_sizes(struct s2_watch *w, uint64_t *min, uint64_t *max)
 	*max = 0;
 	if (!w->live)
 		return -1;
-	kprobe_count_pause(&w->k);
-	h = read_hits(w, w->map, &n);
-	for (i = 0; h && i < n; i++) {
-		if (!mine(&h[i], 4) || h[i].arg[0] < w->gpa ||
-		    h[i].arg[0] - w->gpa >= w->size)
+	h = consume(w, &n);
+	for (i = 0; i < n; i++) {
+		if (h[i].probe != w->map || !in_slot(w, &h[i]))
 			continue;
 		calls++;
 		if (h[i].arg[1] < *min)
@@ -177,7 +171,6 @@ long s2_watch_map_sizes(struct s2_watch *w, uint64_t *min, uint64_t *max)
 			*max = h[i].arg[1];
 	}
 	free(h);
-	s2_watch_stop(w);
 	return calls;
 }
 
@@ -211,36 +204,23 @@ bool s2_watch_tlbi_start(struct s2_watch *w, const struct kernel_facts *kf,
 	}
 	for (k = 0; k < TLBI_K_NR; k++)
 		live += w->tlbi[k] >= 0;
-	if (!live) {
-		s2_watch_stop(w);
-		return false;
-	}
-	return start(w);
+	return live && start(w);
 }
 
 void s2_watch_tlbi_read(struct s2_watch *w, struct tlbi_count *c)
 {
 	struct kprobe_hit *h;
-	int k;
 	long n, i;
+	int k;
 
 	tlbi_count_init(c, w->gpa, w->page, w->size / w->page);
-	kprobe_count_pause(&w->k);
-	for (k = 0; k < TLBI_K_NR; k++) {
-		if (w->tlbi[k] < 0)
-			continue;
-		c->n[k] = 0;
-		h = read_hits(w, w->tlbi[k], &n);
-		for (i = 0; h && i < n; i++)
-			if (mine(&h[i], 0))
+	for (k = 0; k < TLBI_K_NR; k++)
+		if (w->tlbi[k] >= 0)
+			c->n[k] = 0;
+	h = consume(w, &n);
+	for (i = 0; i < n; i++)
+		for (k = 0; k < TLBI_K_NR; k++)
+			if (w->tlbi[k] == h[i].probe)
 				tlbi_count_add(c, k, h[i].arg[0], h[i].arg[1]);
-		free(h);
-	}
-	s2_watch_stop(w);
-}
-
-void s2_watch_stop(struct s2_watch *w)
-{
-	kprobe_count_stop(&w->k);
-	w->live = false;
+	free(h);
 }
