@@ -182,16 +182,6 @@ static void check_memtype(struct ctx *f, struct result *res)
 	memtype_judge(f->vcpu, f->s.gpa, f->s.kf, &a, res);
 }
 
-static uint64_t exits(struct ctx *f)
-{
-	uint64_t val;
-	int ret = vcpu_stat(f->vcpu, "exits", &val);
-
-	if (ret)
-		test_skip("no \"exits\" vCPU statistic: %s", strerror(-ret));
-	return val;
-}
-
 /*
  * Row 60: the sizes KVM asked stage 2 to map are the block verdict's
  * second witness.
@@ -238,10 +228,10 @@ static void check_block(struct ctx *f, struct result *res)
 	/* Fault in the guest's own code and stack before counting. */
 	vcpu_call(f->vcpu, guest_touch, f->s.gpa, 0, stride, 1, OLD_DATA);
 	live = s2_watch_map_start(&w, f->s.kf, f->s.gpa, f->s.size);
-	before = exits(f);
+	before = vcpu_stat(f->vcpu, VCPU_STAT_EXITS);
 	vcpu_call(f->vcpu, guest_touch, f->s.gpa, f->s.size, stride, 1,
 		  OLD_DATA);
-	delta = exits(f) - before;
+	delta = vcpu_stat(f->vcpu, VCPU_STAT_EXITS) - before;
 	calls = live ? s2_watch_map_sizes(&w, &min, &max) : -1;
 	/* After the touch: a THP exists only once it has been faulted. */
 	host = backing_host_map_size(&f->s.b);

@@ -435,8 +435,6 @@ static void replace_vma(struct ctx *f, struct result *res)
 
 	f->s.kf = kernel_facts();
 	f->s.size = backing_region_size(f->s.ops);
-	if (f->s.kf->kvm)
-		test_skip("/dev/kvm: %s", strerror(-f->s.kf->kvm));
 	/* Open the device first: SKIP before anything when it is absent. */
 	backing_create(f->s.ops, f->s.size, &f->s.b);
 	hva = f->s.b.hva;
@@ -479,8 +477,6 @@ static void check_replace_vma_no_fwb(struct ctx *f, struct result *res)
 		test_skip("row 25: the fault-time recheck is from the "
 			  "cacheable PFNMAP series (%s); replace_vma covers "
 			  "this kernel", kf->feat_src[FEAT_CACHEABLE_PFNMAP]);
-	if (kf->kvm)
-		test_skip("/dev/kvm: %s", strerror(-kf->kvm));
 	vm = vm_create(NULL);
 	ok = pfnmap_cacheable_supported(kf, cacheable_cap(vm));
 	if (ok)

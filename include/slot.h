@@ -24,7 +24,7 @@ struct backed_slot {
 	uint64_t gpa;
 };
 
-/* Facts and a backing of ops: SKIP without /dev/kvm or the kind. */
+/* Facts and a backing of ops (the framework has checked /dev/kvm). */
 void backed_slot_init(struct backed_slot *s, const struct backing_ops *ops,
 		      uint64_t size);
 

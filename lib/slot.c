@@ -16,8 +16,6 @@ void backed_slot_init(struct backed_slot *s, const struct backing_ops *ops,
 	s->kf = kernel_facts();
 	s->ops = ops;
 	s->size = size;
-	if (s->kf->kvm)
-		test_skip("/dev/kvm: %s", strerror(-s->kf->kvm));
 	backing_create(ops, size, &s->b);
 }
 

@@ -163,6 +163,9 @@ static void run_kase(const struct test_case *tc, struct result *res)
 
 	if (!ctx)
 		test_fail("calloc: out of memory");
+	/* Every case needs KVM: one place says so. */
+	if (kernel_facts()->kvm)
+		test_skip("/dev/kvm: %s", strerror(-kernel_facts()->kvm));
 	if (k->kind && !k->ops)
 		test_skip("backing %s is not built in", k->kind);
 	if (k->ops && !mode_case_runs(kernel_facts(), k->ops->vma,

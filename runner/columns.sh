@@ -91,7 +91,7 @@ boot_once() {
 		append+=" s2.bins=$(for b; do bin_entry "$b"; done | paste -sd ';')"
 	"$vm/boot.sh" --kernel-dir "$kd" --initrd "$initrd" --out "$out" \
 		--timeout "$limit" --idle-timeout "$idle" --append "$append" \
-		${cpu:+--cpu "$cpu"} &
+		${cpu:+--cpu "$cpu"} "${mode_qemu[@]}" &
 	boot_pid=$!
 	watch_guest "$boot_pid" "$out" "$label"
 	wait "$boot_pid"
@@ -308,13 +308,24 @@ prepare_kernel() {
 # time up to the runner's first output, test time the rest of the boot.
 run_column() {
 	local ci=$1 cpu=${col_cpu[$1]} kvm_mode=${col_mode[$1]} kd klabel initrd
-	local t0=$SECONDS rc=0 started t_boot col_error kpkgs label kdir want
-	local margs
-	# The kernel mode to insist on and the arguments that ask for it.
-	mode_append=
+	local t0=$SECONDS rc=0 started t_boot col_error col_skip= kpkgs label
+	local kdir want
+	local margs w
+	# The kernel mode to insist on and the arguments that ask for it:
+	# words qemu:ARG are QEMU's, the others the kernel's.
+	mode_append= mode_qemu=()
 	if [ -n "$kvm_mode" ]; then
 		read -r want margs <<<"$(mode_line "$kvm_mode")"
-		mode_append="s2.mode=$want${margs:+ $margs}"
+		mode_append="s2.mode=$want"
+		# Named only by "all": the machine may lack it (a SKIP).
+		[[ $modes_all != *" $kvm_mode "* ]] ||
+			mode_append+=" s2.mode_optional=1"
+		for w in $margs; do
+			case $w in
+			qemu:*) mode_qemu+=(--qemu-arg "${w#qemu:}") ;;
+			*) mode_append+=" $w" ;;
+			esac
+		done
 	fi
 	started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	boot_seconds='' test_seconds='' reboots=0
@@ -335,8 +346,10 @@ run_column() {
 		    "${cpu:+on $cpu }${kvm_mode:+in $kvm_mode mode }(${timeout}s per binary${without:+, without $without})"
 		t_boot=$SECONDS
 		boot_kernel "$kd" "$initrd" "$kdir" "$label" "$cpu" || rc=3
-		col_error=$(mode_error "$kdir/console.log")
+		col_error=$(mode_said "$kdir/console.log" error)
+		col_skip=$(mode_said "$kdir/console.log" skip)
 		[ -z "$col_error" ] || { log "[$label] error: $col_error"; rc=3; }
+		[ -z "$col_skip" ] || log "[$label] skipped: $col_skip"
 		boot_hint "$kd" "$kdir" "$label"
 		[ -z "$boot_seconds" ] ||
 			test_seconds=$((SECONDS - t_boot - boot_seconds))
@@ -359,10 +372,11 @@ kernel_mode() {
 	echo "$said"
 }
 
-# vm/init's refusal to run in a mode other than the one asked for.
-mode_error() {
+# mode_said CONSOLE error|skip: vm/init's refusal to run in a mode other
+# than the one asked for (skip: one only "--mode all" asked for).
+mode_said() {
 	tr -d '\r' <"$1" 2>/dev/null |
-		sed -n 's/^.*s2conform: mode error: //p' | head -n 1
+		sed -n "s/^.*s2conform: mode $2: //p" | head -n 1
 }
 
 # Parse and record one column's results.
@@ -370,7 +384,11 @@ mode_error() {
 finish_column() {
 	local label=$1 kdir=$2 cpu=$5 said
 	said=$(kernel_mode "$kdir")
-	if [ -n "${col_error:-}" ]; then
+	if [ -n "${col_skip:-}" ]; then
+		# The machine cannot run the mode: one SKIP says why.
+		printf '%s\tboot\tkernel-mode\tSKIP\t-\t-\t%s\t-\n' "$label" \
+			"$col_skip" >"$kdir/records.tsv"
+	elif [ -n "${col_error:-}" ]; then
 		# Stopped before boot: the one ERROR says why, nothing ran.
 		touch "$kdir/tap.txt" "$kdir/console.log"
 		printf '%s\tboot\t%s\tERROR\t-\t-\t%s\t-\n' "$label" \

@@ -24,8 +24,6 @@ void mte_require(void)
 {
 	const struct kernel_facts *kf = kernel_facts();
 
-	if (kf->kvm)
-		test_skip("/dev/kvm: %s", strerror(-kf->kvm));
 	if (!kf->cap_mte)
 		test_skip("KVM_CAP_ARM_MTE is 0: %s",
 			  expect_mte_cap(kf).reason);

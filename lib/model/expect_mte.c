@@ -228,15 +228,10 @@ struct expect expect_ksm_merge(bool mte)
  */
 struct expect expect_mte_reused_hugetlb(const struct kernel_facts *kf)
 {
-	struct expect e;
-
-	if (!kf->feat[FEAT_MTE_MAP_SHARED]) {
-		e = make_expect(out_value(MTE_REUSE_STALE), "known 6.1 defect: "
-				"PG_mte_tagged survives the hugetlb pool, so "
-				"the previous owner's tags leak (row 4)");
-		e.defect = true;
-		return e;
-	}
+	if (!kf->feat[FEAT_MTE_MAP_SHARED])
+		return make_defect(out_value(MTE_REUSE_STALE), "6.1: "
+				   "PG_mte_tagged survives the hugetlb pool, so "
+				   "the previous owner's tags leak (row 4)");
 	return make_expect(out_value(0), "row 4: a recycled huge page is "
 			   "sanitised like a new one (%s)",
 			   kf->feat_src[FEAT_MTE_HUGETLB]);
