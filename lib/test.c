@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "kernel_facts.h"
-#include "kprobe_count.h"
 #include "model/globs.h"
 #include "suite.h"
 #include "test.h"
@@ -258,8 +257,6 @@ int test_run(const struct suite *s, const struct test_case *cases, int n,
 		printf("# duration_ms=%lld\n", now_ms() - t0);
 		counts[res->verdict]++;
 	}
-	/* The kprobe events the cases shared (s2_watch.h) go with us. */
-	kprobe_count_release(getpid());
 	if (s->report)
 		s->report(cases, results, n);
 	printf("# Totals: pass:%d fail:%d xfail:%d xpass:0 skip:%d error:%d\n",
