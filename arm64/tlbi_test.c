@@ -10,7 +10,8 @@
  * mprotect(PROT_READ), a slot delete or a migration, while kprobe events
  * (s2_watch.h) record the invalidations this process issues for those
  * IPAs: per IPA (__kvm_tlb_flush_vmid_ipa), by range
- * (kvm_tlb_flush_vmid_range), of the whole VMID (__kvm_tlb_flush_vmid,
+ * (__kvm_tlb_flush_vmid_range in VHE, its caller kvm_tlb_flush_vmid_range
+ * in nVHE, where the former runs at EL2), of the whole VMID (__kvm_tlb_flush_vmid,
  * kvm_flush_remote_tlbs), and in protected mode the unmap handed to EL2
  * (pkvm_pgtable_stage2_unmap). Every page must be covered, by the kind
  * the rule names and no other.

@@ -26,6 +26,7 @@ struct s2_watch {
 	int map, relax;		/* probe indexes, -1 none */
 	int tlbi[TLBI_K_NR];
 	bool live;
+	bool range_pages;	/* the range probe fetches pages, not bytes */
 	char why[320];		/* why the watch sees nothing */
 };
 

@@ -196,9 +196,20 @@ bool s2_watch_tlbi_start(struct s2_watch *w, const struct kernel_facts *kf,
 			w->tlbi[TLBI_K_VMID] = add(w, "vmid",
 						   "__kvm_tlb_flush_vmid", NULL);
 		}
-		w->tlbi[TLBI_K_RANGE] = add(w, "range",
-					    "kvm_tlb_flush_vmid_range",
-					    "addr=%x1:x64 size=%x2:x64");
+		/*
+		 * VHE: the function that issues the range TLBI (mmu, start,
+		 * pages), a witness closer to the instruction; nVHE runs it
+		 * at EL2, so its host caller (mmu, addr, size).
+		 */
+		if (vhe)
+			w->tlbi[TLBI_K_RANGE] = add(w, "range",
+						    "__kvm_tlb_flush_vmid_range",
+						    "addr=%x1:x64 pages=%x2:x64");
+		w->range_pages = w->tlbi[TLBI_K_RANGE] >= 0;
+		if (!vhe || w->tlbi[TLBI_K_RANGE] < 0)
+			w->tlbi[TLBI_K_RANGE] = add(w, "range_host",
+						    "kvm_tlb_flush_vmid_range",
+						    "addr=%x1:x64 size=%x2:x64");
 		w->tlbi[TLBI_K_REMOTE] = add(w, "remote",
 					     "kvm_flush_remote_tlbs", NULL);
 	}
@@ -221,6 +232,10 @@ void s2_watch_tlbi_read(struct s2_watch *w, struct tlbi_count *c)
 	for (i = 0; i < n; i++)
 		for (k = 0; k < TLBI_K_NR; k++)
 			if (w->tlbi[k] == h[i].probe)
-				tlbi_count_add(c, k, h[i].arg[0], h[i].arg[1]);
+				tlbi_count_add(c, k, h[i].arg[0],
+					       k == TLBI_K_RANGE &&
+					       w->range_pages ?
+					       h[i].arg[1] * w->page :
+					       h[i].arg[1]);
 	free(h);
 }

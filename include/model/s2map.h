@@ -63,7 +63,7 @@ struct expect expect_installed_exec(bool executes);
  */
 enum tlbi_kind {
 	TLBI_K_IPA,		/* __kvm_tlb_flush_vmid_ipa(), a leaf */
-	TLBI_K_RANGE,		/* kvm_tlb_flush_vmid_range() */
+	TLBI_K_RANGE,		/* (__)kvm_tlb_flush_vmid_range() */
 	TLBI_K_VMID,		/* __kvm_tlb_flush_vmid(), a whole VMID */
 	TLBI_K_REMOTE,		/* kvm_flush_remote_tlbs(), a whole VMID */
 	TLBI_K_EL2_UNMAP,	/* pkvm_pgtable_stage2_unmap(): EL2 unmaps */
