@@ -98,6 +98,16 @@ ok 1 selftests: s2conform: a_pass"
 	expect_eq "$sh: -l lists binary:case" "$out" \
 		"mem_test:anon_4k/create
 mem_test:hugetlb_2m/create"
+	out=$($sh "$rd" -l -f 'mem_test:*/ro_store,hugetlb*,mte_test:*' "$tmp/suite")
+	expect_eq "$sh: -f BINARY:CASE globs, each with the plain globs after it" \
+		"$(echo $out)" \
+		"mem_test:anon_4k/ro_store mem_test:hugetlb_2m/create mte_test:mte/tagged"
+	out=$($sh "$rd" -l -f 'anon_4k/create,mte_test:*' "$tmp/suite")
+	expect_eq "$sh: -f plain globs before any BINARY: hold for every binary" \
+		"$(echo $out)" "mem_test:anon_4k/create mte_test:mte/tagged"
+	out=$($sh "$rd" -l -f 'mte_test:*' "$tmp/suite")
+	expect_eq "$sh: -f BINARY:* selects that binary alone" "$(echo $out)" \
+		"mte_test:mte/tagged"
 	out=$(S2_FAKE_KERNEL=7.2 $sh "$rd" "$tmp/suite")
 	expect_eq "$sh: all passing or skipped makes exit 0" $? 0
 

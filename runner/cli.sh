@@ -33,7 +33,8 @@ usage: run_tests.sh [options]
                         --filter, a case must match both
   --filter GLOB         run only cases whose name matches GLOB ('anon_4k/*';
                         a comma list matches any of its globs), or
-                        BINARY:CASE globs as --list prints them
+                        BINARY:CASE globs as --list prints them (the plain
+                        globs after one hold for the same binaries)
   --list                list binary:case for every (matching) case
   --timeout SECS        per test binary (default 120); a guest silent for
                         that plus a grace is ended, its binary is ERROR and

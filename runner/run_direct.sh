@@ -57,11 +57,8 @@ case $timeout_secs in
 '' | *[!0-9]*) warn "bad timeout '$timeout_secs'"; usage ;;
 esac
 [ "$timeout_secs" -gt 0 ] || usage
-# BINARY:CASE (the form -l prints) filters binaries too.
-bin_filter='*'
-case $filter in
-*:*) bin_filter=${filter%%:*} filter=${filter#*:} ;;
-esac
+# -f as given; entry() derives each binary's own case globs from it.
+filter_all=$filter
 # Run from the test directory, as kselftest does: binaries may look for
 # their sibling files.
 cd "$1" 2>/dev/null || { warn "no such directory: $1"; exit 2; }
@@ -157,12 +154,35 @@ in_globs() {
 	done
 }
 
-# entry PATH[:GLOBS]: sets bin and globs (the binary's own case globs).
+# filter_for NAME: the case globs -f gives binary NAME, in filter, and
+# bin_off=1 when it gives NAME none. -f is a comma list of globs; a glob
+# BINARY:CASE (the form -l prints) holds for the binaries BINARY matches,
+# and so do the plain globs after it, up to the next BINARY: one; plain
+# globs before any hold for every binary.
+filter_for() {
+	rest=$filter_all filter= bin_off=0 scope='*' some=0
+	[ -n "$rest" ] || return 0
+	while :; do
+		g=${rest%%,*}
+		case $g in
+		*:*) scope=${g%%:*} g=${g#*:} ;;
+		esac
+		# shellcheck disable=SC2254 # a glob on purpose
+		case $1 in $scope) filter=$filter${filter:+,}$g some=1 ;; esac
+		[ "$rest" != "${rest#*,}" ] || break
+		rest=${rest#*,}
+	done
+	[ "$some" -eq 1 ] || bin_off=1
+}
+
+# entry PATH[:GLOBS]: sets bin and globs (the binary's own case globs), and
+# filter (its share of -f).
 entry() {
 	bin=$1 globs=
 	case $1 in
 	*:*) bin=${1%:*} globs=${1##*:} ;;
 	esac
+	filter_for "${bin##*/}"
 }
 
 # case_names: the cases of $bin, from the list the build made beside it
@@ -180,8 +200,7 @@ case_names() {
 # binary whose --list fails is kept, so that its failure is reported
 # rather than hidden.
 selected() {
-	# shellcheck disable=SC2254 # a glob on purpose
-	case ${bin##*/} in $bin_filter) ;; *) return 1 ;; esac
+	[ "$bin_off" -eq 0 ] || return 1
 	[ -n "$filter$globs" ] || return 0
 	cases=$(case_names 2>/dev/null) || return 0
 	printf '%s\n' "$cases" | {
@@ -308,7 +327,7 @@ fi
 
 echo "TAP version 13"
 echo "1..$#"
-[ $# -gt 0 ] || echo "# no test binaries${filter:+ with cases matching $filter} in $testdir"
+[ $# -gt 0 ] || echo "# no test binaries${filter_all:+ with cases matching $filter_all} in $testdir"
 n=0 npass=0 nfail=0 nskip=0
 for e in "$@"; do
 	n=$((n + 1))
