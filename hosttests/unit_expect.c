@@ -289,3 +289,23 @@ UNIT(mte_tags_kept_rows_41_to_43)
 	CHECK(expect_mte_cow_copied().out.value == 1);
 	CHECK(expect_mte_tag_mismatch().out.fsc == FSC_TAG_CHECK);
 }
+
+/* Row 50: no page of a block keeps a stale tag, whatever the kind. */
+UNIT(mte_block_fresh_row_50)
+{
+	struct kernel_facts k[3] = { facts("6.1.0"), facts("6.12.117"),
+				     facts("7.2.13") };
+	unsigned int vma[] = { VMA_ANON | VMA_THP, VMA_ANON | VMA_HUGETLB,
+			       VMA_SHARED | VMA_HUGETLB };
+	size_t i, j;
+
+	for (j = 0; j < 3; j++)
+		for (i = 0; i < sizeof(vma) / sizeof(vma[0]); i++) {
+			struct expect e = expect_mte_block_fresh(&k[j], vma[i],
+						k[j].sizes.geom.pmd);
+
+			CHECK(e.out.check_value && e.out.value == 0);
+			CHECK(!e.defect);
+			CHECK(!strncmp(e.reason, "row 50:", 7));
+		}
+}

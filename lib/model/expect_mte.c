@@ -235,3 +235,18 @@ struct expect expect_mte_reused_hugetlb(const struct kernel_facts *kf)
 			   "sanitised like a new one (%s)",
 			   kf->feat_src[FEAT_MTE_HUGETLB]);
 }
+
+/*
+ * Row 50: sanitise_mte_tags() clears every page of the stage-2 mapping it
+ * is about to make, so a block mapped on one fault reads 0 everywhere.
+ */
+struct expect expect_mte_block_fresh(const struct kernel_facts *kf,
+				     unsigned int vma, uint64_t host_map)
+{
+	(void)kf;
+	(void)vma;
+	(void)host_map;
+	return make_expect(out_value(0), "row 50: every page of a block KVM "
+			   "maps is sanitised, not only the faulting one "
+			   "(pages with a stale tag)");
+}
