@@ -376,51 +376,11 @@ static void block_pages(uint64_t size, uint64_t idx[BP_NR])
 	idx[BP_LAST] = n - 1;
 }
 
-/* Blocks dirtied at most: enough for the pools vm/init reserves. */
-#define DIRTY_MAX	16
-
-/* Where stale tags were left: pfn[j][i] is page idx[i] of block j. */
+/* Where stale tags were left: pfn[i] is page idx[i] of the block. */
 struct dirty {
-	int n;
 	int node;
-	uint64_t pfn[DIRTY_MAX][BP_NR];
+	uint64_t pfn[BP_NR];
 };
-
-/*
- * Blocks of hugetlb pages smaller than a PMD are cheap and their free
- * list did not hand back the page just freed in our runs (7.2, 64K
- * pages): dirty every free one, so that any is a dirtied one.
- */
-static int dirty_count(const struct backing_ops *ops)
-{
-	uint64_t huge = backing_page_size(ops);
-	long n;
-
-	if (!(ops->vma & VMA_HUGETLB) ||
-	    huge >= kernel_facts()->sizes.geom.pmd)
-		return 1;
-	n = host_numa_free_huge(-1, huge);
-	return n < 1 ? 1 : n > DIRTY_MAX ? DIRTY_MAX : (int)n;
-}
-
-/*
- * Wait (briefly) for freed huge pages to be free again: the free of a
- * CONT_PTE-size page was seen to land after the next mmap + touch, which
- * then grew the pool with a new page instead.
- */
-static void wait_free_huge(const struct backing_ops *ops, long want)
-{
-	struct timespec tick = { 0, 10 * 1000 * 1000 };
-	int i;
-
-	if (!(ops->vma & VMA_HUGETLB))
-		return;
-	for (i = 0; i < 100; i++) {
-		if (host_numa_free_huge(-1, backing_page_size(ops)) >= want)
-			return;
-		nanosleep(&tick, NULL);
-	}
-}
 
 /*
  * Stale tags where the next block of the kind will come from: a PROT_MTE
@@ -431,16 +391,14 @@ static void wait_free_huge(const struct backing_ops *ops, long want)
  * and the next block of that size is one just freed (per-CPU list,
  * hugetlb free list).
  */
-static void dirty_blocks(struct ctx *f, uint64_t size, const uint64_t *idx,
-			 struct dirty *d, struct backing *old)
+static void dirty_block(struct ctx *f, uint64_t size, const uint64_t *idx,
+			struct dirty *d, struct backing *old)
 {
 	long pool;
-	int i, j;
+	int i;
 
-	d->n = dirty_count(f->k->ops);
-	backing_create(f->k->ops, d->n * size, old);
-	if (mprotect(old->hva, d->n * size,
-		     PROT_READ | PROT_WRITE | PROT_MTE_FLAG)) {
+	backing_create(f->k->ops, size, old);
+	if (mprotect(old->hva, size, PROT_READ | PROT_WRITE | PROT_MTE_FLAG)) {
 		if ((f->k->ops->vma & VMA_HUGETLB) &&
 		    kernel_facts()->mte_hugetlb_prot < 0)
 			test_skip("no PROT_MTE on hugetlb here (%s): the host "
@@ -450,79 +408,50 @@ static void dirty_blocks(struct ctx *f, uint64_t size, const uint64_t *idx,
 		test_error("mprotect(PROT_MTE) of a %s block: %s",
 			   f->k->ops->name, strerror(errno));
 	}
-	for (j = 0; j < d->n; j++)
-		for (i = 0; i < BP_NR; i++) {
-			uint8_t *p = (uint8_t *)old->hva + j * size +
-				     idx[i] * PAGE;
+	for (i = 0; i < BP_NR; i++) {
+		uint8_t *p = (uint8_t *)old->hva + idx[i] * PAGE;
 
-			guest_mte_set(tag_ptr((uint64_t)(uintptr_t)p, TAG),
-				      PAGE);
-			d->pfn[j][i] = PM_PFN(pagemap(p));
-		}
-	if (!d->pfn[0][0])
+		guest_mte_set(tag_ptr((uint64_t)(uintptr_t)p, TAG), PAGE);
+		d->pfn[i] = PM_PFN(pagemap(p));
+	}
+	if (!d->pfn[0])
 		test_skip("pagemap gives no pfns (needs CAP_SYS_ADMIN): "
 			  "whether the block was reused is unknown");
 	d->node = host_page_node(old->hva);
-	/* Free the blocks, but keep the pool pages create() added. */
+	/* Free the block, but keep the pool pages create() added. */
 	pool = old->huge_added;
 	old->huge_added = 0;
 	backing_destroy(old);
 	old->huge_added = pool;
-	wait_free_huge(f->k->ops, d->n * (size / backing_page_size(f->k->ops)));
 }
 
 /*
- * The new backing's block is one whose tags were dirtied (its index in
- * d, or -1); *got is the pfn of its first page.
+ * The new backing holds exactly the block whose tags were dirtied; *got
+ * is the pfn of its first page.
  */
-static int same_block(struct ctx *f, const uint64_t *idx,
-		      const struct dirty *d, uint64_t *got)
+static bool same_block(struct ctx *f, const uint64_t *idx,
+		       const struct dirty *d, uint64_t *got)
 {
-	int i, j;
+	int i;
 
 	/* A host store: data only, tags and PG_mte_tagged untouched. */
 	*(volatile uint64_t *)f->b.hva = DATA;
 	*got = PM_PFN(pagemap(f->b.hva));
-	for (j = 0; j < d->n; j++) {
-		for (i = 0; i < BP_NR; i++)
-			if (PM_PFN(pagemap((uint8_t *)f->b.hva +
-					   idx[i] * PAGE)) != d->pfn[j][i])
-				break;
-		if (i == BP_NR)
-			return j;
-	}
-	return -1;
+	for (i = 0; i < BP_NR; i++)
+		if (PM_PFN(pagemap((uint8_t *)f->b.hva + idx[i] * PAGE)) !=
+		    d->pfn[i])
+			return false;
+	return true;
 }
 
-/*
- * The other dirtied blocks go back clean: a PROT_MTE fault clears a whole
- * block's tags (mte_sync_tags()), freeing it drops the flag again.
- */
-static void clean_blocks(struct ctx *f, uint64_t size, int n)
-{
-	struct backing b;
-	int j;
-
-	memset(&b, 0, sizeof(b));
-	if (n < 2 || __backing_create(f->k->ops, n * size, &b))
-		return;
-	if (!mprotect(b.hva, n * size, PROT_READ | PROT_WRITE | PROT_MTE_FLAG))
-		for (j = 0; j < n; j++)
-			*(volatile uint64_t *)((uint8_t *)b.hva + j * size) = 0;
-	backing_destroy(&b);
-}
-
-/*
- * A block of the kind as f->b, with stale tags in the pages idx names;
- * the number of blocks dirtied.
- */
-static int stale_block(struct ctx *f, struct result *res, uint64_t size,
-		       const uint64_t *idx, struct backing *old)
+/* A block of the kind as f->b, with stale tags in the pages idx names. */
+static void stale_block(struct ctx *f, struct result *res, uint64_t size,
+			const uint64_t *idx, struct backing *old)
 {
 	struct dirty d;
 	uint64_t got = 0;
 	cpu_set_t cpu;
-	int try, j = -1;
+	int try;
 
 	/* A freed THP waits on this CPU's list: stay on this CPU. */
 	CPU_ZERO(&cpu);
@@ -530,27 +459,25 @@ static int stale_block(struct ctx *f, struct result *res, uint64_t size,
 	sched_setaffinity(0, sizeof(cpu), &cpu);
 	for (try = 0; try < 3; try++) {
 		memset(old, 0, sizeof(*old));
-		dirty_blocks(f, size, idx, &d, old);
+		dirty_block(f, size, idx, &d, old);
 		backing_create(f->k->ops, size, &f->b);
 		/* Huge pages come from the policy's node, not the CPU's. */
 		if (d.node >= 0)
 			host_bind_node(f->b.hva, size, d.node);
-		j = same_block(f, idx, &d, &got);
-		if (j >= 0)
+		if (same_block(f, idx, &d, &got))
 			break;
-		result_diag(res, "try %d: dirtied %d blocks from pfn 0x%llx on "
-			    "node %d, got 0x%llx", try, d.n,
-			    (unsigned long long)d.pfn[0][0], d.node,
+		result_diag(res, "try %d: dirtied the block at pfn 0x%llx on "
+			    "node %d, got 0x%llx", try,
+			    (unsigned long long)d.pfn[0], d.node,
 			    (unsigned long long)got);
 		backing_destroy(&f->b);
 		backing_generic_destroy(old);
 	}
-	if (j < 0)
-		test_error("three fresh %s blocks, none one whose tags the "
+	if (try == 3)
+		test_error("three fresh %s blocks, none the one whose tags the "
 			   "host dirtied", f->k->ops->name);
-	result_diag(res, "block at pfn 0x%llx (dirtied %d of that size)",
-		    (unsigned long long)got, d.n);
-	return d.n;
+	result_diag(res, "block at pfn 0x%llx, %llu pages",
+		    (unsigned long long)got, (unsigned long long)(size / PAGE));
 }
 
 /*
@@ -563,19 +490,20 @@ static void check_block_fresh(struct ctx *f, struct result *res)
 	const struct kernel_facts *kf = kernel_facts();
 	const struct backing_ops *ops = f->k->ops;
 	struct expect create = expect_slot_create(kf, ops->vma, true);
-	uint64_t size = backing_region_size(ops);
+	/* One host block: a THP, one huge page (CONT_PTE: mapped by page). */
+	uint64_t size = backing_page_size(ops);
 	uint64_t idx[BP_NR], stale = 0, tag, bad;
 	char obs_s[160], exp_s[160];
 	struct backing old;
 	struct expect e;
-	int i, n = 0, dirtied;
+	int i, n = 0;
 
 	mte_require();
 	if (create.out.err)
 		test_skip("%s", create.reason);
-	e = expect_mte_block_fresh(kf, ops->vma, backing_page_size(ops));
+	e = expect_mte_block_fresh(kf, ops->vma, size);
 	block_pages(size, idx);
-	dirtied = stale_block(f, res, size, idx, &old);
+	stale_block(f, res, size, idx, &old);
 	vm_over(f);
 	/* LDG is the first touch: a plain load would tag-check stale tags. */
 	vcpu_call(f->vcpu, guest_mte_get, f->gpa + idx[BP_FAULT] * PAGE);
@@ -606,7 +534,6 @@ static void check_block_fresh(struct ctx *f, struct result *res)
 			 (unsigned long long)idx[2],
 			 (unsigned long long)idx[3]);
 	result_expect_text(res, stale, &e, obs_s, exp_s);
-	clean_blocks(f, size, dirtied - 1);
 	backing_generic_destroy(&old);
 }
 
