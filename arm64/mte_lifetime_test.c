@@ -366,6 +366,8 @@ static void check_pool_reuse(struct ctx *f, struct result *res)
 /* The pages of a block that block_fresh looks at, by index. */
 enum { BP_FIRST, BP_FAULT, BP_MIDDLE, BP_LAST, BP_NR };
 
+_Static_assert(BP_NR == MTE_BLOCK_PAGES, "the model counts these pages");
+
 static void block_pages(uint64_t size, uint64_t idx[BP_NR])
 {
 	uint64_t n = size / PAGE;
