@@ -86,6 +86,16 @@ $(O)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# Every backing kind a test names must be registered: a misspelt one fails
+# the build, not the run (scripts/check_names.sh).
+KIND_STAMP := $(O)/.kinds-checked
+$(KIND_STAMP): $(TEST_SRCS) $(BENCH_SRCS) $(wildcard lib/backing/*.c) \
+	       scripts/check_names.sh
+	@mkdir -p $(@D)
+	@scripts/check_names.sh $@ $(TEST_SRCS) $(BENCH_SRCS)
+
+$(TEST_SRCS:%.c=$(O)/%.o) $(BENCH_SRCS:%.c=$(O)/%.o): $(KIND_STAMP)
+
 $(O)/%.o: %.S
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<

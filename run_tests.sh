@@ -68,6 +68,11 @@ main() {
 		log "direct mode runs on the host CPU; --cpu ignored"
 		cpus=
 	fi
+	if [ "$mode" = direct ] && [ -n "$modes" ]; then
+		log "direct mode runs in the host's KVM mode (the report names" \
+			"it); --mode ignored"
+		modes=
+	fi
 	deps
 	[ "$mode" = vm ] && [ $list -eq 0 ] && resolve_kernels
 	resolve_cpus

@@ -53,13 +53,13 @@ static void check_decode_off(struct ctx *f, struct result *res);
 static void setup(struct ctx *f, const struct kase *k);
 
 static const struct check checks[] = {
-	{ "create", check_create },
-	{ "create_mte", check_create_mte },
-	{ "dirty_log", check_dirty_log },
+	{ "create", check_create, .access = ACCESS_NONE },
+	{ "create_mte", check_create_mte, .access = ACCESS_NONE },
+	{ "dirty_log", check_dirty_log, .access = ACCESS_NONE },
 	{ "memtype", check_memtype },
-	{ "exec", check_exec },
+	{ "exec", check_exec, .access = ACCESS_EXEC },
 	{ "s1_device", check_s1_device, .vma = VMA_DEVICE },	/* a PCI BAR */
-	{ "host_sees", check_host_sees },
+	{ "host_sees", check_host_sees, .access = ACCESS_JUDGE },
 	{ "decode_off", check_decode_off, .vma = VMA_DEVICE },
 };
 
@@ -276,6 +276,8 @@ static void check_host_sees(struct ctx *f, struct result *res)
 	struct outcome obs;
 
 	slot_setup(f, MAP_MT(MT_NORMAL));
+	if (slot_mode_refusal(&f->s, f->vcpu, res))
+		return;
 	host = f->s.b.hva;
 	vcpu_call(f->vcpu, guest_fill, f->s.gpa, f->s.size, GUEST_DATA);
 	obs = out_value(host_check(f->s.b.hva, f->s.size, GUEST_DATA));

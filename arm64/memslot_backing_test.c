@@ -59,9 +59,10 @@ static void check_delete_exec(struct ctx *f, struct result *res);
 static void setup(struct ctx *f, const struct kase *k);
 
 static const struct check checks[] = {
-	{ "create", check_create, .flags = NO_SLOT },
-	{ "rw", check_rw, .flags = PAST_FIRST_PAGE },
-	{ "exec", check_exec, .flags = PAST_FIRST_PAGE },
+	{ "create", check_create, .flags = NO_SLOT, .access = ACCESS_NONE },
+	{ "rw", check_rw, .flags = PAST_FIRST_PAGE, .access = ACCESS_JUDGE },
+	{ "exec", check_exec, .flags = PAST_FIRST_PAGE,
+	  .access = ACCESS_EXEC },
 	{ "memtype", check_memtype },
 	{ "block", check_block, .flags = PAST_FIRST_PAGE },
 	{ "ro_slot_load", check_ro_load, .slot_flags = KVM_MEM_READONLY },
@@ -71,7 +72,8 @@ static const struct check checks[] = {
 	{ "mprotect_ro", check_mprotect_ro },
 	{ "dontneed", check_dontneed },
 	{ "delete_load", check_delete_load },
-	{ "delete_exec", check_delete_exec, .flags = PAST_FIRST_PAGE },
+	{ "delete_exec", check_delete_exec, .flags = PAST_FIRST_PAGE,
+	  .access = ACCESS_EXEC },
 };
 
 SUITE(.name = "memslot_backing_test",
@@ -143,6 +145,8 @@ static void check_rw(struct ctx *f, struct result *res)
 	struct expect guest_e = expect_rw_guest_sees(words);
 	struct outcome obs;
 
+	if (slot_mode_refusal(&f->s, f->vcpu, res))
+		return;
 	vcpu_call(f->vcpu, guest_fill, f->s.gpa, f->window, OLD_DATA);
 	for (i = 0; i < words && bad == words; i++)
 		if (host[i] != OLD_DATA)
@@ -185,16 +189,6 @@ static void check_memtype(struct ctx *f, struct result *res)
 		     memtype_name(want), a.reason);
 }
 
-static uint64_t exits(struct ctx *f)
-{
-	uint64_t val;
-	int ret = vcpu_stat(f->vcpu, "exits", &val);
-
-	if (ret)
-		test_skip("no \"exits\" vCPU statistic: %s", strerror(-ret));
-	return val;
-}
-
 /*
  * Rows 5/8: KVM maps a block exactly when the host maps the range huge.
  * One word per 1/BLOCK_POINTS of the slot: a block takes one fault, host
@@ -213,10 +207,10 @@ static void check_block(struct ctx *f, struct result *res)
 			  "visible to userspace; rows 5/8 are about RAM");
 	/* Fault in the guest's own code and stack before counting. */
 	vcpu_call(f->vcpu, guest_touch, f->s.gpa, 0, stride, 1, OLD_DATA);
-	before = exits(f);
+	before = vcpu_stat(f->vcpu, VCPU_STAT_EXITS);
 	vcpu_call(f->vcpu, guest_touch, f->s.gpa, f->s.size, stride, 1,
 		  OLD_DATA);
-	delta = exits(f) - before;
+	delta = vcpu_stat(f->vcpu, VCPU_STAT_EXITS) - before;
 	/* After the touch: a THP exists only once it has been faulted. */
 	host = backing_host_map_size(&f->s.b);
 	s2 = geom_s2_map_size(g, host);

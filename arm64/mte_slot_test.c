@@ -60,11 +60,8 @@ static void setup(struct ctx *f, const struct kase *k)
 static void check_cap(struct ctx *f, struct result *res)
 {
 	const struct kernel_facts *kf = kernel_facts();
-	struct expect e = expect_mte_cap(cpu_has_mte());
+	struct expect e = expect_mte_cap(kf);
 	struct outcome obs;
-
-	if (kf->kvm)
-		test_skip("/dev/kvm: %s", strerror(-kf->kvm));
 	obs = out_value(kf->cap_mte);
 	result_outcome(res, &obs, &e.out, e.reason);
 }

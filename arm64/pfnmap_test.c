@@ -63,12 +63,12 @@ static void check_replace_vma_no_fwb(struct ctx *f, struct result *res);
 static void setup(struct ctx *f, const struct kase *k);
 
 static const struct check checks[] = {
-	{ "create", check_create },
-	{ "create_mte", check_create_mte },
+	{ "create", check_create, .access = ACCESS_NONE },
+	{ "create_mte", check_create_mte, .access = ACCESS_NONE },
 	{ "mte_after_slot", check_mte_after_slot },
-	{ "rw", check_rw },
+	{ "rw", check_rw, .access = ACCESS_JUDGE },
 	{ "memtype", check_memtype },
-	{ "exec", check_exec },
+	{ "exec", check_exec, .access = ACCESS_EXEC },
 	{ "dontneed", check_dontneed },
 	{ "refcount", check_ttm_refcount, .kind = "fixture_ttm" },
 	{ "tail", check_ttm_tail, .kind = "fixture_ttm" },
@@ -237,6 +237,8 @@ static void check_rw(struct ctx *f, struct result *res)
 	ctx_setup(f, res);
 	host = f->s.b.hva;
 	host[0] = HOST_DATA;
+	if (slot_mode_refusal(&f->s, f->vcpu, res))
+		return;
 	e = expect_pfnmap_access(f->s.kf, f->s.ops->vma, false, f->cap, HOST_DATA);
 	obs = probe(f->vcpu, PROBE_LOAD, f->s.gpa, 0);
 	result_outcome(res, &obs, &e.out, e.reason);
@@ -441,8 +443,6 @@ static void replace_vma(struct ctx *f, struct result *res)
 
 	f->s.kf = kernel_facts();
 	f->s.size = backing_region_size(f->s.ops);
-	if (f->s.kf->kvm)
-		test_skip("/dev/kvm: %s", strerror(-f->s.kf->kvm));
 	/* Open the device first: SKIP before anything when it is absent. */
 	backing_create(f->s.ops, f->s.size, &f->s.b);
 	hva = f->s.b.hva;
@@ -485,8 +485,6 @@ static void check_replace_vma_no_fwb(struct ctx *f, struct result *res)
 		test_skip("row 25: the fault-time recheck is from the "
 			  "cacheable PFNMAP series (%s); replace_vma covers "
 			  "this kernel", kf->feat_src[FEAT_CACHEABLE_PFNMAP]);
-	if (kf->kvm)
-		test_skip("/dev/kvm: %s", strerror(-kf->kvm));
 	vm = vm_create(NULL);
 	ok = pfnmap_cacheable_supported(kf, cacheable_cap(vm));
 	if (ok)

@@ -305,9 +305,8 @@ static uint64_t populate(struct ctx *r, int rep, uint64_t *ns)
 {
 	struct call c = { .recover = RECOVER_NONE,
 			  .timeout_ms = CASE_TIMEOUT_S * 1000 };
-	uint64_t before = 0, after = 0, t0;
+	uint64_t before = vcpu_stat(r->vcpu, VCPU_STAT_EXITS), t0;
 
-	vcpu_stat(r->vcpu, "exits", &before);
 	t0 = now_ns();
 	__vcpu_call(r->vcpu, &c, guest_touch, r->gpa, r->size, host_page(), 1,
 		    rep + 1);
@@ -315,8 +314,7 @@ static uint64_t populate(struct ctx *r, int rep, uint64_t *ns)
 	if (c.status != CALL_OK)
 		test_fail("populating: %s: %.150s", call_status_name(c.status),
 			  c.msg);
-	vcpu_stat(r->vcpu, "exits", &after);
-	return after - before;
+	return vcpu_stat(r->vcpu, VCPU_STAT_EXITS) - before;
 }
 
 static int timed_op(struct ctx *r, enum unmap_op op, uint64_t *ns)

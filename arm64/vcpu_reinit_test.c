@@ -50,14 +50,10 @@ SUITE(.name = "vcpu_reinit_test",
 
 static uint64_t touch_exits(struct vcpu *vcpu, uint64_t gpa)
 {
-	uint64_t before, after;
-	int ret = vcpu_stat(vcpu, "exits", &before);
+	uint64_t before = vcpu_stat(vcpu, VCPU_STAT_EXITS);
 
-	if (ret)
-		test_skip("no \"exits\" vCPU statistic: %s", strerror(-ret));
 	vcpu_call(vcpu, guest_touch, gpa, REGION_SIZE, PAGE, 1, TOUCH_VAL);
-	vcpu_stat(vcpu, "exits", &after);
-	return after - before;
+	return vcpu_stat(vcpu, VCPU_STAT_EXITS) - before;
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
@@ -86,9 +82,6 @@ static void check_reinit(struct ctx *ctx, struct result *res)
 	struct expect e, cal = expect_reinit_calibration();
 	struct vm *vm;
 	int i, t, ret;
-
-	if (kf->kvm)
-		test_skip("/dev/kvm: %s", strerror(-kf->kvm));
 	e = expect_vcpu_reinit(kf);
 	if (e.out.kind == OUT_ERROR)
 		test_skip("FWB unknown: no \"CPU features: detected:\" lines "

@@ -58,7 +58,8 @@ kernel (default: build the tree in --src, default the current directory):
   --kernel SERIES          boot Debian's kernel of SERIES (6.1, 6.12, 7.2)
 column (default: run_tests.sh's):
   --cpu MODEL              boot on this QEMU CPU model (vm/qemu_cpu.sh --list)
-  --mode M                 KVM mode: vhe, nvhe, protected or nested
+  --mode M                 KVM mode: vhe, nvhe, protected, nested, ...
+                           (one of configs/modes.conf)
 build:
   --base FILE              base fragment (default configs/bisect-base.config)
   --config FILE            one more fragment, merged last (repeatable)
@@ -160,11 +161,13 @@ parse_args() {
 # check_column: --cpu and --mode, before anything slow is built or booted:
 # a model QEMU cannot boot would make every step a skip.
 check_column() {
-	local why vmdir=${S2CONFORM_VM:-$top/vm}
-	case $kmode in
-	'' | vhe | nvhe | protected | nested) ;;
-	*) usage_abort "--mode: vhe, nvhe, protected or nested, not '$kmode'" ;;
-	esac
+	local why known vmdir=${S2CONFORM_VM:-$top/vm}
+	if [ -n "$kmode" ]; then
+		known=$(awk '!/^#/ && NF >= 3 { print $1 }' \
+			"$top/configs/modes.conf" 2>/dev/null | paste -sd ' ')
+		[[ " $known " == *" $kmode "* ]] ||
+			usage_abort "--mode: one of configs/modes.conf ($known), not '$kmode'"
+	fi
 	[ -n "$cpu" ] || return 0
 	[[ $cpu != *,* ]] || usage_abort "--cpu: one model, not a list ('$cpu')"
 	why=$("$vmdir/qemu_cpu.sh" "$cpu" 2>&1 >/dev/null)

@@ -46,10 +46,13 @@ esac
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-if ! vm/deps.sh --check 2>/dev/null; then
-	echo "== installing dependencies (vm/deps.sh)"
-	vm/deps.sh || { echo "not ok - vm/deps.sh failed"; failed=$((failed + 1)); }
-fi
+# Both harnesses' tools: the VM's, and the kernel builds test_bisect.sh
+# drives (ccache, flex, bison ...). A fresh machine has neither.
+for d in vm/deps.sh bisect/deps.sh; do
+	"$d" --check 2>/dev/null && continue
+	echo "== installing dependencies ($d)"
+	"$d" || { echo "not ok - $d failed"; failed=$((failed + 1)); }
+done
 
 # The arm64 tests first: test_groups.sh checks the group table against
 # the built case lists, and skips on a tree never built.

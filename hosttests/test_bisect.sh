@@ -127,7 +127,7 @@ expect_eq "  before anything is built" "$(grep -c . "$tmp/make.log")" 0
 code "a --cpu QEMU cannot boot the VM on aborts" 128 --cpu cortex-a15 --kernel 7.2 --case "$fx"
 code "--cpu takes one model" 128 --cpu max,neoverse-n1 --kernel 7.2 --case "$fx"
 code "a bad --mode aborts" 128 --mode vhe2 --kernel 7.2 --case "$fx"
-expect_match "  naming the modes" "$err" "--mode: vhe, nvhe, protected or nested, not 'vhe2'"
+expect_match "  naming the modes" "$err" "--mode: one of configs/modes\.conf \(vhe nvhe protected nested .*\), not 'vhe2'"
 
 # Observations.
 code "--observe: matching observation is bad" 1 --kernel 6.12 --case "$ro" --observe EFAULT

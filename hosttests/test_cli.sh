@@ -57,11 +57,19 @@ expect_eq "--list --filter" "$(tr '\n' ' ' <<<"$out")" \
 run --direct --no-build --list --filter 'anon_4k/*'
 expect_eq "--list in direct mode asks the binaries" "$rc:$(tr '\n' ' ' <<<"$out")" \
 	"0:mem_test:anon_4k/create mem_test:anon_4k/ro_store "
-mv "$O/arm64/mte_test.cases" "$tmp/"
+# A binary this host cannot run (arm64 on x86) is listed from the .cases
+# file the build made; without one there is nothing to ask.
+mv "$O/arm64/mte_test.cases" "$O/arm64/mte_test" "$tmp/"
+printf '#!/bin/sh\necho "cannot execute binary file" >&2\nexit 126\n' >"$O/arm64/mte_test"
+chmod +x "$O/arm64/mte_test"
 run --vm --no-build --list
 expect_fail "--list without a .cases file exits 3 and says so" 3 \
-	"mte_test: no case list .*mte_test.cases is missing"
-mv "$tmp/mte_test.cases" "$O/arm64/"
+	"mte_test: no case list \(no mte_test.cases, and mte_test --list failed\)"
+cp "$tmp/mte_test.cases" "$O/arm64/"
+run --vm --no-build --list --filter 'mte/*'
+expect_eq "--list of a binary this host cannot run reads its .cases" \
+	"$rc:$(tr '\n' ' ' <<<"$out")" "0:mte_test:mte/tagged "
+mv "$tmp/mte_test" "$O/arm64/"
 
 mkdir -p "$tmp/bin"
 printf '#!/bin/sh\necho "lib/kvm.c:1: error: boom" >&2\nexit 2\n' >"$tmp/bin/make"
@@ -75,7 +83,7 @@ run --vm --no-build --kernel 6.12,7.2 --timeout 7 --json "$tmp/r.json" \
 	--markdown "$tmp/m.md"
 expect_eq "two kernels with failures exit 1" $rc 1
 expect_match "summary for 6.12" "$out" \
-	'^kernel 6.12: 2 passed, 1 failed, 0 xfail, 2 skipped, 0 error, 0 miss \(6.12.0-stub, boot [0-9]+s, tests [0-9]+s, wall [0-9]+s\)$'
+	'^kernel 6.12: 2 passed, 1 failed, 0 xfail, 2 skipped, 0 error, 0 miss \(6.12.0-stub, KVM vhe, boot [0-9]+s, tests [0-9]+s, wall [0-9]+s\)$'
 expect_match "summary for 7.2 blames the splat on the case that ran" "$out" \
 	'^  FAIL splat_test splat/warn: .*kernel splat: WARNING: CPU: 1 PID: 77 at arch/arm64/kvm/mmu.c:42'
 expect_match "matrix with both kernels" "$out" \

@@ -69,7 +69,7 @@ else
 	ok "kernel x cpu: results.json columns # SKIP no python3"
 fi
 expect_match "kernel x cpu: matrix.md names the columns" "$(cat "$tmp/m.md")" \
-	'^\| 7\.2/neoverse-n1 \| 7\.2\.0-stub \| 2 \| \*\*1\*\* \| '
+	'^\| 7\.2/neoverse-n1 \| 7\.2\.0-stub \| vhe \| 2 \| \*\*1\*\* \| '
 serial=$(sed -E 's/\((7|6)[^)]*\)//' <<<"$out")
 expect_eq "kernel x cpu: each kernel fetched once for its two columns" \
 	"$(grep -c 'stub: fetched' <<<"$err")" 2
@@ -100,6 +100,61 @@ S2_STUB_FAIL=fetch run --vm --no-build --kernel 7.2 --cpu max,neoverse-n1 -j 2
 expect_eq "failed fetch: exit 3" $rc 3
 expect_match "failed fetch: said once per kernel" "$err" \
 	'\[7\.2\] error: fetching the kernel failed'
+
+# --mode: names from configs/modes.conf, checked before anything runs.
+usage_case "unknown --mode, naming the known ones" \
+	"--mode: unknown mode 'pkvm' \(configs/modes.conf: vhe, nvhe, protected, nested" \
+	--vm --no-build --mode vhe,pkvm
+usage_case "a mode listed twice" "--mode: 'vhe' is listed twice" \
+	--vm --no-build --mode vhe,all
+usage_case "a CPU listed twice" "--cpu: 'max' is listed twice" \
+	--vm --no-build --cpu max,neoverse-n1,max
+usage_case "a kernel listed twice" "--kernel: '7.2' is listed twice" \
+	--vm --no-build --kernel 7.2,6.12,7.2
+
+# Kernel x mode: each column asks its kernel for the mode and is
+# labelled KERNEL/MODE; kernel.info has what was asked and what ran.
+rm -rf "$tmp/results"
+run --vm --no-build --kernel 7.2 --mode all -j 1
+d=$(ls -d "$tmp"/results/2*)
+expect_eq "kernel x mode: one summary per column, in configs/modes.conf order" \
+	"$(sed -n 's/^kernel \([^:]*\):.*/\1/p' <<<"$out" | paste -sd ' ')" \
+	"7.2/vhe 7.2/nvhe 7.2/protected 7.2/nested"
+expect_match "kernel x mode: the kernel was asked for the mode" \
+	"$(cat "$d"/7.2_protected/boot0/console.log)" \
+	'command line: .* s2\.mode=protected( s2\.mode_optional=1)? kvm-arm\.mode=protected'
+expect_eq "kernel x mode: kernel.info, asked and run" \
+	"$(grep -E '^(mode|kvm_mode|column)=' "$d"/7.2_nested/kernel.info | paste -sd ' ')" \
+	"column=7.2/nested mode=nested kvm_mode=nested"
+rm -rf "$tmp/results"
+run --vm --no-build --kernel 7.2
+expect_eq "no --mode: the label has no mode, kernel.info names the kernel's" \
+	"$(grep -E '^(mode|kvm_mode|column)=' "$tmp"/results/2*/7.2/kernel.info | paste -sd ' ')" \
+	"column=7.2 mode= kvm_mode=vhe"
+
+# A mode line's qemu: words go to QEMU, the rest to the kernel.
+rm -rf "$tmp/results"
+run --vm --no-build --kernel 7.2 --mode nested-nosve
+d=$(ls -d "$tmp"/results/2*/7.2_nested-nosve)
+expect_eq "a mode's QEMU parameters reach QEMU" \
+	"$(sed -n 's/^qemu=//p' "$d/boot0/machine")" "-cpu max,sve=off"
+expect_match "a mode's kernel arguments reach the kernel" \
+	"$(cat "$d/boot0/console.log")" 's2\.mode=nested kvm-arm\.mode=nested$'
+
+# A kernel that does not enter the mode asked for runs nothing: one ERROR.
+rm -rf "$tmp/results"
+S2_STUB_KVM_MODE=nvhe run --vm --no-build --kernel 7.2 --mode vhe
+expect_eq "mode not entered: exit 3" $rc 3
+expect_eq "mode not entered: one ERROR record, naming both modes" \
+	"$(cut -f2-4,7 "$tmp"/results/2*/7.2_vhe/records.tsv)" \
+	"boot	kernel-mode	ERROR	asked for vhe, the kernel runs nvhe (it says: stub)"
+
+# Only "--mode all" asked for it: a machine that cannot run it SKIPs it.
+rm -rf "$tmp/results"
+S2_STUB_KVM_MODE=vhe run --vm --no-build --kernel 7.2 --mode all
+expect_eq "mode all: a mode the machine lacks is one SKIP, not an ERROR" \
+	"$(cut -f2-4,7 "$tmp"/results/2*/7.2_nested/records.tsv)" \
+	"boot	kernel-mode	SKIP	asked for nested, the kernel runs vhe (it says: stub)"
 
 # The real QEMU: what the models are and which have MTE (from QEMU's
 # own answers: the guest's ID registers agree, see docs/columns.md).

@@ -15,7 +15,7 @@ rc=$?
 expect_eq "no verdict call in arm64/ passes a literal reason" "$out" ""
 expect_eq "verdict_reasons.py exits 0 on the project" "$rc" 0
 list=$(reasons --root "$top" --list)
-want=$(printf 'param %s\n' "make_attr 2" "make_expect 1" "result_check 4" \
+want=$(printf 'param %s\n' "make_attr 2" "make_defect 1" "make_expect 1" "result_check 4" \
 	"result_outcome 3")
 expect_eq "the checked calls and their reason argument come from the headers" \
 	"$(grep '^param ' <<<"$list")" "$want"

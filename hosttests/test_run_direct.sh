@@ -119,4 +119,16 @@ mem_test:hugetlb_2m/create"
 	done
 done < <(shells)
 
+# The filter contract: run_direct.sh's in_globs against the table that
+# lib/model/globs.c is held to in make unit (hosttests/data/globs.tsv).
+eval "$(sed -n '/^in_globs() {/,/^}/p' "$top/runner/run_direct.sh")"
+bad=
+while IFS=$'\t' read -r list name want; do
+	case $list in '#'* | '') continue ;; esac
+	if in_globs "$name" "$list"; then got=1; else got=0; fi
+	[ "$got" = "$want" ] || bad+=" '$list' '$name' (want $want)"
+done <"$data/globs.tsv"
+expect_eq "in_globs follows hosttests/data/globs.tsv, as lib/model/globs.c does" \
+	"$bad" ""
+
 done_testing

@@ -27,7 +27,7 @@ while read -r awk; do
 
 	# configs/known-defects.conf: a listed splat is XFAIL on its kernels,
 	# in its binary, with its function in the report; a glob is refused.
-	printf '# c\n6.12.*\tdev_test\tdax_disassociate_entry\tleaks a ref\n6.12.*\t*\tdax_disassociate_entry\tany\n' >"$tmp/kd"
+	printf '# c\n6.12.*\t*\tdev_test\tdax_disassociate_entry\tleaks a ref\n6.12.*\t*\t*\tdax_disassociate_entry\tany\n7.*\tprotected\tpk_test\tpkvm_pgtable_stage2_map\tpkvm\n' >"$tmp/kd"
 	log='[ 1.0] s2conform: start dev_test
 [ 2.0] WARNING: CPU: 1 PID: 5 at fs/dax.c:390 dax_disassociate_entry+0x6c
 [ 3.0] s2conform: start other_test
@@ -37,7 +37,7 @@ while read -r awk; do
 	expect_eq "$awk: a known defect is XFAIL, only for its binary" \
 		"$got" "dev_test:XFAIL,other_test:FAIL,"
 	expect_match "$awk: a binary glob in known-defects.conf is refused" \
-		"$(cat "$tmp/kd.err")" 'kd:3: ignored: want release glob, binary name'
+		"$(cat "$tmp/kd.err")" 'kd:3: ignored: want release glob, mode glob, binary name'
 
 	# Folded into the case records: each splat goes to the case marked
 	# before it; an unknown one after a known one fails its case.
@@ -63,6 +63,12 @@ while read -r awk; do
 	got=$(echo "$log" | $awk -v release=7.2.13+deb14-arm64 \
 		-v defects="$tmp/kd" -f "$splat" 2>/dev/null | cut -f4 | sort -u)
 	expect_eq "$awk: on another kernel the same splat fails" "$got" FAIL
+	log='[ 1.0] s2conform: start pk_test
+[ 2.0] WARNING: arch/arm64/kvm/pkvm.c:469 at pkvm_pgtable_stage2_map+0x1c8/0x1d8, CPU#0: pk_test/99'
+	got=$(for m in protected vhe; do echo "$log" | $awk -v release=7.2.13+deb14-arm64 \
+		-v kvm_mode=$m -v defects="$tmp/kd" -f "$splat" 2>/dev/null | cut -f4; done | paste -sd ,)
+	expect_eq "$awk: a defect of one KVM mode is known only in that mode" \
+		"$got" "XFAIL,FAIL"
 done < <(awks)
 
 done_testing

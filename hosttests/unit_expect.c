@@ -206,6 +206,58 @@ UNIT(cpu_features_from_boot_log)
 	CHECK(kf.fwb == -1);
 }
 
+/* Each of KVM's init lines (6.12 and 7.2 arm.c), and the caps without one. */
+UNIT(kvm_mode_from_log_then_caps)
+{
+	static const struct {
+		const char *line;
+		enum kvm_mode mode;
+		const char *said;
+	} lines[] = {
+		{ "kvm [1]: VHE mode initialized successfully", KVM_MODE_VHE,
+		  "VHE" },
+		{ "kvm [1]: Hyp nVHE mode initialized successfully",
+		  KVM_MODE_NVHE, "Hyp nVHE" },
+		{ "kvm [1]: Hyp hVHE mode initialized successfully",
+		  KVM_MODE_NVHE, "Hyp hVHE" },
+		{ "kvm [1]: Protected hVHE mode initialized successfully",
+		  KVM_MODE_PROTECTED, "Protected hVHE" },
+		{ "kvm [1]: Protected nVHE mode initialized successfully",
+		  KVM_MODE_PROTECTED, "Protected nVHE" },
+		{ "kvm [1]: VHE+NV2 mode initialized successfully",
+		  KVM_MODE_NESTED, "VHE+NV2" },
+		{ "CPU features: detected: Nested Virtualization Support\n"
+		  "[0.5] kvm [1]: VHE mode initialized successfully",
+		  KVM_MODE_NESTED, "VHE" },
+	};
+	struct kernel_facts kf;
+	size_t i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		kf = facts("7.2.13");
+		facts_parse_kvm_mode(&kf, lines[i].line);
+		CHECK(kf.mode == lines[i].mode);
+		CHECK(!strcmp(kf.mode_said, lines[i].said));
+		CHECK(kvm_mode_from_name(kvm_mode_name(kf.mode)) == kf.mode);
+	}
+	kf = facts("7.2.13");
+	facts_parse_kvm_mode(&kf, "[9.0] log wrapped long ago\n");
+	kf.ipa_limit = 40;
+	CHECK(kf.mode == KVM_MODE_UNKNOWN);
+	kf.cpu_mte = true;
+	facts_apply_mode_caps(&kf);
+	CHECK(kf.mode == KVM_MODE_PROTECTED);
+	kf = facts("7.2.13");
+	kf.cap_el2 = true;
+	facts_apply_mode_caps(&kf);
+	CHECK(kf.mode == KVM_MODE_NESTED);
+	kf = facts("7.2.13");
+	kf.cap_mte = kf.cpu_mte = true;
+	facts_apply_mode_caps(&kf);
+	CHECK(kf.mode == KVM_MODE_UNKNOWN);
+	CHECK(kvm_mode_from_name("bogus") == KVM_MODE_UNKNOWN);
+}
+
 UNIT(facts_line_is_one_readable_line)
 {
 	struct kernel_facts kf = facts("6.12.117+deb12-arm64");

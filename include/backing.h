@@ -32,9 +32,19 @@ enum backing_map {
 	MAP_PFNMAP,		/* driver pfns: pages, no blocks */
 };
 
+/*
+ * The piece of the VM environment (vm/init, vm/devices.sh) a kind needs:
+ * where the harness failed to provide it (S2_ENV_ERROR_<PIECE>), the
+ * kind's cases are ERROR, not SKIP.
+ */
+enum env_piece {
+	ENV_NONE, ENV_FIXTURE, ENV_FSDAX, ENV_DEVDAX, ENV_VFIO, ENV_HUGETLB,
+};
+
 struct backing_ops {
 	const char *name;
 	const char *desc;
+	enum env_piece env;
 	unsigned int vma;	/* VMA_* flags */
 	enum backing_map map;
 	bool unlisted;		/* only backing_find() finds it */

@@ -24,7 +24,7 @@ struct backed_slot {
 	uint64_t gpa;
 };
 
-/* Facts and a backing of ops: SKIP without /dev/kvm or the kind. */
+/* Facts and a backing of ops (the framework has checked /dev/kvm). */
 void backed_slot_init(struct backed_slot *s, const struct backing_ops *ops,
 		      uint64_t size);
 
@@ -43,6 +43,15 @@ int __backed_slot_add(struct backed_slot *s, struct vm *vm, uint32_t flags,
  * and so does an acceptance where it predicts a refusal.
  */
 void slot_expect_accepted(const struct backing_ops *ops, bool mte, int ret);
+
+/*
+ * Rows M2/M3: where the KVM mode maps none of the slot's memory, judge the
+ * refusal on one guest store from vcpu and return true (the case has its
+ * verdict); false where the memory maps, and the case goes on.
+ */
+struct result;
+bool slot_mode_refusal(const struct backed_slot *s, struct vcpu *vcpu,
+		       struct result *res);
 
 /* __backed_slot_add(), judged by slot_expect_accepted(). */
 void backed_slot_add(struct backed_slot *s, struct vm *vm,

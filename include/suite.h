@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/expect_mode.h"
 #include "test.h"
 
 struct backing_ops;
@@ -56,6 +57,12 @@ struct check {
 	bool mte;		/* the case's VM has MTE */
 	unsigned int mib;	/* a size */
 	int timeout_s;		/* 0: the suite's */
+	/*
+	 * How the guest first meets the slot's memory: a mode that maps
+	 * none of the kind (rows M2/M3) SKIPs the ACCESS_DATA cases; one
+	 * ACCESS_JUDGE case per kind compares the refusal itself.
+	 */
+	enum slot_access access;
 };
 
 /* One case: the check and the kind it runs on. */

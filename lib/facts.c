@@ -21,6 +21,9 @@
 #include "kvm_ioctl.h"
 #include "../fixture/s2fixture.h"
 
+/* uapi asm/hwcap.h, absent from non-arm64 headers. */
+#define HWCAP2_MTE_BIT	(1UL << 18)
+
 static bool file_exists(const char *path)
 {
 	return access(path, F_OK) == 0;
@@ -73,8 +76,11 @@ static char *read_saved_boot_log(void)
 	return buf;
 }
 
-/* The live log if it is whole, else the copy made when the run began. */
-static void read_cpu_features(struct kernel_facts *kf)
+/*
+ * The live log if it is whole, else the copy made when the run began;
+ * the KVM mode from whichever still has KVM's init line.
+ */
+static void read_boot_log(struct kernel_facts *kf)
 {
 	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
 	char *buf = len > 0 ? malloc(len + 1) : NULL;
@@ -84,8 +90,11 @@ static void read_cpu_features(struct kernel_facts *kf)
 		buf[len > 0 ? len : 0] = 0;
 	}
 	facts_parse_cpu_features(kf, buf);
+	facts_parse_kvm_mode(kf, buf);
 	if (kf->fwb < 0)
 		facts_parse_cpu_features(kf, read_saved_boot_log());
+	if (kf->mode == KVM_MODE_UNKNOWN)
+		facts_parse_kvm_mode(kf, read_saved_boot_log());
 	free(buf);
 }
 
@@ -297,6 +306,7 @@ static void gather(struct kernel_facts *kf)
 		kf->cap_cacheable_pfnmap =
 			read_vm_cap(KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED);
 		kf->cap_gmem = kvm_check_cap(KVM_CAP_GUEST_MEMFD) > 0;
+		kf->cap_el2 = kvm_check_cap(KVM_CAP_ARM_EL2) > 0;
 		/* Per VM: INIT_SHARED depends on the VM type. */
 		kf->gmem_flags = kf->cap_gmem ?
 				 read_vm_cap(KVM_CAP_GUEST_MEMFD_FLAGS) : 0;
@@ -304,10 +314,12 @@ static void gather(struct kernel_facts *kf)
 		kf->cap_cacheable_pfnmap = -1;
 		kf->gmem_flags = -1;
 	}
+	kf->cpu_mte = getauxval(AT_HWCAP2) & HWCAP2_MTE_BIT;
 	kf->tcg = detect_tcg();
 	kf->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	kf->dic = read_dic();
-	read_cpu_features(kf);
+	read_boot_log(kf);
+	facts_apply_mode_caps(kf);
 	read_sizes(&kf->sizes);
 	kf->fixture_aau = read_fixture_aau();
 	kf->mte_hugetlb_prot = probe_mte_hugetlb(&kf->sizes, kf->cap_mte);

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "model/expect_memslot.h"
+#include "model/expect_mode.h"
+#include "probe.h"
 #include "slot.h"
 #include "verdict.h"
 
@@ -14,8 +16,6 @@ void backed_slot_init(struct backed_slot *s, const struct backing_ops *ops,
 	s->kf = kernel_facts();
 	s->ops = ops;
 	s->size = size;
-	if (s->kf->kvm)
-		test_skip("/dev/kvm: %s", strerror(-s->kf->kvm));
 	backing_create(ops, size, &s->b);
 }
 
@@ -55,4 +55,17 @@ void backed_slot_add(struct backed_slot *s, struct vm *vm,
 {
 	slot_expect_accepted(s->ops, false,
 			     __backed_slot_add(s, vm, flags, attrs));
+}
+
+bool slot_mode_refusal(const struct backed_slot *s, struct vcpu *vcpu,
+		       struct result *res)
+{
+	struct expect e = expect_mode_map(s->kf, s->ops->vma);
+	struct outcome obs;
+
+	if (e.out.kind == OUT_COMPLETED)
+		return false;
+	obs = probe(vcpu, PROBE_STORE, s->gpa, 0);
+	result_expect(res, &obs, &e);
+	return true;
 }

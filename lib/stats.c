@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "kvm_ioctl.h"
+#include "verdict.h"
 #include "vm.h"
 
 static int find_stat(int fd, const char *name, uint64_t *val)
@@ -47,14 +48,29 @@ static int find_stat(int fd, const char *name, uint64_t *val)
 	return ret;
 }
 
-int vcpu_stat(struct vcpu *vcpu, const char *name, uint64_t *val)
+static const char *const stat_names[VCPU_STAT_NR] = {
+	[VCPU_STAT_EXITS] = "exits",
+};
+
+int __vcpu_stat(struct vcpu *vcpu, enum vcpu_stat_id id, uint64_t *val)
 {
 	int fd = ioctl(vcpu->fd, KVM_GET_STATS_FD, NULL);
 	int ret;
 
 	if (fd < 0)
 		return -errno;
-	ret = find_stat(fd, name, val);
+	ret = find_stat(fd, stat_names[id], val);
 	close(fd);
 	return ret;
+}
+
+uint64_t vcpu_stat(struct vcpu *vcpu, enum vcpu_stat_id id)
+{
+	uint64_t val = 0;
+	int ret = __vcpu_stat(vcpu, id, &val);
+
+	if (ret)
+		test_skip("no \"%s\" vCPU statistic: %s", stat_names[id],
+			  strerror(-ret));
+	return val;
 }

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "backing.h"
+#include "kernel_facts.h"
+#include "model/expect_mode.h"
 #include "suite.h"
 #include "vm.h"
 
@@ -22,7 +24,8 @@ struct cases {
 
 static void usage(const struct suite *s, FILE *f)
 {
-	fprintf(f, "usage: %s [--list] [--filter GLOB]%s%s\n%s\n", s->name,
+	fprintf(f, "usage: %s [--list] [--facts] [--filter GLOB]%s%s\n%s\n",
+		s->name,
 		s->options ? " " : "", s->options ? s->options : "",
 		s->summary);
 }
@@ -156,16 +159,31 @@ static void run_kase(const struct test_case *tc, struct result *res)
 {
 	const struct kase *k = tc->k;
 	struct ctx *ctx = calloc(1, suite.ctx_size ? suite.ctx_size : 1);
+	char why[256];
 
 	if (!ctx)
 		test_fail("calloc: out of memory");
+	/* Every case needs KVM: one place says so. */
+	if (kernel_facts()->kvm)
+		test_skip("/dev/kvm: %s", strerror(-kernel_facts()->kvm));
 	if (k->kind && !k->ops)
 		test_skip("backing %s is not built in", k->kind);
+	if (k->ops && !mode_case_runs(kernel_facts(), k->ops->vma,
+				      k->check->access, why, sizeof(why)))
+		test_skip("%s", why);
 	if (suite.setup)
 		suite.setup(ctx, k);
 	/* A set-up may decide the case itself (an expected refusal). */
 	if (!res->decided)
 		k->check->run(ctx, res);
+}
+
+static void print_facts(void)
+{
+	char line[1024];
+
+	facts_format(kernel_facts(), line, sizeof(line));
+	printf("%s\n", line);
 }
 
 /* 0 to go on, else the exit code. */
@@ -179,6 +197,10 @@ static int parse(const struct suite *s, int argc, char **argv, bool *list,
 		next = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(argv[i], "--list")) {
 			*list = true;
+		} else if (!strcmp(argv[i], "--facts")) {
+			/* The runner checks the KVM mode before any case. */
+			print_facts();
+			exit(0);
 		} else if (!strcmp(argv[i], "--filter") && next) {
 			*filter = argv[++i];
 		} else if (!strcmp(argv[i], "-h") ||

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "kernel_facts.h"
+#include "model/globs.h"
 #include "suite.h"
 #include "test.h"
 
@@ -192,25 +193,6 @@ static void print_result(int n, const char *name, const struct result *res)
  * A filter is a comma list of globs, any of which may match: a test group
  * names several backings of one binary (configs/test-groups.conf).
  */
-static bool glob_list_match(const char *list, const char *name)
-{
-	char glob[256];
-	size_t len;
-
-	for (;;) {
-		len = strcspn(list, ",");
-		if (len < sizeof(glob)) {
-			memcpy(glob, list, len);
-			glob[len] = '\0';
-			if (!fnmatch(glob, name, 0))
-				return true;
-		}
-		if (!list[len])
-			return false;
-		list += len + 1;
-	}
-}
-
 bool test_selected(const char *filter, const char *name)
 {
 	return !filter || glob_list_match(filter, name);

@@ -19,8 +19,14 @@ usage: run_tests.sh [options]
                         see vm/qemu_cpu.sh --list): every kernel runs on
                         each, in columns labelled KERNEL/CPU (VM mode only;
                         default: the profile's CPU, columns labelled KERNEL)
-  -j N                  run N columns (kernel x CPU) at once (default: one
-                        per host core)
+  --mode LIST           comma list of KVM modes (configs/modes.conf: vhe,
+                        nvhe, protected, nested, ... or "all"): every
+                        kernel x CPU runs in each, in columns labelled
+                        KERNEL/CPU/MODE; a kernel that does not enter the
+                        mode is an ERROR (VM mode only; default: the mode
+                        the kernel picks, named in every report)
+  -j N                  run N columns (kernel x CPU x mode) at once
+                        (default: one per host core)
   --test LIST           comma list of test binaries and groups (mte, unmap,
                         device, pfnmap, memslot: configs/test-groups.conf
                         says which binaries and cases each holds); with
@@ -65,6 +71,11 @@ die() { log "error: $*"; exit 3; }
 kernels=7.2
 kernel_given=0
 cpus=
+modes=
+modes_conf=$top/configs/modes.conf
+modes_all=
+mode_append=
+mode_qemu=()
 njobs=
 tests=
 groups_conf=${S2_TEST_GROUPS:-$top/configs/test-groups.conf}
@@ -142,6 +153,8 @@ parse_args() {
 		--kernel) need_arg "$1" $#; kernels=$2; kernel_given=1; shift ;;
 		--cpu) need_arg "$1" $#; cpus=$2; shift
 			[ -n "$cpus" ] || usage_error "--cpu wants at least one CPU model" ;;
+		--mode) need_arg "$1" $#; modes=$2; shift
+			[ -n "$modes" ] || usage_error "--mode wants at least one KVM mode" ;;
 		-j) need_arg "$1" $#; count "$1" "$2"; njobs=$2; shift ;;
 		-j*) count -j "${1#-j}"; njobs=${1#-j} ;;
 		--filter) need_arg "$1" $#; filter=$2; shift ;;
@@ -170,7 +183,48 @@ parse_args() {
 		shift
 	done
 	[ -n "$kernels" ] || usage_error "--kernel wants at least one kernel"
+	distinct --kernel "$kernels"
+	distinct --cpu "$cpus"
+	check_modes
 	check_baseline
+}
+
+# distinct OPTION LIST: a column asked for twice would run twice.
+distinct() {
+	local d
+	d=$(tr , '\n' <<<"$2" | sed '/^$/d' | sort | uniq -d | head -n 1)
+	[ -z "$d" ] || usage_error "$1: '$d' is listed twice"
+}
+
+# The names configs/modes.conf defines ("all": those marked for it).
+mode_names() {
+	awk -v all="${1:-}" '!/^#/ && NF >= 3 && (!all || $3 == "all") { print $1 }' \
+		"$modes_conf"
+}
+
+# --mode: known names, "all" expanded, none twice; before anything slow.
+check_modes() {
+	local m known
+	[ -n "$modes" ] || return 0
+	[ -r "$modes_conf" ] || die "$modes_conf is missing"
+	known=$(mode_names | paste -sd ' ')
+	# A mode that only "all" asked for may be one this machine cannot
+	# run (nested without FEAT_NV2, vhe without FEAT_VHE): SKIP, not ERROR.
+	[[ ,$modes, != *,all,* ]] || modes_all=" $(mode_names all | paste -sd ' ') "
+	modes=$(tr , '\n' <<<"$modes" | sed '/^$/d' | while read -r m; do
+		if [ "$m" = all ]; then mode_names all; else echo "$m"; fi
+	done | paste -sd ,)
+	for m in ${modes//,/ }; do
+		[[ " $known " == *" $m "* ]] ||
+			usage_error "--mode: unknown mode '$m' (configs/modes.conf: ${known// /, }, all)"
+	done
+	distinct --mode "$modes"
+}
+
+# mode_line NAME: "KERNEL_MODE ARGS..." of a configs/modes.conf entry.
+mode_line() {
+	awk -v m="$1" '!/^#/ && $1 == m { $1 = ""; $3 = ""; print; exit }' \
+		"$modes_conf" | sed 's/^ *//; s/  */ /g'
 }
 
 # A baseline that cannot be read would only be found after the run.

@@ -8,7 +8,7 @@
 # records.tsv and binaries.tsv for one column directory, from tap.txt and
 # console.log; plan.txt lists the cases that were due (binary:case).
 parse_results() {
-	local label=$1 kdir=$2
+	local label=$1 kdir=$2 kmode=$3
 	touch "$kdir/tap.txt" "$kdir/console.log" "$kdir/plan.txt"
 	rm -f "$kdir/splats.txt"
 	awk -v kernel="$label" -v plan="$kdir/plan.txt" \
@@ -16,7 +16,7 @@ parse_results() {
 		-f "$runner/tap_parse.awk" "$kdir/tap.txt" >"$kdir/tap.tsv"
 	awk -v kernel="$label" -v records="$kdir/tap.tsv" \
 		-v excerpts="$kdir/splats.txt" \
-		-v release="$(cat "$kdir/release" 2>/dev/null)" \
+		-v release="$(cat "$kdir/release" 2>/dev/null)" -v kvm_mode="$kmode" \
 		-v defects="$top/configs/known-defects.conf" \
 		-f "$runner/splat.awk" "$kdir/console.log" >"$kdir/records.tsv"
 	rm -f "$kdir/tap.tsv"
@@ -82,6 +82,7 @@ boot_once() {
 	fi
 	[ -n "$filter" ] && append+=" s2.filter=$filter"
 	[ -n "$without" ] && append+=" s2.without=$without"
+	[ -z "$mode_append" ] || append+=" $mode_append"
 	[ -n "$fixture_error" ] && append+=" s2.fixture_error=\"$fixture_error\""
 	bins=$(IFS=,; echo "$*")
 	# With --test the guest needs each binary's case globs: s2.bins entries
@@ -90,7 +91,7 @@ boot_once() {
 		append+=" s2.bins=$(for b; do bin_entry "$b"; done | paste -sd ';')"
 	"$vm/boot.sh" --kernel-dir "$kd" --initrd "$initrd" --out "$out" \
 		--timeout "$limit" --idle-timeout "$idle" --append "$append" \
-		${cpu:+--cpu "$cpu"} &
+		${cpu:+--cpu "$cpu"} "${mode_qemu[@]}" &
 	boot_pid=$!
 	watch_guest "$boot_pid" "$out" "$label"
 	wait "$boot_pid"
@@ -306,8 +307,26 @@ prepare_kernel() {
 # test verdicts are left in records.tsv.  Wall time counts it all, boot
 # time up to the runner's first output, test time the rest of the boot.
 run_column() {
-	local ci=$1 cpu=${col_cpu[$1]} kd klabel initrd label kdir
-	local t0=$SECONDS rc=0 started t_boot col_error kpkgs
+	local ci=$1 cpu=${col_cpu[$1]} kvm_mode=${col_mode[$1]} kd klabel initrd
+	local t0=$SECONDS rc=0 started t_boot col_error col_skip= kpkgs label
+	local kdir want
+	local margs w
+	# The kernel mode to insist on and the arguments that ask for it:
+	# words qemu:ARG are QEMU's, the others the kernel's.
+	mode_append= mode_qemu=()
+	if [ -n "$kvm_mode" ]; then
+		read -r want margs <<<"$(mode_line "$kvm_mode")"
+		mode_append="s2.mode=$want"
+		# Named only by "all": the machine may lack it (a SKIP).
+		[[ $modes_all != *" $kvm_mode "* ]] ||
+			mode_append+=" s2.mode_optional=1"
+		for w in $margs; do
+			case $w in
+			qemu:*) mode_qemu+=(--qemu-arg "${w#qemu:}") ;;
+			*) mode_append+=" $w" ;;
+			esac
+		done
+	fi
 	started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	boot_seconds='' test_seconds='' reboots=0
 	boot_status="error: fetching or packing the kernel failed"
@@ -316,7 +335,7 @@ run_column() {
 		[ -z "${col_error:-}" ] || boot_status="error: $col_error"
 		rc=3
 	fi
-	label=$klabel${cpu:+/$cpu}
+	label=$klabel${cpu:+/$cpu}${kvm_mode:+/$kvm_mode}
 	kdir=$resdir/${label//\//_}
 	mkdir "$kdir" 2>/dev/null || { kdir+=-$ci; label+=-$ci; mkdir -p "$kdir"; }
 	echo "$kdir" >"$tmp/col-$ci.dir"
@@ -324,9 +343,13 @@ run_column() {
 		cp "$kd/release" "$kdir/release" 2>/dev/null
 		list_from_cases >"$kdir/plan.txt" 2>/dev/null
 		log "[$label] booting $(cat "$kd/release" 2>/dev/null)" \
-		    "${cpu:+on $cpu }(${timeout}s per binary${without:+, without $without})"
+		    "${cpu:+on $cpu }${kvm_mode:+in $kvm_mode mode }(${timeout}s per binary${without:+, without $without})"
 		t_boot=$SECONDS
 		boot_kernel "$kd" "$initrd" "$kdir" "$label" "$cpu" || rc=3
+		col_error=$(mode_said "$kdir/console.log" error)
+		col_skip=$(mode_said "$kdir/console.log" skip)
+		[ -z "$col_error" ] || { log "[$label] error: $col_error"; rc=3; }
+		[ -z "$col_skip" ] || log "[$label] skipped: $col_skip"
 		boot_hint "$kd" "$kdir" "$label"
 		[ -z "$boot_seconds" ] ||
 			test_seconds=$((SECONDS - t_boot - boot_seconds))
@@ -336,22 +359,53 @@ run_column() {
 	return $rc
 }
 
+# kernel_mode KDIR: "MODE THE KERNEL'S WORDS" from vm/init's "kvm mode"
+# line; in direct mode (no vm/init) the facts line's mode= alone.
+kernel_mode() {
+	local said
+	said=$(tr -d '\r' <"$1/console.log" 2>/dev/null | sed -n \
+		's/^.*s2conform: kvm mode \([a-z]*\): \(.*\)$/\1 \2/p' |
+		head -n 1)
+	[ -n "$said" ] || said=$(sed -n \
+		's/^\(# \)*# kernel .* mode=\([a-z]*\) .*/\2/p' \
+		"$1/tap.txt" 2>/dev/null | head -n 1)
+	echo "$said"
+}
+
+# mode_said CONSOLE error|skip: vm/init's refusal to run in a mode other
+# than the one asked for (skip: one only "--mode all" asked for).
+mode_said() {
+	tr -d '\r' <"$1" 2>/dev/null |
+		sed -n "s/^.*s2conform: mode $2: //p" | head -n 1
+}
+
 # Parse and record one column's results.
 # finish_column LABEL KDIR KERNEL ALIAS CPU WALL_SECONDS STARTED
 finish_column() {
-	local label=$1 kdir=$2 cpu=$5
-	if [ -n "${col_error:-}" ]; then
+	local label=$1 kdir=$2 cpu=$5 said
+	said=$(kernel_mode "$kdir")
+	if [ -n "${col_skip:-}" ]; then
+		# The machine cannot run the mode: one SKIP says why.
+		printf '%s\tboot\tkernel-mode\tSKIP\t-\t-\t%s\t-\n' "$label" \
+			"$col_skip" >"$kdir/records.tsv"
+	elif [ -n "${col_error:-}" ]; then
 		# Stopped before boot: the one ERROR says why, nothing ran.
 		touch "$kdir/tap.txt" "$kdir/console.log"
-		printf '%s\tboot\tkernel-config\tERROR\t-\t-\t%s\t-\n' \
-			"$label" "$col_error" >"$kdir/records.tsv"
+		printf '%s\tboot\t%s\tERROR\t-\t-\t%s\t-\n' "$label" \
+			"$([ -s "$kdir/console.log" ] && echo kernel-mode || echo kernel-config)" \
+			"$col_error" >"$kdir/records.tsv"
 	else
-		parse_results "$label" "$kdir"
+		parse_results "$label" "$kdir" "${said%% *}"
 	fi
 	[ -n "$cpu" ] || cpu=$(sed -n 's/^cpu=//p' "$kdir/machine" 2>/dev/null)
 	{
 		printf 'alias=%s\nrelease=%s\ncpu=%s\ncolumn=%s\n' \
 			"$4" "$(cat "$kdir/release" 2>/dev/null)" "$cpu" "$label"
+		# Asked for (empty: the kernel's choice) and what the kernel
+		# runs, in its own words (vm/init's "kvm mode" line).
+		printf 'mode=%s\n' "${kvm_mode:-}"
+		printf 'kvm_mode=%s\n' "${said%% *}"
+		[ "$said" = "${said#* }" ] || printf 'kvm_mode_said=%s\n' "${said#* }"
 		printf 'started=%s\nboot_seconds=%s\ntest_seconds=%s\nwall_seconds=%s\n' \
 			"$7" "$boot_seconds" "$test_seconds" "$6"
 		# Every package the kernel came from, pkg.NAME=VERSION.
@@ -375,13 +429,19 @@ finish_column() {
 		head -n 1 >>"$kdir/kernel.info"
 }
 
-# Every kernel x CPU column, $njobs at a time; kdirs in column order.
+# Every kernel x CPU x mode column, $njobs at a time; kdirs in column
+# order.
 run_vm() {
-	local ki c ci rc=0 n
-	col_kernel=() col_cpu=()
+	local ki c m ci rc=0 n
+	local -a mode_list=("")
+	[ -z "$modes" ] || IFS=, read -ra mode_list <<<"$modes"
+	col_kernel=() col_cpu=() col_mode=()
 	for ki in "${!kernel_list[@]}"; do
 		for c in "${cpu_list[@]}"; do
-			col_kernel+=("$ki") col_cpu+=("$c")
+			for m in "${mode_list[@]}"; do
+				col_kernel+=("$ki") col_cpu+=("$c")
+				col_mode+=("$m")
+			done
 		done
 	done
 	n=${#col_kernel[@]}

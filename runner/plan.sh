@@ -128,19 +128,6 @@ check_tests() {
 	done
 }
 
-# in_globs NAME LIST: NAME matches one of LIST's comma-separated globs (an
-# empty LIST matches everything), as run_direct.sh and lib/test.c match.
-in_globs() {
-	local g
-	[ -n "$2" ] || return 0
-	IFS=, read -ra gl <<<"$2"
-	for g in "${gl[@]}"; do
-		# shellcheck disable=SC2053 # a glob on purpose
-		[[ $1 == $g ]] && return 0
-	done
-	return 1
-}
-
 # The selected binaries as NAME<TAB>GLOBS lines (GLOBS empty: all cases).
 selected_binaries() {
 	local bin e
@@ -168,36 +155,14 @@ bin_entry() {
 	echo "$1"
 }
 
-# filter_match BINARY CASE: the case is selected.  A filter with a colon
-# is BINARY_GLOB:CASE_GLOB, as --list prints the cases; the case part may
-# be a comma list of globs (in_globs).
-filter_match() {
-	[ -n "$filter" ] || return 0
-	if [[ $filter == *:* ]]; then
-		# shellcheck disable=SC2053 # globs on purpose
-		[[ $1 == ${filter%%:*} ]] && in_globs "$2" "${filter#*:}"
-	else
-		in_globs "$2" "$filter"
-	fi
-}
-
-# Case lists come from the <name>.cases files the Makefile writes next to
-# the binaries: aarch64 binaries cannot run on an x86 host to be asked.
+# The due cases as BINARY:CASE lines, from run_direct.sh -l, the one
+# implementation of case selection in shell (the binaries' own is
+# lib/test.c's; hosttests/test_run_direct.sh pins that the two agree).
 list_from_cases() {
-	local name globs bin c rc=0
-	while IFS=$'\t' read -r name globs; do
-		bin=$testdir/$name
-		if [ ! -f "$bin.cases" ]; then
-			log "$name: no case list (${bin#"$top"/}.cases is missing)"
-			rc=3
-			continue
-		fi
-		while IFS= read -r c; do
-			filter_match "$name" "$c" && in_globs "$c" "$globs" &&
-				echo "$name:$c"
-		done <"$bin.cases"
-	done < <(selected_binaries)
-	return $rc
+	local -a entries
+	mapfile -t entries < <(selected_binaries | sed 's/\t$//; s/\t/:/')
+	"$runner/run_direct.sh" -l ${filter:+-f "$filter"} "$testdir" \
+		"${entries[@]}" || return 3
 }
 
 list_cases() {

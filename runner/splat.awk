@@ -2,7 +2,8 @@
 # fold the verdicts into the case records.
 #
 # Usage: awk -v kernel=COLUMN -v records=FILE [-v excerpts=FILE]
-#            [-v release=R -v defects=F] -f runner/splat.awk console.log
+#            [-v release=R -v kvm_mode=M -v defects=F]
+#            -f runner/splat.awk console.log
 #
 # `records` is tap_parse.awk's output for the same run; it is printed
 # again, with the splat verdicts folded in, followed by records for the
@@ -15,8 +16,9 @@
 # (case "NAME/kernel-splat") or to "s2conform" (case "kernel-splat").
 #
 # Each Oops/WARN/BUG/KASAN/lockdep report is matched alone against
-# `defects` (configs/known-defects.conf): release glob, binary name,
-# function in the report (WARNING line or call trace), reason.  A case
+# `defects` (configs/known-defects.conf): release glob, KVM mode glob
+# (kvm_mode: the mode the kernel ran in), binary name, function in the
+# report (WARNING line or call trace), reason.  A case
 # whose splats are all known defects is XFAIL (unless it failed anyway);
 # one unknown splat makes it FAIL, whatever came before.  A kernel panic
 # is an ERROR of whatever was running: the suite could not go on.
@@ -35,17 +37,19 @@ function load_defects(    line, f, n) {
 		n++
 		if (line ~ /^#/ || line ~ /^[ \t]*$/)
 			continue
-		if (split(line, f, "\t") < 4 || f[2] !~ /^[A-Za-z0-9_.-]+$/ ||
-		    f[3] !~ /^[A-Za-z_][A-Za-z0-9_.]*$/) {
-			printf "%s:%d: ignored: want release glob, binary " \
-			       "name, function, reason\n", defects, n > "/dev/stderr"
+		if (split(line, f, "\t") < 5 || f[3] !~ /^[A-Za-z0-9_.-]+$/ ||
+		    f[4] !~ /^[A-Za-z_][A-Za-z0-9_.]*$/) {
+			printf "%s:%d: ignored: want release glob, mode glob, " \
+			       "binary name, function, reason\n", defects, n \
+			       > "/dev/stderr"
 			continue
 		}
 		nd++
 		d_rel[nd] = glob_re(f[1])
-		d_bin[nd] = f[2]
-		d_fn[nd] = f[3]
-		d_why[nd] = f[4]
+		d_mode[nd] = glob_re(f[2])
+		d_bin[nd] = f[3]
+		d_fn[nd] = f[4]
+		d_why[nd] = f[5]
 	}
 	close(defects)
 }
@@ -53,7 +57,8 @@ function load_defects(    line, f, n) {
 # The known defect splat s is, or 0: its function must be in the report.
 function defect(b, s,    i, re) {
 	for (i = 1; i <= nd; i++) {
-		if (release !~ d_rel[i] || b != d_bin[i])
+		if (release !~ d_rel[i] || kvm_mode !~ d_mode[i] ||
+		    b != d_bin[i])
 			continue
 		re = "(^|[^A-Za-z0-9_.])" d_fn[i] "([+]0x|[^A-Za-z0-9_.]|$)"
 		if (s_body[s] ~ re)

@@ -25,6 +25,15 @@ struct expect {
 struct expect make_expect(struct outcome out, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/*
+ * A wrong outcome this kernel is known to give: the case is XFAIL when it
+ * observes out, and FAILs otherwise (fixed or broken anew). The one way to
+ * name a known defect of an *outcome*; a known kernel *splat* (WARN, BUG)
+ * is named in configs/known-defects.conf instead (docs/writing-tests.md).
+ */
+struct expect make_defect(struct outcome out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* What KVM writes into the stage-2 leaf (spec: "S2 type"). */
 enum s2_attr { S2_ATTR_NORMAL, S2_ATTR_NORMAL_NC, S2_ATTR_DEVICE };
 

@@ -9,7 +9,7 @@
 
 #include "expect.h"
 
-struct expect expect_mte_cap(bool cpu_mte);
+struct expect expect_mte_cap(const struct kernel_facts *kf);
 struct expect expect_mte_enable_before_vcpu(void);
 struct expect expect_mte_enable_after_vcpu(void);
 struct expect expect_mte_touch_after_enable(const struct kernel_facts *kf,

@@ -23,7 +23,24 @@ enum feature {
 	FEAT_PFNMAP_NO_REFCOUNT, /* kvm_follow_pfn: no refs on PFNMAP */
 	FEAT_COPY_TAGS_CHECKS,	/* COPY_TAGS: INT_MAX and dirty-log EBUSY */
 	FEAT_EXCL_ATOMIC_INJECT, /* FSC 0x35 is injected, not -EFAULT */
+	FEAT_PKVM_GUEST_S2,	/* protected mode: EL2 owns every VM's stage 2 */
 	FEAT_NR,
+};
+
+/*
+ * The mode KVM runs in (arm64 has no sysfs file for it): what its init
+ * line says (arch/arm64/kvm/arm.c kvm_arm_init(), "%s%sVHE%s mode
+ * initialized successfully"), else what the caps tell. nVHE and hVHE
+ * (non-protected) run the same stage-2 code at EL1, so they are one mode
+ * here; the kernel's own words stay in mode_said.
+ */
+enum kvm_mode {
+	KVM_MODE_UNKNOWN,
+	KVM_MODE_VHE,
+	KVM_MODE_NVHE,
+	KVM_MODE_PROTECTED,
+	KVM_MODE_NESTED,
+	KVM_MODE_NR,
 };
 
 struct kernel_facts {
@@ -36,6 +53,11 @@ struct kernel_facts {
 	bool cap_nisv;
 	int cap_cacheable_pfnmap; /* VM cap 243: 1/0, -1 if not read */
 	bool cap_gmem;		/* KVM_CAP_GUEST_MEMFD (234) */
+	bool cap_el2;		/* KVM_CAP_ARM_EL2 (240): nested mode only */
+	bool cpu_mte;		/* HWCAP2_MTE: the CPU has MTE */
+	enum kvm_mode mode;
+	char mode_said[40];	/* "Protected hVHE", "VHE+NV2", ... */
+	char mode_src[64];	/* what decided mode */
 	long long gmem_flags;	/* KVM_CAP_GUEST_MEMFD_FLAGS (244), VM fd */
 	bool tcg;		/* QEMU TCG: see docs/qemu-tcg.md */
 	int dic;		/* CTR_EL0.DIC: 1, 0, or -1 unknown */
@@ -59,6 +81,11 @@ void facts_apply_versions(struct kernel_facts *kf);
 /* What the kernel answered (caps, module, PROT_MTE) overrides versions. */
 void facts_apply_probes(struct kernel_facts *kf);
 void facts_parse_cpu_features(struct kernel_facts *kf, const char *log);
+/* The mode from a whole boot log, then from the caps where it is silent. */
+void facts_parse_kvm_mode(struct kernel_facts *kf, const char *log);
+void facts_apply_mode_caps(struct kernel_facts *kf);
+const char *kvm_mode_name(enum kvm_mode m);
+enum kvm_mode kvm_mode_from_name(const char *name);
 /* One line for the TAP header: release, caps, CPU features, profile. */
 int facts_format(const struct kernel_facts *kf, char *buf, size_t n);
 int facts_apply_profile(struct kernel_facts *kf, const char *path);

@@ -13,22 +13,20 @@
 #include "mte.h"
 #include "verdict.h"
 #include "vm.h"
-
-#define HWCAP2_MTE_BIT	(1UL << 18)
+#include "model/expect_mte.h"
 
 bool cpu_has_mte(void)
 {
-	return getauxval(AT_HWCAP2) & HWCAP2_MTE_BIT;
+	return kernel_facts()->cpu_mte;
 }
 
 void mte_require(void)
 {
 	const struct kernel_facts *kf = kernel_facts();
 
-	if (kf->kvm)
-		test_skip("/dev/kvm: %s", strerror(-kf->kvm));
 	if (!kf->cap_mte)
-		test_skip("KVM_CAP_ARM_MTE is 0 (no MTE on this host)");
+		test_skip("KVM_CAP_ARM_MTE is 0: %s",
+			  expect_mte_cap(kf).reason);
 }
 
 struct vm *mte_vm_create(void)

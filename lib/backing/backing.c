@@ -48,26 +48,23 @@ int __backing_create(const struct backing_ops *ops, uint64_t size,
 }
 
 /* The VM harness piece a kind needs (test_skip_env()), or NULL. */
-static const char *env_piece(const char *kind)
+/* The piece's name in S2_ENV_ERROR_<PIECE>, vm/init's report. */
+static const char *env_piece_name(enum env_piece p)
 {
-	static const char *const map[][2] = {
-		{ "fixture_", "FIXTURE" }, { "fsdax", "FSDAX" },
-		{ "devdax", "DEVDAX" }, { "vfio", "VFIO" },
-		{ "hugetlb_private", "HUGETLB" }, { "hugetlb_shared", "HUGETLB" },
+	static const char *const names[] = {
+		[ENV_FIXTURE] = "FIXTURE", [ENV_FSDAX] = "FSDAX",
+		[ENV_DEVDAX] = "DEVDAX", [ENV_VFIO] = "VFIO",
+		[ENV_HUGETLB] = "HUGETLB",
 	};
-	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(map); i++)
-		if (!strncmp(kind, map[i][0], strlen(map[i][0])))
-			return map[i][1];
-	return NULL;
+	return p < ARRAY_SIZE(names) ? names[p] : NULL;
 }
 
 void backing_create(const struct backing_ops *ops, uint64_t size,
 		    struct backing *b)
 {
 	int ret = __backing_create(ops, size, b);
-	const char *piece = env_piece(ops->name);
+	const char *piece = env_piece_name(ops->env);
 
 	if (ret == -EOPNOTSUPP && piece)
 		test_skip_env(piece, "%s unavailable: %s", ops->name, b->why);

@@ -107,6 +107,7 @@ static int devdax_create(struct backing *b, uint64_t size)
 
 static const struct backing_ops devdax = {
 	.name = "devdax",
+	.env = ENV_DEVDAX,
 	.desc = "device-dax /dev/daxX.Y (pmem), MAP_SHARED",
 	.vma = VMA_SHARED | VMA_DAX,
 	.map = MAP_DAX,

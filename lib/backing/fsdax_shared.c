@@ -116,6 +116,7 @@ static int fsdax_shared_create(struct backing *b, uint64_t size)
 
 static const struct backing_ops fsdax_shared = {
 	.name = "fsdax_shared",
+	.env = ENV_FSDAX,
 	.desc = "file on an -o dax filesystem (pmem), MAP_SHARED",
 	.vma = VMA_SHARED | VMA_DAX,
 	.map = MAP_DAX,

@@ -12,6 +12,7 @@ static int fixture_cacheable_create(struct backing *b, uint64_t size)
 
 static const struct backing_ops fixture_cacheable = {
 	.name = "fixture_cacheable",
+	.env = ENV_FIXTURE,
 	.desc = "s2fixture carve-out, remap_pfn_range() cacheable",
 	.vma = VMA_SHARED | VMA_PFNMAP | VMA_DEVICE_PFN | VMA_CACHEABLE,
 	.map = MAP_PFNMAP,

@@ -12,6 +12,7 @@ static int fixture_device_create(struct backing *b, uint64_t size)
 
 static const struct backing_ops fixture_device = {
 	.name = "fixture_device",
+	.env = ENV_FIXTURE,
 	.desc = "s2fixture carve-out, pgprot_noncached() (Device)",
 	.vma = VMA_SHARED | VMA_PFNMAP | VMA_DEVICE_PFN,
 	.map = MAP_PFNMAP,

@@ -12,6 +12,7 @@ static int fixture_ttm_create(struct backing *b, uint64_t size)
 
 static const struct backing_ops fixture_ttm = {
 	.name = "fixture_ttm",
+	.env = ENV_FIXTURE,
 	.desc = "s2fixture TTM-style non-compound blocks, vmf_insert_pfn()",
 	.vma = VMA_SHARED | VMA_PFNMAP | VMA_CACHEABLE | VMA_TAIL_NOREF,
 	.map = MAP_PFNMAP,

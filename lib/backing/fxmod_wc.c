@@ -12,6 +12,7 @@ static int fixture_wc_create(struct backing *b, uint64_t size)
 
 static const struct backing_ops fixture_wc = {
 	.name = "fixture_wc",
+	.env = ENV_FIXTURE,
 	.desc = "s2fixture carve-out, write-combine + VM_ALLOW_ANY_UNCACHED",
 	.vma = VMA_SHARED | VMA_PFNMAP | VMA_DEVICE_PFN |
 	       VMA_ALLOW_ANY_UNCACHED,

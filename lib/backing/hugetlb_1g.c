@@ -14,6 +14,7 @@
 
 static const struct backing_ops hugetlb_1g = {
 	.name = "hugetlb_1g",
+	.env = ENV_HUGETLB,
 	.desc = "MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB at the PUD size",
 	.vma = VMA_ANON | VMA_HUGETLB,
 	.map = MAP_HUGETLB_PUD,

@@ -18,6 +18,7 @@ int backing_hugetlb_anon_create(struct backing *b, uint64_t size)
 
 static const struct backing_ops hugetlb_private = {
 	.name = "hugetlb_private",
+	.env = ENV_HUGETLB,
 	.desc = "MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB (PMD size)",
 	.vma = VMA_ANON | VMA_HUGETLB,
 	.map = MAP_HUGETLB_PMD,
@@ -32,6 +33,7 @@ BACKING_REGISTER(hugetlb_private);
  */
 static const struct backing_ops hugetlb_cont_pte = {
 	.name = "hugetlb_cont_pte",
+	.env = ENV_HUGETLB,
 	.desc = "MAP_PRIVATE|MAP_ANONYMOUS|MAP_HUGETLB (CONT_PTE size)",
 	.vma = VMA_ANON | VMA_HUGETLB,
 	.map = MAP_HUGETLB_CONT_PTE,

@@ -15,6 +15,7 @@ static int hugetlb_shared_create(struct backing *b, uint64_t size)
 
 static const struct backing_ops hugetlb_shared = {
 	.name = "hugetlb_shared",
+	.env = ENV_HUGETLB,
 	.desc = "memfd_create(MFD_HUGETLB) MAP_SHARED (PMD size)",
 	.vma = VMA_SHARED | VMA_HUGETLB,
 	.map = MAP_HUGETLB_PMD,

@@ -197,6 +197,7 @@ static void vfio_bar_destroy(struct backing *b)
 
 static const struct backing_ops vfio_bar = {
 	.name = "vfio_bar",
+	.env = ENV_VFIO,
 	.desc = "PCI BAR of a vfio-pci device, mmapped through VFIO",
 	.vma = VMA_SHARED | VMA_PFNMAP | VMA_DEVICE,
 	.map = MAP_PFNMAP,

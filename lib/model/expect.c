@@ -20,6 +20,18 @@ struct expect make_expect(struct outcome out, const char *fmt, ...)
 	return e;
 }
 
+struct expect make_defect(struct outcome out, const char *fmt, ...)
+{
+	struct expect e = { .out = out, .defect = true };
+	size_t n = snprintf(e.reason, sizeof(e.reason), "known defect: ");
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(e.reason + n, sizeof(e.reason) - n, fmt, ap);
+	va_end(ap);
+	return e;
+}
+
 const char *s2_attr_name(enum s2_attr attr)
 {
 	switch (attr) {

@@ -5,15 +5,21 @@
 #include <errno.h>
 
 #include "expect_memslot.h"
+#include "expect_mode.h"
 #include "expect_mte.h"
 #include "expect_pfnmap.h"
 
-/* kvm_vm_ioctl_check_extension(): KVM_CAP_ARM_MTE = system_supports_mte(). */
-struct expect expect_mte_cap(bool cpu_mte)
+/*
+ * kvm_vm_ioctl_check_extension(): KVM_CAP_ARM_MTE = system_supports_mte(),
+ * unless the mode hides it (row M4).
+ */
+struct expect expect_mte_cap(const struct kernel_facts *kf)
 {
-	return make_expect(out_value(cpu_mte), "KVM_CAP_ARM_MTE follows "
-			   "system_supports_mte() (HWCAP2_MTE here: %d)",
-			   cpu_mte);
+	if (!kf->cpu_mte)
+		return make_expect(out_value(0), "KVM_CAP_ARM_MTE follows "
+				   "system_supports_mte(): the CPU has no "
+				   "MTE (HWCAP2_MTE 0)");
+	return expect_mode_mte_cap(kf);
 }
 
 struct expect expect_mte_enable_before_vcpu(void)
@@ -222,15 +228,10 @@ struct expect expect_ksm_merge(bool mte)
  */
 struct expect expect_mte_reused_hugetlb(const struct kernel_facts *kf)
 {
-	struct expect e;
-
-	if (!kf->feat[FEAT_MTE_MAP_SHARED]) {
-		e = make_expect(out_value(MTE_REUSE_STALE), "known 6.1 defect: "
-				"PG_mte_tagged survives the hugetlb pool, so "
-				"the previous owner's tags leak (row 4)");
-		e.defect = true;
-		return e;
-	}
+	if (!kf->feat[FEAT_MTE_MAP_SHARED])
+		return make_defect(out_value(MTE_REUSE_STALE), "6.1: "
+				   "PG_mte_tagged survives the hugetlb pool, so "
+				   "the previous owner's tags leak (row 4)");
 	return make_expect(out_value(0), "row 4: a recycled huge page is "
 			   "sanitised like a new one (%s)",
 			   kf->feat_src[FEAT_MTE_HUGETLB]);

@@ -38,6 +38,9 @@ static const struct {
 	[FEAT_EXCL_ATOMIC_INJECT] = { "excl_atomic_inject", 6, 19,
 		"kvm_inject_dabt_excl_atomic(): in 7.2, not 6.12; "
 		"exact merge unconfirmed" },
+	[FEAT_PKVM_GUEST_S2] = { "pkvm_guest_s2", 6, 13,
+		"pkvm_pgtable_stage2_*() and kvm_pkvm_ext_allowed(): in 7.2, "
+		"not 6.12; exact merge unconfirmed" },
 };
 
 const char *feature_name(enum feature f)
@@ -97,6 +100,90 @@ void facts_parse_cpu_features(struct kernel_facts *kf, const char *log)
 	kf->fwb = strstr(log, "Stage-2 Force Write-Back") != NULL;
 	kf->tlbirange = strstr(log, "TLB range maintenance instructions") !=
 			NULL;
+}
+
+static const char *const mode_names[KVM_MODE_NR] = {
+	[KVM_MODE_UNKNOWN] = "unknown", [KVM_MODE_VHE] = "vhe",
+	[KVM_MODE_NVHE] = "nvhe", [KVM_MODE_PROTECTED] = "protected",
+	[KVM_MODE_NESTED] = "nested",
+};
+
+const char *kvm_mode_name(enum kvm_mode m)
+{
+	return m < KVM_MODE_NR ? mode_names[m] : "unknown";
+}
+
+enum kvm_mode kvm_mode_from_name(const char *name)
+{
+	int m;
+
+	for (m = 0; m < KVM_MODE_NR; m++)
+		if (!strcmp(name, mode_names[m]))
+			return m;
+	return KVM_MODE_UNKNOWN;
+}
+
+/*
+ * The words before " mode initialized successfully" on KVM's init line:
+ * "VHE", "VHE+NV2" (7.x nested), "Hyp nVHE", "Hyp hVHE", "Protected
+ * nVHE", "Protected hVHE". 6.x prints no "+NV2": there its nested mode
+ * shows only as the "Nested Virtualization Support" CPU feature, which
+ * the kernel detects only when kvm-arm.mode=nested asked for it.
+ */
+void facts_parse_kvm_mode(struct kernel_facts *kf, const char *log)
+{
+	static const char tail[] = " mode initialized successfully";
+	const char *end = log ? strstr(log, tail) : NULL;
+	const char *start = end;
+	size_t n;
+
+	if (!end)
+		return;
+	while (start > log && start[-1] != '\n' && start[-1] != ':')
+		start--;
+	start += strspn(start, " ");
+	n = (size_t)(end - start);
+	if (n >= sizeof(kf->mode_said))
+		n = sizeof(kf->mode_said) - 1;
+	memcpy(kf->mode_said, start, n);
+	kf->mode_said[n] = 0;
+	if (!strncmp(kf->mode_said, "Protected ", 10))
+		kf->mode = KVM_MODE_PROTECTED;
+	else if (!strncmp(kf->mode_said, "Hyp ", 4))
+		kf->mode = KVM_MODE_NVHE;
+	else if (strstr(kf->mode_said, "+NV2") ||
+		 strstr(log, "detected: Nested Virtualization Support"))
+		kf->mode = KVM_MODE_NESTED;
+	else if (!strcmp(kf->mode_said, "VHE"))
+		kf->mode = KVM_MODE_VHE;
+	else
+		return;
+	snprintf(kf->mode_src, sizeof(kf->mode_src), "kernel log: %s mode",
+		 kf->mode_said);
+}
+
+/*
+ * Without the line (a wrapped or restricted log) two modes still tell
+ * themselves: only nested mode offers KVM_CAP_ARM_EL2, and only protected
+ * mode hides KVM_CAP_ARM_MTE from a CPU that has MTE (7.x,
+ * kvm_pkvm_ext_allowed()). VHE and nVHE answer every cap alike.
+ */
+void facts_apply_mode_caps(struct kernel_facts *kf)
+{
+	if (kf->mode != KVM_MODE_UNKNOWN)
+		return;
+	if (kf->cap_el2) {
+		kf->mode = KVM_MODE_NESTED;
+		snprintf(kf->mode_src, sizeof(kf->mode_src),
+			 "KVM_CAP_ARM_EL2=1");
+	} else if (kf->cpu_mte && !kf->cap_mte && kf->ipa_limit > 0) {
+		kf->mode = KVM_MODE_PROTECTED;
+		snprintf(kf->mode_src, sizeof(kf->mode_src),
+			 "KVM_CAP_ARM_MTE=0 on an MTE CPU");
+	} else {
+		snprintf(kf->mode_src, sizeof(kf->mode_src),
+			 "no KVM init line in the log");
+	}
 }
 
 static void feat_probed(struct kernel_facts *kf, enum feature f, bool val,
@@ -168,12 +255,13 @@ int facts_format(const struct kernel_facts *kf, char *buf, size_t n)
 	sizes_format(&kf->sizes, sizes, sizeof(sizes));
 	return snprintf(buf, n, "kernel %s: kvm=%s mte=%d memory2=%d "
 			"nisv=%d gmem=%d gmem_flags=%lld ipa=%d tcg=%d cpus=%d "
-			"dic=%s fwb=%s tlbirange=%s %s%s%s",
+			"dic=%s fwb=%s tlbirange=%s mode=%s %s%s%s",
 			kf->release, kf->kvm ? errno_name(-kf->kvm) : "ok",
 			kf->cap_mte, kf->cap_memory2, kf->cap_nisv,
 			kf->cap_gmem, kf->gmem_flags,
 			kf->ipa_limit, kf->tcg, kf->ncpus, tri(kf->dic),
-			tri(kf->fwb), tri(kf->tlbirange), sizes,
+			tri(kf->fwb), tri(kf->tlbirange),
+			kvm_mode_name(kf->mode), sizes,
 			kf->profile[0] ? " profile=" : "", kf->profile);
 }
 

@@ -20,6 +20,8 @@ def column_json(c):
     return {
         "column": c.label, "alias": c.get("alias") or c.label,
         "cpu": c.get("cpu"), "release": c.get("release"),
+        "mode": c.get("mode") or None, "kvm_mode": c.get("kvm_mode") or None,
+        "kvm_mode_said": c.get("kvm_mode_said") or None,
         "started": c.get("started"), "boot_status": c.get("boot_status"),
         "boot_seconds": number(c.get("boot_seconds")),
         "test_seconds": number(c.get("test_seconds")),
@@ -95,8 +97,8 @@ def junit(cols):
         if isinstance(number(c.get("test_seconds")), (int, float)):
             suite.set("time", str(number(c.get("test_seconds"))))
         props = ET.SubElement(suite, "properties")
-        for key in ("release", "cpu", "boot_status", "boot_seconds",
-                    "facts"):
+        for key in ("release", "cpu", "mode", "kvm_mode", "kvm_mode_said",
+                    "boot_status", "boot_seconds", "facts"):
             if c.get(key):
                 ET.SubElement(props, "property", name=key,
                               value=xs(c.get(key)))

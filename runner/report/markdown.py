@@ -101,9 +101,9 @@ def markdown(cols, cell_max=32):
     out.append("%d passed, %d failed, %d xfail, %d skipped, %d error, "
                "%d miss in all." % tuple(total[s] for s in STATUSES))
     out.append("")
-    out.append("| kernel | release | pass | fail | xfail | skip | error "
-               "| miss | boot | tests | wall |")
-    out.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    out.append("| kernel | release | KVM mode | pass | fail | xfail | skip "
+               "| error | miss | boot | tests | wall |")
+    out.append("|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 
     def bold(n):
         return "**%d**" % n if n else "0"
@@ -116,8 +116,10 @@ def markdown(cols, cell_max=32):
         boot = secs(c.get("boot_seconds"))
         if c.get("boot_status") and c.get("boot_status") != "ok":
             boot = "**" + md_clean(c.get("boot_status")) + "**"
-        out.append("| %s | %s | %d | %s | %d | %d | %s | %s | %s | %s | %s |"
-                   % (c.label, c.get("release") or "-", n["PASS"],
+        out.append("| %s | %s | %s | %d | %s | %d | %d | %s | %s | %s | %s "
+                   "| %s |"
+                   % (c.label, c.get("release") or "-",
+                      c.get("kvm_mode") or "-", n["PASS"],
                       bold(n["FAIL"]), n["XFAIL"], n["SKIP"],
                       bold(n["ERROR"]), bold(n["MISS"]), boot,
                       secs(c.get("test_seconds")),

@@ -11,6 +11,9 @@ def summary(col, out):
     rel = col.get("release")
     if rel and rel != col.label and rel != col.get("alias"):
         info.append(rel)
+    # The mode the kernel ran in, whether asked for or not (row M1).
+    if col.get("kvm_mode"):
+        info.append("KVM %s" % col.get("kvm_mode"))
     for key, word in (("boot_seconds", "boot"), ("test_seconds", "tests"),
                       ("wall_seconds", "wall")):
         if col.get(key):
