@@ -53,7 +53,7 @@ cleanup() {
 }
 
 main() {
-	local broke=0 r
+	local broke=0 r bench_svg=
 	parse_args "$@"
 	[ $list_kernels -eq 0 ] || exec "$vm/fetch_kernel.sh" --list-kernels
 	pick_mode
@@ -99,9 +99,12 @@ main() {
 	for d in "${kdirs[@]}"; do
 		"$runner/report.sh" --summary "$d"
 	done
+	# --bench: its table last on the terminal, its curves beside.
+	[ $bench -eq 1 ] && bench_svg=$resdir/bench.svg
 	"$runner/report.sh" --matrix --json "$resdir/results.json" \
 		--markdown "$resdir/matrix.md" --junit "$resdir/junit.xml" \
-		${baseline:+--baseline "$baseline"} "${kdirs[@]}"
+		${baseline:+--baseline "$baseline"} \
+		${bench_svg:+--bench "$bench_svg"} "${kdirs[@]}"
 	r=$?
 	[ -n "$json" ] && { cp "$resdir/results.json" "$json" || broke=1; }
 	[ -n "$markdown" ] && { cp "$resdir/matrix.md" "$markdown" || broke=1; }

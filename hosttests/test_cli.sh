@@ -44,6 +44,54 @@ usage_case "filter matching no case" "no case matches --filter 'nothing\*'" \
 usage_case "filter that cannot go on the command line" "cannot hold blanks" \
 	--vm --no-build --filter 'a b'
 
+# Bad input a new user gives: exit 2 in under a second, nothing written.
+# fast_usage DESC MESSAGE_RE ARGS...: usage_case, timed in CPU seconds
+# (user + system, children included): the wall clock of a machine busy
+# with VMs says nothing about the checks.
+fast_usage() {
+	local t TIMEFORMAT='%3U %3S'
+	{ time usage_case "$@"; } 2>"$tmp/time"
+	t=$(awk '{ print int(($1 + $2) * 1000) }' "$tmp/time")
+	[ "$t" -lt 1000 ] || fail "usage: $1 took ${t} ms of CPU, not under 1 s"
+}
+fast_usage "--junit where no file can be made" \
+	"--junit /proc/x.xml: cannot create a file in /proc" \
+	--vm --no-build --junit /proc/x.xml
+check "--junit /proc/x.xml: nothing was made" test ! -e /proc/x.xml
+fast_usage "--json in a folder that is not there" "no directory $tmp/no" \
+	--vm --no-build --json "$tmp/no/r.json"
+fast_usage "--markdown on a folder" "is a directory" \
+	--vm --no-build --markdown "$tmp"
+fast_usage "-j too big for a number" "-j wants a positive number, not '9+' \(at most 999999\)" \
+	--vm --no-build -j 99999999999999999999
+fast_usage "-jN too big" "-j wants a positive number" --vm --no-build -j1234567
+fast_usage "--kernel twice" "--kernel: '7.2' is listed twice" \
+	--vm --no-build --kernel 7.2,6.12,7.2
+fast_usage "--cpu twice" "--cpu: 'max' is listed twice" \
+	--vm --no-build --cpu max,max
+fast_usage "--mode twice" "--mode: 'vhe' is listed twice" \
+	--vm --no-build --mode vhe,nvhe,vhe
+fast_usage "--test twice" "--test: 'mem_test' is listed twice" \
+	--vm --no-build --test mem_test,mem_test
+fast_usage "--filter glob twice" "--filter: 'anon_4k/\*' is listed twice" \
+	--vm --no-build --filter 'anon_4k/*,hugetlb*,anon_4k/*'
+fast_usage "--filter BINARY:globs twice" "--filter: 'a\*' is listed twice" \
+	--vm --no-build --filter 'mem_test:a*,a*'
+fast_usage "--without twice" "--without: 'numa' is listed twice" \
+	--vm --no-build --without numa,swap,numa
+fast_usage "--without dax and fsdax" "--without: 'fsdax' is listed twice" \
+	--vm --no-build --without dax,fsdax
+S2CONFORM_RESULTS=/proc/s2 fast_usage "a results folder that cannot be made" \
+	"results folder /proc/s2: cannot create folders in /proc" --vm --no-build
+check "bad input left no results folder" test ! -e "$tmp/results"
+echo keep >"$tmp/kept.json"
+run --vm --no-build --json "$tmp/kept.json" --cpu max,max
+expect_eq "an existing output file is left as it was" \
+	"$rc:$(cat "$tmp/kept.json")" "2:keep"
+run --vm --no-build --markdown "$tmp/new.md" --list
+expect_eq "a file made to try the path is removed" \
+	"$rc:$([ -e "$tmp/new.md" ] && echo left)" "0:"
+
 run --help
 expect_eq "--help exits 0 with usage on stdout" "$rc:$(head -n 1 <<<"$out")" \
 	"0:usage: run_tests.sh [options]"

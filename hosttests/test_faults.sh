@@ -308,4 +308,20 @@ cp "$O/arm64/zz_last_test" "$O/arm64/zz_last_test.cases" "$O/bench/"
 run --bench --list
 expect_eq "--bench --list lists the benchmarks' cases" "$rc:$out" "0:zz_last_test:last/one"
 
+# --bench ends with the benchmark's table and draws bench.svg beside.
+rm -f "$O/bench/"*
+fake unmap_bench anon_4k.munmap.4M anon_4k.munmap.8M <<'EOS'
+echo "# metric unmap.$c.ns_per_page=$((i * 1000)) unit=ns"
+echo "# metric unmap.$c.ns_per_gib=$((i * 262144000)) unit=ns"
+echo "ok $i $c"
+EOS
+mv "$O/arm64/unmap_bench" "$O/arm64/unmap_bench.cases" "$O/bench/"
+run --kernel 7.2 --bench
+expect_eq "--bench: the table ends the output" \
+	"$rc:$(tail -n 2 <<<"$out" | sed "s|$tmp/results/2[0-9-]*/|RUN/|; s/  */ /g")" \
+	"0: munmap 1000 2000 - -
+benchmark curves: RUN/bench.svg"
+expect_eq "--bench: bench.svg beside the report" \
+	"$(ls "$tmp"/results/2*/bench.svg 2>/dev/null | wc -l)" 1
+
 done_testing

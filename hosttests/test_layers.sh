@@ -119,7 +119,7 @@ check() {	# check OK DESCRIPTION [DETAIL...]
 }
 
 echo "TAP version 13"
-echo "1..5"
+echo "1..7"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 edges >"$tmp/edges"
@@ -159,5 +159,47 @@ mk=$(make -s -n unit O="$tmp/o" 2>/dev/null | grep -- '-Iinclude/model' |
 	grep -v -- '-Iinclude ' || true)
 check "$([ -n "$mk" ]; echo $?)" "make unit builds with -Iinclude/model only" \
 	"no unit build line with -Iinclude/model alone"
+
+# "layer N" in a C comment is a second table that drifts from this one.
+named=$(git grep -nE '[Ll]ayer [0-9]' -- 'lib/*.[chS]' 'include/*.h' \
+	'arm64/*.c' 'fixture/*.[ch]' || true)
+check "$([ -z "$named" ]; echo $?)" "no C file names its layer number" \
+	"$named" "(the table in hosttests/test_layers.sh is the one place)"
+
+# doc_layers FILE: "LAYER NAME" for each header a doc places in a layer:
+# architecture.md's diagram (a number starts a layer's lines) and
+# writing-tests.md's table (| `name.h` | N |).
+doc_layers() {
+	awk '
+	/^```/ { code = !code; next }
+	code && match($0, /^ *[0-9]+  /) { l = $1 }
+	code && l != "" { emit(l, $0) }
+	!code && /^\| .* \| [0-9]+ \|/ {
+		split($0, c, "|"); n = c[3]; gsub(/ /, "", n); emit(n, c[2])
+	}
+	function emit(l, s,   t) {
+		while (match(s, /[A-Za-z0-9_*\/]+\.h/)) {
+			print l, substr(s, RSTART, RLENGTH)
+			s = substr(s, RSTART + RLENGTH)
+		}
+	}' "$1"
+}
+
+drift=()
+for doc in docs/architecture.md docs/writing-tests.md; do
+	while read -r l h; do
+		p=
+		for d in include include/arm64 include/model .; do
+			# model/*.h is a glob: any match will do
+			[ -n "$(compgen -G "$d/$h")" ] || continue
+			p=${d#.}/$h p=${p#/}
+			break
+		done
+		[ -z "$p" ] && { drift+=("$doc: no header $h"); continue; }
+		lt=$(layer_of "$p")
+		[ "$lt" = "$l" ] || drift+=("$doc: $h at layer $l, the table says $lt")
+	done < <(doc_layers "$doc")
+done
+check "${#drift[@]}" "the docs' layers are the table's" "${drift[@]}"
 
 exit $((fails > 0))

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* unit_pfnmap.c - matrix rows 21-31 per kernel (lib/expect_pfnmap.c). */
+/* unit_pfnmap.c - matrix rows 21-31 per kernel (lib/model/expect_pfnmap.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* unit_sizes.c - page geometry at 4K, 16K and 64K (include/sizes.h). */
+/* unit_sizes.c - page geometry at 4K, 16K and 64K (include/model/sizes.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

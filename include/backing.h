@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * backing.h - layer 3: the memory behind a memslot.
+ * backing.h - the memory behind a memslot.
  *
  * One file per kind in lib/backing/, each defining a struct backing_ops and
  * registering it with BACKING_REGISTER(): the registry is a linker section,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * guest.h - layer 4: the guest runtime's contract with the host.
+ * guest.h - the guest runtime's contract with the host.
  *
  * Guest code is ordinary functions of the test's own static, non-PIE ELF.
  * The host copies the ELF's PT_LOAD segments into the "sys" memslot at
@@ -44,9 +44,8 @@ enum ucall_cmd {
 	UCALL_NONE,
 	UCALL_IDLE,		/* ready for the next call */
 	UCALL_RETURN,		/* call finished, ret is valid */
-	UCALL_ASSERT,		/* GUEST_ASSERT failed */
+	UCALL_ASSERT,		/* guest_assert_fail(): see file, line, expr */
 	UCALL_UNHANDLED,	/* exception nobody expected */
-	UCALL_SYNC,		/* progress point inside a call */
 };
 
 struct ucall {
@@ -104,30 +103,9 @@ static inline struct guest_cpu *this_cpu(void)
 
 void guest_main(void);
 void guest_ucall(uint64_t cmd);
-void guest_assert_fail(const char *file, uint64_t line, const char *expr,
-		       uint64_t a, uint64_t b) __attribute__((noreturn));
 void guest_fault_begin(void);
 uint64_t guest_fault_end(void);
 void guest_sync_icache(void);
-
-#define GUEST_ASSERT(cond) do {						\
-	if (!(cond))							\
-		guest_assert_fail(__FILE__, __LINE__, #cond, 0, 0);	\
-} while (0)
-
-#define GUEST_ASSERT_EQ(a, b) do {					\
-	uint64_t __a = (uint64_t)(a), __b = (uint64_t)(b);		\
-	if (__a != __b)							\
-		guest_assert_fail(__FILE__, __LINE__, #a " == " #b,	\
-				  __a, __b);				\
-} while (0)
-
-/* Report progress from inside a long call: the host sees UCALL_SYNC. */
-static inline void GUEST_SYNC(uint64_t stage)
-{
-	this_cpu()->uc.vals[0] = stage;
-	guest_ucall(UCALL_SYNC);
-}
 #endif /* __aarch64__ */
 
 #endif

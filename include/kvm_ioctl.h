@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kvm_ioctl.h - layer 1: thin KVM ioctl wrappers.
+ * kvm_ioctl.h - thin KVM ioctl wrappers.
  *
  * Every call returns the ioctl's result or -errno, never exits: whether an
  * error is a test failure is the caller's decision (many cases expect one).
@@ -34,8 +34,6 @@ struct memslot_desc {
 bool kvm_has_memslot2(void);
 /* KVM_SET_USER_MEMORY_REGION2 if the kernel has it, else v1. */
 int kvm_set_memslot2(int vm_fd, const struct memslot_desc *d);
-int kvm_set_memslot(int vm_fd, uint32_t slot, uint32_t flags, uint64_t gpa,
-		    uint64_t size, void *hva);
 
 int kvm_create_guest_memfd(int vm_fd, uint64_t size, uint64_t flags);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * probe.h - layer 5: one guest access, one classified outcome.
+ * probe.h - one guest access, one classified outcome.
  *
  * A probe runs a single instruction against a guest address and reports
  * what happened from both sides: the guest may take a fault (recorded with

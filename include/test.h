@@ -8,7 +8,7 @@
  *
  *   ok 3 anon_4k/exec # observed=completed=0x5a17 expected=… (row 3: …)
  *   # duration_ms=41
- *   ok 4 hugetlb_2m/create # SKIP no free 2M huge pages
+ *   ok 4 hugetlb_private/create # SKIP hugetlb_private unavailable: …
  *
  * Tests do not call this: they describe themselves (suite.h) and the
  * framework's main() makes the cases and runs them here.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vm.h - layer 2: VM, vCPU and memslot objects.
+ * vm.h - VM, vCPU and memslot objects.
  *
  * A VM always has slot 0 ("sys", anonymous, 16 MiB at GPA 0) holding the
  * guest image, stage-1 page tables and per-vCPU state; tests add their own
@@ -135,7 +135,7 @@ struct run_event {
 
 enum call_status {
 	CALL_OK,
-	CALL_ASSERT,		/* GUEST_ASSERT fired, see msg */
+	CALL_ASSERT,		/* guest_assert_fail(), see msg */
 	CALL_UNHANDLED,		/* unexpected guest exception */
 	CALL_STOPPED,		/* RECOVER_NONE and an event happened */
 	CALL_TIMEOUT,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm_ioctl.c - layer 1: KVM ioctl wrappers that keep errno for the caller.
+ * kvm_ioctl.c - KVM ioctl wrappers that keep errno for the caller.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -119,15 +119,6 @@ int kvm_set_memslot2(int vm_fd, const struct memslot_desc *d)
 	if (d->flags & KVM_MEM_GUEST_MEMFD)
 		return -EOPNOTSUPP;
 	return ret_or_errno(ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &r1));
-}
-
-int kvm_set_memslot(int vm_fd, uint32_t slot, uint32_t flags, uint64_t gpa,
-		    uint64_t size, void *hva)
-{
-	struct memslot_desc d = { .slot = slot, .flags = flags, .gpa = gpa,
-				  .size = size, .hva = hva, .gmem_fd = -1 };
-
-	return kvm_set_memslot2(vm_fd, &d);
 }
 
 int kvm_create_guest_memfd(int vm_fd, uint64_t size, uint64_t flags)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * probe.c - layer 5: run one guest access and classify what happened.
+ * probe.c - run one guest access and classify what happened.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vcpu.c - layer 2: vCPU setup and the call loop (see guest.h).
+ * vcpu.c - vCPU setup and the call loop (see guest.h).
  *
  * __vcpu_call() runs the vCPU until the guest function returns and keeps a
  * list of everything KVM_RUN reported on the way (errno, MMIO exits). A
@@ -218,8 +218,6 @@ static bool handle_ucall(struct vcpu *vcpu, struct call *c, uint64_t want)
 		guest_report(vcpu, c, cmd);
 		return true;
 	}
-	if (cmd == UCALL_SYNC)
-		return false;
 	c->status = CALL_ERROR;
 	snprintf(c->msg, sizeof(c->msg), "ucall %llu while waiting for %llu",
 		 (unsigned long long)cmd, (unsigned long long)want);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vm.c - layer 2: the VM object, its sys slot and the guest image.
+ * vm.c - the VM object, its sys slot and the guest image.
  */
 #include <elf.h>
 #include <errno.h>

@@ -53,7 +53,8 @@ usage: run_tests.sh [options]
                         /dev/kvm, else QEMU)
   --no-build            use the test binaries already built, skip make
   --bench               run the benchmarks (build/bench) instead of the tests:
-                        numbers, not verdicts; slow (minutes per kernel)
+                        numbers, not verdicts; slow (minutes per kernel);
+                        ends with their table, draws them in bench.svg
   -v                    show the nested TAP as it arrives, and build output
   -h, --help            this text
 Environment: O=DIR builds into DIR instead of build/ (as make does);
@@ -100,9 +101,10 @@ list_kernels=0
 
 need_arg() { [ "$2" -ge 2 ] || usage_error "option $1 needs an argument"; }
 
+# At most 6 digits, as positive(): bash arithmetic must not overflow.
 count() {
-	if ! [[ $2 =~ ^[0-9]+$ ]] || [ "$2" -eq 0 ]; then
-		usage_error "$1 wants a positive number, not '$2'"
+	if ! [[ $2 =~ ^[0-9]{1,6}$ ]] || [ "$2" -eq 0 ]; then
+		usage_error "$1 wants a positive number, not '$2' (at most 999999)"
 	fi
 }
 
@@ -114,15 +116,32 @@ positive() {
 	fi
 }
 
-# An output file whose directory exists and can be written, checked before
-# the suite runs rather than when it is done.
+# An output file that can be written, checked before the suite runs
+# rather than when it is done. Permission bits do not say (root passes
+# -w on /proc): open it for appending, and remove it if it was not there.
 out_file() {
 	local d
 	d=$(dirname -- "$2")
 	[ -d "$d" ] || usage_error "$1 $2: no directory $d"
-	[ -w "$d" ] || usage_error "$1 $2: directory $d is not writable"
 	[ ! -d "$2" ] || usage_error "$1 $2 is a directory"
-	[ ! -e "$2" ] || [ -w "$2" ] || usage_error "$1 $2 is not writable"
+	if [ -e "$2" ]; then
+		{ : >>"$2"; } 2>/dev/null || usage_error "$1 $2 is not writable"
+	elif { : >>"$2"; } 2>/dev/null; then
+		rm -f -- "$2"
+	else
+		usage_error "$1 $2: cannot create a file in $d"
+	fi
+}
+
+# The results folder (S2CONFORM_RESULTS): the first part of it that
+# exists must take a new folder; the probe is removed at once.
+results_dir() {
+	local d=$results p
+	while [ ! -e "$d" ]; do d=$(dirname -- "$d"); done
+	[ -d "$d" ] || usage_error "results folder $results: $d is not a folder"
+	p=$(mktemp -d "$d/.s2conform.XXXXXX" 2>/dev/null) ||
+		usage_error "results folder $results: cannot create folders in $d"
+	rmdir -- "$p"
 }
 
 # The environment pieces the VM harness provides (vm/init, vm/devices.sh).
@@ -166,7 +185,8 @@ parse_args() {
 		--json) need_arg "$1" $#; out_file "$1" "$2"; json=$2; shift ;;
 		--markdown) need_arg "$1" $#; out_file "$1" "$2"
 			markdown=$2; shift ;;
-		--without) need_arg "$1" $#; parse_without "$2"; shift ;;
+		--without) need_arg "$1" $#; distinct "$1" "$2"
+			parse_without "$2"; shift ;;
 		--junit) need_arg "$1" $#; out_file "$1" "$2"; junit=$2; shift ;;
 		--baseline) need_arg "$1" $#; baseline=$2; shift ;;
 		--list) list=1 ;;
@@ -185,7 +205,12 @@ parse_args() {
 	[ -n "$kernels" ] || usage_error "--kernel wants at least one kernel"
 	distinct --kernel "$kernels"
 	distinct --cpu "$cpus"
+	distinct --test "$tests"
+	# BINARY:GLOBS or GLOBS: a glob twice is a typo
+	distinct --filter "${filter#*:}"
+	distinct --without "$without"
 	check_modes
+	[ $list -eq 1 ] || [ $list_kernels -eq 1 ] || results_dir
 	check_baseline
 }
 

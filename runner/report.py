@@ -2,7 +2,7 @@
 """report.py - s2conform's reports from its result records.
 
 Usage: report.py [--summary] [--matrix] [--json FILE] [--markdown FILE]
-                 [--junit FILE] [--baseline RUN] RUN...
+                 [--junit FILE] [--baseline RUN] [--bench SVG] RUN...
        report.py --diff [--matrix] RUN_A RUN_B
 
 A RUN is one column's directory as run_tests.sh leaves it (records.tsv,
@@ -14,6 +14,9 @@ awk (runner/tap_parse.awk, runner/splat.awk).
 With neither --summary nor --matrix both are printed, the matrix only for
 more than one column.  --baseline compares this run with a stored one and
 reports only what changed; --diff does the same for two stored runs.
+--bench SVG prints the benchmark's table per column (ns per stage-2 page
+by size, the slope and its r2; against the baseline's slope with
+--baseline) and draws its curves in SVG, the baseline's panels beside.
 
 Exit (the one rule, report/text.py exit_status(); run_tests.sh passes
       it on):
@@ -23,7 +26,8 @@ Exit (the one rule, report/text.py exit_status(); run_tests.sh passes
       two stored runs: 1 when B regressed against A, else 0.
 Python 3 standard library only; the parts are in runner/report/
 (records.py reading, text.py summary and matrix, markdown.py, machine.py
-JSON and JUnit, baseline.py comparisons).
+JSON and JUnit, baseline.py comparisons, bench.py the benchmark's table
+and picture).
 """
 
 import argparse
@@ -37,12 +41,13 @@ from report.text import *  # noqa: F401,F403
 from report.markdown import *  # noqa: F401,F403
 from report.machine import *  # noqa: F401,F403
 from report.baseline import *  # noqa: F401,F403
+from report.bench import bench_svg, bench_table
 
 
 # --- main ----------------------------------------------------------------
 
 USAGE = ("%(prog)s [--summary] [--matrix] [--json FILE] [--markdown FILE]"
-         " [--junit FILE] [--baseline RUN] RUN...\n"
+         " [--junit FILE] [--baseline RUN] [--bench SVG] RUN...\n"
          "       %(prog)s --diff [--matrix] RUN_A RUN_B")
 
 
@@ -59,6 +64,7 @@ def parse_args(argv):
     p.add_argument("--markdown")
     p.add_argument("--junit")
     p.add_argument("--baseline")
+    p.add_argument("--bench")
     p.add_argument("--diff", action="store_true")
     p.add_argument("-h", "--help", action="store_true")
     p.add_argument("runs", nargs="*")
@@ -66,13 +72,13 @@ def parse_args(argv):
     if a.help:
         print(__doc__.strip())
         sys.exit(0)
-    for opt in ("json", "markdown", "junit", "baseline"):
+    for opt in ("json", "markdown", "junit", "baseline", "bench"):
         if getattr(a, opt) == "":
             raise UsageError("--%s wants a file" % opt)
     if not a.runs:
         raise UsageError("no results given")
     if a.diff and (len(a.runs) != 2 or a.baseline or a.json or a.markdown
-                   or a.junit or a.summary):
+                   or a.junit or a.summary or a.bench):
         raise UsageError("--diff takes two runs (and --matrix) only")
     return p, a
 
@@ -83,6 +89,24 @@ def write(path, text):
             f.write(text)
     except OSError as e:
         raise UsageError("cannot write %s: %s" % (path, e.strerror))
+
+
+def bench_report(path, cols, comparison, base_cols, out):
+    """The table per column (last on the terminal) and the picture."""
+    base_of = {}
+    if comparison is not None:
+        base_of = {id(c): b for b, c, _ in comparison.pairs}
+    tables = []
+    for c in cols:
+        bench_table(c, tables, base_of.get(id(c)))
+    svg = bench_svg(cols, base_cols)
+    if svg is None:
+        out.extend(["", "benchmark: no figures to show"])
+        return
+    write(path, svg)
+    out.append("")
+    out.extend(tables)
+    out.append("benchmark curves: %s" % path)
 
 
 def main(argv):
@@ -106,9 +130,10 @@ def main(argv):
         cols += load_run(path, chr(ord("A") + i) if i < 26 else str(i))
     distinct_labels(cols)
     comparison = None
+    base_cols = []
     if a.baseline:
-        comparison = Comparison(load_run(a.baseline, "baseline"), cols,
-                                a.baseline)
+        base_cols = load_run(a.baseline, "baseline")
+        comparison = Comparison(base_cols, cols, a.baseline)
     do_summary, do_matrix = a.summary, a.matrix
     if not do_summary and not do_matrix:
         do_summary = do_matrix = True
@@ -122,6 +147,8 @@ def main(argv):
         # After the per-column summaries run_tests.sh printed before.
         out.append("")
         comparison.report(out)
+    if a.bench:
+        bench_report(a.bench, cols, comparison, base_cols, out)
     if out:
         print("\n".join(out))
     if a.json:

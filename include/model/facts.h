@@ -5,7 +5,7 @@
  * this one has it and why the suite thinks so. A capability or an
  * observable kernel interface wins over the version, and a profile in
  * configs/profiles/ overrides both for backport kernels. Gathering the
- * facts is I/O (lib/facts.c, include/facts.h); this is their parsing.
+ * facts is I/O (lib/facts.c, include/kernel_facts.h); this is their parsing.
  */
 #ifndef S2_MODEL_FACTS_H
 #define S2_MODEL_FACTS_H
@@ -75,8 +75,6 @@ struct kernel_facts {
 
 int parse_release(const char *release, int *major, int *minor, int *patch);
 bool version_at_least(const struct kernel_facts *kf, int major, int minor);
-const char *feature_name(enum feature f);
-const char *feature_note(enum feature f);
 void facts_apply_versions(struct kernel_facts *kf);
 /* What the kernel answered (caps, module, PROT_MTE) overrides versions. */
 void facts_apply_probes(struct kernel_facts *kf);

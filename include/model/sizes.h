@@ -5,7 +5,7 @@
  * arm64 kernels run with 4K, 16K or 64K pages; everything stage 2 can map
  * follows from that one number (arch/arm64/include/asm/pgtable-hwdef.h,
  * ARM64_CONT_{PTE,PMD}_SHIFT in arch/arm64/Kconfig). The guest's own
- * stage-1 granule is the suite's choice (4K, lib/mmu.c) and unrelated.
+ * stage-1 granule is the suite's choice (4K, include/guest.h) and unrelated.
  * Nothing here does I/O: facts.c reads the sizes, host unit tests cover
  * every granule.
  */

@@ -30,7 +30,7 @@ bool pfnmap_tail_refused(const struct kernel_facts *kf, unsigned int vma)
 }
 
 /*
- * A vfio-pci BAR (VMA_DEVICE, lib/expect_device.c) is a device pfn whose
+ * A vfio-pci BAR (VMA_DEVICE, lib/model/expect_device.c) is a device pfn whose
  * VMA has VM_ALLOW_ANY_UNCACHED from 6.9 on: the same rules apply.
  */
 static bool device_pfn(unsigned int vma)

@@ -43,16 +43,6 @@ static const struct {
 		"not 6.12; exact merge unconfirmed" },
 };
 
-const char *feature_name(enum feature f)
-{
-	return history[f].name;
-}
-
-const char *feature_note(enum feature f)
-{
-	return history[f].note;
-}
-
 int parse_release(const char *release, int *major, int *minor, int *patch)
 {
 	int n;
