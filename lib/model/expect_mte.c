@@ -251,10 +251,10 @@ struct expect expect_mte_block_fresh(const struct kernel_facts *kf,
 {
 	if ((vma & VMA_HUGETLB) && kf->feat[FEAT_MTE_HUGETLB] &&
 	    geom_s2_map_size(&kf->sizes.geom, host_map) < host_map)
-		return make_defect(out_value(MTE_BLOCK_PAGES - 1), "known "
-				   "defect (%s): a hugetlb folio stage 2 maps "
-				   "page by page is marked tagged on its first "
-				   "fault, only that page cleared (row 50)",
+		return make_defect(out_value(MTE_BLOCK_PAGES - 1), "hugetlb "
+				   "MTE (%s): a folio stage 2 maps page by "
+				   "page is marked tagged on its first fault, "
+				   "only that page cleared (row 50)",
 				   kf->feat_src[FEAT_MTE_HUGETLB]);
 	return make_expect(out_value(0), "row 50: every page of a block KVM "
 			   "maps is sanitised, not only the faulting one "
