@@ -11,8 +11,11 @@
  * stage-2 fault where pages cost one per page. Each slot is one stage-2
  * block of the host's granule (backing_region_size()); the guest reads
  * and writes its first WINDOW_PAGES host pages and samples the rest.
+ * s1_table_refault (row 50) takes the guest's own stage-1 table page
+ * away from stage 2 and walks it again.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -56,6 +59,7 @@ static void check_mprotect_ro(struct ctx *f, struct result *res);
 static void check_dontneed(struct ctx *f, struct result *res);
 static void check_delete_load(struct ctx *f, struct result *res);
 static void check_delete_exec(struct ctx *f, struct result *res);
+static void check_s1_table_refault(struct ctx *f, struct result *res);
 static void setup(struct ctx *f, const struct kase *k);
 
 static const struct check checks[] = {
@@ -74,6 +78,7 @@ static const struct check checks[] = {
 	{ "delete_load", check_delete_load },
 	{ "delete_exec", check_delete_exec, .flags = PAST_FIRST_PAGE,
 	  .access = ACCESS_EXEC },
+	{ "s1_table_refault", check_s1_table_refault, .single = true },
 };
 
 SUITE(.name = "memslot_backing_test",
@@ -99,10 +104,13 @@ static int __slot_setup(struct ctx *f, uint32_t slot_flags)
 static void setup(struct ctx *f, const struct kase *k)
 {
 	const struct check *c = k->check;
-	uint64_t region = backing_region_size(k->ops);
+	uint64_t region;
 	struct outcome obs;
 	struct expect e;
 
+	if (c->single)
+		return;
+	region = backing_region_size(k->ops);
 	if ((c->flags & PAST_FIRST_PAGE) &&
 	    pfnmap_tail_refused(kernel_facts(), k->ops->vma))
 		test_skip("row 30: %s's tail pages have refcount 0, which KVM "
@@ -335,4 +343,72 @@ static void check_delete_exec(struct ctx *f, struct result *res)
 		test_fail("deleting the memslot: %s", strerror(-ret));
 	obs = probe(f->vcpu, PROBE_EXEC, f->s.gpa + f->exec_off, 0);
 	result_outcome(res, &obs, &e.out, e.reason);
+}
+
+/* A stall ends the call in seconds; this bounds it where none is seen. */
+#define REFAULT_CALL_MS	10000
+
+static struct outcome load_bounded(struct vcpu *vcpu, uint64_t gva,
+				   struct result *res)
+{
+	struct call c = { .recover = RECOVER_SKIP,
+			  .timeout_ms = REFAULT_CALL_MS,
+			  .mmio_read_value = MMIO_POISON };
+
+	__vcpu_call(vcpu, &c, guest_probe, PROBE_LOAD, gva, 0);
+	if (c.status == CALL_STALL) {
+		result_diag(res, "%s", c.msg);
+		return out_stall();
+	}
+	if (c.status != CALL_OK)
+		return out_error("%s: %s", call_status_name(c.status), c.msg);
+	if (c.nevents)
+		return c.events[0].what;
+	if (vcpu->cpu->nfaults)
+		return out_fault(ESR_EC(vcpu->cpu->fault.esr),
+				 ESR_FSC(vcpu->cpu->fault.esr));
+	return out_value(c.ret);
+}
+
+/*
+ * Row 50: MADV_DONTNEED on the host page that holds the last-level
+ * stage-1 table of a mapped page, its contents put back at once: the
+ * host has the table, stage 2 does not. The guest's next load of that
+ * page must walk the table (its TLB is flushed), an S1PTW fault.
+ */
+static void check_s1_table_refault(struct ctx *f, struct result *res)
+{
+	struct vm *vm = vm_create(NULL);
+	uint64_t size = host_page(), gpa = vm_alloc_gpa(vm, size);
+	struct vcpu *vcpu;
+	struct outcome obs;
+	struct expect e;
+	uint64_t *data;
+	char *table, *copy;
+
+	(void)f;
+	data = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (data == MAP_FAILED)
+		test_fail("mmap: %s", strerror(errno));
+	data[0] = OLD_DATA;
+	if (vm_add_slot(vm, gpa, size, data, 0, NULL))
+		test_fail("test memslot refused");
+	vm_map(vm, gpa, gpa, size, MAP_MT(MT_NORMAL));
+	vcpu = vcpu_add(vm);
+	obs = probe(vcpu, PROBE_LOAD, gpa, 0);
+	if (obs.kind != OUT_COMPLETED)
+		test_fail("the first load did not complete");
+	table = vm_gpa2hva(vm, vm_s1_table(vm, gpa));
+	table -= (uintptr_t)table % host_page();
+	copy = malloc(host_page());
+	memcpy(copy, table, host_page());
+	if (madvise(table, host_page(), MADV_DONTNEED))
+		test_fail("MADV_DONTNEED: %s", strerror(errno));
+	memcpy(table, copy, host_page());
+	free(copy);
+	vm->s1_gen++;	/* the guest flushes its TLB: the load must walk */
+	e = expect_s1_table_refault(kernel_facts(), OLD_DATA);
+	obs = load_bounded(vcpu, gpa, res);
+	result_expect(res, &obs, &e);
 }

@@ -460,6 +460,7 @@ static void check_excl_atomic(struct ctx *f, struct result *res)
 	struct vcpu *vcpu;
 	char o[96];
 
+	probe_require_cpu(kind);
 	backed_slot_init(&s, ops, REGION_SIZE);
 	a = expect_backing_attr(s.kf, &s.b);
 	if (!a.known || a.attr == S2_ATTR_NORMAL)

@@ -27,6 +27,8 @@ layers() {
 2 fixture/s2fixture.h
 2 include/kprobe_count.h
 2 lib/kprobe_count.c
+2 include/stall_trace.h
+2 lib/stall_trace.c
 3 include/vm.h
 3 include/vcpu_workers.h
 3 include/arm64/processor.h

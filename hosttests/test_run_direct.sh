@@ -31,6 +31,13 @@ mkdir -p "$hang"
 fake "$hang/hang" '[ "$1" = --list ] && { echo h/one; exit 0; }
 echo "1..1"; exec sleep 30'
 
+# Slower than -t, but within the budget its plan states (--budget).
+slow=$tmp/slow
+mkdir -p "$slow"
+fake "$slow/slow_test" '[ "$1" = --list ] && { echo s/one; exit 0; }
+[ "$1" = --budget ] && { echo 2; exit 0; }
+echo "1..1"; sleep 2; echo "ok 1 s/one"'
+
 make_fake_suite "$tmp/suite"
 fake "$tmp/suite/args_test" '[ "$1" = --list ] && { echo anon_4k/args; exit 0; }
 echo "1..1"; echo "ok 1 anon_4k/args # observed=$* expected=x"'
@@ -93,6 +100,13 @@ ok 1 selftests: s2conform: a_pass"
 mem_test:hugetlb_2m/create"
 	out=$(S2_FAKE_KERNEL=7.2 $sh "$rd" "$tmp/suite")
 	expect_eq "$sh: all passing or skipped makes exit 0" $? 0
+
+	out=$($sh "$rd" -v -t 1 "$slow" 2>"$tmp/err")
+	expect_eq "$sh: a binary's limit comes from its plan (--budget + slack), not -t" \
+		"$?:$(grep -E '^(not )?ok' <<<"$out")" \
+		"0:ok 1 selftests: s2conform: slow_test"
+	expect_match "$sh: -v names the derived limit: budget 2 s + 60 s" \
+		"$(cat "$tmp/err")" 'slow_test: rc=0 in [0-9]+s \(limit 62s\)$'
 
 	$sh "$rd" 2>/dev/null
 	expect_eq "$sh: no TESTDIR is a usage error" $? 2

@@ -54,6 +54,7 @@ struct ucall {
 	uint64_t args[6];
 	uint64_t ret;
 	uint64_t flush_tlb;	/* stage-1 tables changed since last call */
+	uint64_t pt_end;	/* end of the stage-1 table pages in use */
 	uint64_t vals[4];
 	const char *file;
 	const char *expr;
@@ -83,6 +84,7 @@ struct guest_cpu {
 	uint64_t nfaults;
 	struct guest_fault fault;	/* the first one recorded */
 	uint64_t handler[64];		/* per-EC guest_handler_t overrides */
+	uint64_t pt_mapped;		/* table pages below: loaded once */
 	struct ucall uc;
 };
 

@@ -43,6 +43,11 @@ int kvm_get_one_reg(int vcpu_fd, uint64_t id, uint64_t *val);
 int kvm_set_one_reg(int vcpu_fd, uint64_t id, uint64_t val);
 int kvm_run(int vcpu_fd);
 
+/* KVM_GET_DIRTY_LOG, KVM_CLEAR_DIRTY_LOG, KVM_RESET_DIRTY_RINGS. */
+int kvm_get_dirty_log(int vm_fd, uint32_t slot, void *bitmap);
+int kvm_clear_dirty_log(int vm_fd, uint32_t slot, uint64_t first_page,
+			uint32_t num_pages, void *bitmap);
+int kvm_reset_dirty_rings(int vm_fd);
 int kvm_mte_copy_tags(int vm_fd, uint64_t gpa, uint64_t len, void *buf,
 		      uint64_t flags, uint64_t reserved0);
 

@@ -22,7 +22,17 @@ struct vcpu;
 
 const char *probe_name(enum probe_kind kind);
 
-/* Run one probe on vcpu at gva; val is stored by store-type probes. */
+/*
+ * SKIP the case when the CPU lacks the feature kind needs (the cpu
+ * column of probe_table.h); probe() does it first, a case may do it
+ * before its set-up.
+ */
+void probe_require_cpu(enum probe_kind kind);
+
+/*
+ * Run one probe on vcpu at gva; val is stored by store-type probes.
+ * SKIPs the case when the CPU lacks the probe's feature.
+ */
 struct outcome probe(struct vcpu *vcpu, enum probe_kind kind, uint64_t gva,
 		     uint64_t val);
 

@@ -11,31 +11,35 @@
 #include <stdint.h>
 
 /*
- * The probes, one line each: PROBE(kind, name, stub, recover, offset)
+ * The probes, one line each: PROBE(kind, name, stub, recover, offset, cpu)
  *   kind     PROBE_<kind>
  *   name     what reports print
  *   stub     the guest stub in lib/arm64/guest/probes.S: x0 = address,
  *            x1 = the value store-type stubs store; returns what it read
  *   recover  what the host does when the access faults (enum recover)
  *   offset   bytes added to the probed address (1: unaligned)
- * The enum, the names, the guest's dispatch and the host's recover and
- * offset rules are all generated from this table.
+ *   cpu      the CPU feature the instruction needs (model/expect_cpu.h):
+ *            without it the instruction is UNDEFINED and the probe SKIPs
+ * The enum, the names, the guest's dispatch and the host's recover,
+ * offset and feature rules are all generated from this table.
  */
 #define PROBE_TABLE(PROBE)						\
-	PROBE(LOAD, "load", probe_ldr, RECOVER_SKIP, 0)			\
-	PROBE(LOAD_UNALIGNED, "load-unaligned", probe_ldr, RECOVER_SKIP, 1) \
-	PROBE(STORE, "store", probe_str, RECOVER_SKIP, 0)		\
-	PROBE(STORE_UNALIGNED, "store-unaligned", probe_str, RECOVER_SKIP, 1) \
-	PROBE(LOAD_PAIR, "load-pair", probe_ldp, RECOVER_SKIP, 0)	\
-	PROBE(STORE_PAIR, "store-pair", probe_stp, RECOVER_SKIP, 0)	\
-	PROBE(DC_ZVA, "dc-zva", probe_dc_zva, RECOVER_SKIP, 0)		\
-	PROBE(EXCLUSIVE, "exclusive", probe_excl, RECOVER_SKIP, 0)	\
-	PROBE(CAS, "cas", probe_cas, RECOVER_SKIP, 0)			\
-	PROBE(LDADD, "ldadd", probe_ldadd, RECOVER_SKIP, 0)		\
-	PROBE(EXEC, "exec", probe_exec, RECOVER_RETURN, 0)		\
-	PROBE(STG, "stg", probe_stg, RECOVER_SKIP, 0)			\
-	PROBE(LDG, "ldg", probe_ldg, RECOVER_SKIP, 0)			\
-	PROBE(LOAD_BYTE, "load-byte", probe_ldrb, RECOVER_SKIP, 0)
+	PROBE(LOAD, "load", probe_ldr, RECOVER_SKIP, 0, CPU_BASE)	\
+	PROBE(LOAD_UNALIGNED, "load-unaligned", probe_ldr, RECOVER_SKIP, 1, \
+	      CPU_BASE)							\
+	PROBE(STORE, "store", probe_str, RECOVER_SKIP, 0, CPU_BASE)	\
+	PROBE(STORE_UNALIGNED, "store-unaligned", probe_str, RECOVER_SKIP, 1, \
+	      CPU_BASE)							\
+	PROBE(LOAD_PAIR, "load-pair", probe_ldp, RECOVER_SKIP, 0, CPU_BASE) \
+	PROBE(STORE_PAIR, "store-pair", probe_stp, RECOVER_SKIP, 0, CPU_BASE) \
+	PROBE(DC_ZVA, "dc-zva", probe_dc_zva, RECOVER_SKIP, 0, CPU_BASE) \
+	PROBE(EXCLUSIVE, "exclusive", probe_excl, RECOVER_SKIP, 0, CPU_BASE) \
+	PROBE(CAS, "cas", probe_cas, RECOVER_SKIP, 0, CPU_LSE)		\
+	PROBE(LDADD, "ldadd", probe_ldadd, RECOVER_SKIP, 0, CPU_LSE)	\
+	PROBE(EXEC, "exec", probe_exec, RECOVER_RETURN, 0, CPU_BASE)	\
+	PROBE(STG, "stg", probe_stg, RECOVER_SKIP, 0, CPU_MTE)		\
+	PROBE(LDG, "ldg", probe_ldg, RECOVER_SKIP, 0, CPU_MTE)		\
+	PROBE(LOAD_BYTE, "load-byte", probe_ldrb, RECOVER_SKIP, 0, CPU_BASE)
 
 enum probe_kind {
 #define PROBE_ENUM(kind, ...)	PROBE_##kind,

@@ -30,6 +30,12 @@ struct test_case {
 	int timeout_s;		/* 0: S2_CASE_TIMEOUT or 60 s */
 };
 
+/*
+ * The seconds cases[0..n) matching filter may take at most: the sum of
+ * their per-case timeouts (run_direct.sh derives the binary's limit).
+ */
+int test_budget(const struct test_case *cases, int n, const char *filter);
+
 /* Whether filter (a comma list of globs, NULL: all) selects name. */
 bool test_selected(const char *filter, const char *name);
 

@@ -41,6 +41,14 @@
 #ifndef KVM_CAP_ARM_SEA_TO_USER
 #define KVM_CAP_ARM_SEA_TO_USER 245
 #endif
+#ifndef KVM_CAP_DIRTY_LOG_RING_WITH_BITMAP
+#define KVM_CAP_DIRTY_LOG_RING_WITH_BITMAP 225
+#endif
+/*
+ * Where a vCPU's dirty ring is mmap()ed, in pages (arm64's uAPI asm/kvm.h
+ * from 6.1; the cross headers' generic fallback is 0, i.e. no ring).
+ */
+#define S2_DIRTY_LOG_PAGE_OFFSET 64
 #ifndef KVM_EXIT_ARM_NISV
 #define KVM_EXIT_ARM_NISV 28
 #endif

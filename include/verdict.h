@@ -78,6 +78,11 @@ void result_check(struct result *res, bool ok, const char *observed,
  */
 void result_metric(struct result *res, const char *name, double value,
 		   int prec, const char *unit);
+/*
+ * A benchmark case that measured what it set out to: "ok", with its
+ * numbers in the metric lines; a benchmark judges nothing.
+ */
+void result_measured(struct result *res, const char *what);
 void result_data(struct result *res, const void *data, size_t len);
 
 /* The current case's result (valid inside a case's child). */

@@ -49,8 +49,22 @@ struct vm {
 	struct region regions[VM_MAX_SLOTS];
 };
 
+/* A VM capability to enable, and its argument. */
+struct vm_cap {
+	int cap;
+	uint64_t arg0;
+};
+
 struct vm_opts {
 	bool mte;		/* enable KVM_CAP_ARM_MTE before any vCPU */
+	/*
+	 * Enabled in order before the sys slot exists: some caps want a VM
+	 * without memslots (KVM_CAP_ARM_EAGER_SPLIT_CHUNK_SIZE,
+	 * KVM_CAP_DIRTY_LOG_RING_WITH_BITMAP). __vm_create() returns the
+	 * first one's -errno.
+	 */
+	const struct vm_cap *caps;
+	int nr_caps;
 };
 
 /* Stage-1 mapping attributes for vm_map(). */
@@ -91,12 +105,16 @@ int vm_add_gmem_slot(struct vm *vm, uint64_t gpa, uint64_t size, void *hva,
 		     uint32_t flags, int gmem_fd, uint64_t gmem_offset,
 		     struct region **out);
 int vm_delete_slot(struct vm *vm, struct region *r);
+/* The same slot with new KVM_MEM_* flags (KVM_MR_FLAGS_ONLY): 0/-errno. */
+int vm_set_slot_flags(struct vm *vm, struct region *r, uint32_t flags);
 void *vm_gpa2hva(struct vm *vm, uint64_t gpa);
 
 /* Stage-1 identity-style map gva -> gpa with attrs; host-side only. */
 uint64_t s1_leaf_attrs(unsigned int attrs);
 void vm_map(struct vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
 	    unsigned int attrs);
+/* GPA of the last-level stage-1 table that maps gva (vm_map()ed). */
+uint64_t vm_s1_table(struct vm *vm, uint64_t gva);
 
 /* Mirror a guest global's current host value into the guest copy. */
 #define sync_global_to_guest(vm, g) \
@@ -140,6 +158,7 @@ enum call_status {
 	CALL_STOPPED,		/* RECOVER_NONE and an event happened */
 	CALL_TIMEOUT,
 	CALL_ERROR,		/* host-side failure, see msg */
+	CALL_STALL,		/* no progress, KVM kept exiting: see msg */
 };
 
 struct call {
@@ -151,7 +170,7 @@ struct call {
 	uint64_t ret;
 	int nevents;
 	struct run_event events[CALL_MAX_EVENTS];
-	char msg[320];
+	char msg[512];
 };
 
 #define CALL_DEFAULT_TIMEOUT_MS	30000

@@ -60,6 +60,17 @@ static int read_dic(void)
 #endif
 }
 
+/*
+ * The CPU's own answer, as the kernel passes it to EL0: KVM gives a
+ * guest no feature the host lacks, so a probe that needs one can ask.
+ */
+static void read_lse(struct kernel_facts *kf)
+{
+	unsigned long hwcap = getauxval(AT_HWCAP);
+
+	kf->lse = hwcap ? !!(hwcap & (1UL << 8)) : -1;	/* HWCAP_ATOMICS */
+}
+
 /* The runner's copy of the boot log's feature lines, if it made one. */
 static char *read_saved_boot_log(void)
 {
@@ -318,6 +329,7 @@ static void gather(struct kernel_facts *kf)
 	kf->tcg = detect_tcg();
 	kf->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	kf->dic = read_dic();
+	read_lse(kf);
 	read_boot_log(kf);
 	facts_apply_mode_caps(kf);
 	read_sizes(&kf->sizes);

@@ -175,3 +175,27 @@ int kvm_mte_copy_tags(int vm_fd, uint64_t gpa, uint64_t len, void *buf,
 
 	return ret_or_errno(ioctl(vm_fd, KVM_ARM_MTE_COPY_TAGS, &args));
 }
+
+int kvm_get_dirty_log(int vm_fd, uint32_t slot, void *bitmap)
+{
+	struct kvm_dirty_log log = { .slot = slot, .dirty_bitmap = bitmap };
+
+	return ret_or_errno(ioctl(vm_fd, KVM_GET_DIRTY_LOG, &log));
+}
+
+int kvm_clear_dirty_log(int vm_fd, uint32_t slot, uint64_t first_page,
+			uint32_t num_pages, void *bitmap)
+{
+	struct kvm_clear_dirty_log log = { .slot = slot,
+					   .num_pages = num_pages,
+					   .first_page = first_page,
+					   .dirty_bitmap = bitmap };
+
+	return ret_or_errno(ioctl(vm_fd, KVM_CLEAR_DIRTY_LOG, &log));
+}
+
+/* The number of ring entries reset, or -errno. */
+int kvm_reset_dirty_rings(int vm_fd)
+{
+	return ret_or_errno(ioctl(vm_fd, KVM_RESET_DIRTY_RINGS, 0));
+}

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel_facts.h"
+#include "model/expect_cpu.h"
 #include "processor.h"
 #include "probe.h"
 #include "verdict.h"
@@ -16,9 +18,10 @@ static const struct {
 	const char *name;
 	enum recover recover;
 	uint64_t offset;
+	enum cpu_feature cpu;
 } probes[PROBE_NR] = {
-#define PROBE_RULES(kind, n, stub, rec, off)	\
-	[PROBE_##kind] = { n, rec, off },
+#define PROBE_RULES(kind, n, stub, rec, off, feat)	\
+	[PROBE_##kind] = { n, rec, off, feat },
 	PROBE_TABLE(PROBE_RULES)
 #undef PROBE_RULES
 };
@@ -51,6 +54,15 @@ static struct outcome classify(struct vcpu *vcpu, const struct call *c)
 	return out_value(c->ret);
 }
 
+void probe_require_cpu(enum probe_kind kind)
+{
+	struct expect e;
+
+	if (expect_cpu_lacks(kernel_facts(), probes[kind].cpu,
+			     probes[kind].name, &e))
+		test_skip("%s", e.reason);
+}
+
 struct outcome probe(struct vcpu *vcpu, enum probe_kind kind, uint64_t gva,
 		     uint64_t val)
 {
@@ -58,6 +70,8 @@ struct outcome probe(struct vcpu *vcpu, enum probe_kind kind, uint64_t gva,
 		.recover = probes[kind].recover,
 		.mmio_read_value = MMIO_POISON,
 	};
+
+	probe_require_cpu(kind);
 
 	__vcpu_call(vcpu, &c, guest_probe, kind,
 		    gva + probes[kind].offset, val);

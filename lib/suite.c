@@ -24,7 +24,8 @@ struct cases {
 
 static void usage(const struct suite *s, FILE *f)
 {
-	fprintf(f, "usage: %s [--list] [--facts] [--filter GLOB]%s%s\n%s\n",
+	fprintf(f, "usage: %s [--list] [--facts] [--budget] [--filter GLOB]"
+		"%s%s\n%s\n",
 		s->name,
 		s->options ? " " : "", s->options ? s->options : "",
 		s->summary);
@@ -188,7 +189,7 @@ static void print_facts(void)
 
 /* 0 to go on, else the exit code. */
 static int parse(const struct suite *s, int argc, char **argv, bool *list,
-		 const char **filter)
+		 bool *budget, const char **filter)
 {
 	const char *next;
 	int i, used;
@@ -197,6 +198,8 @@ static int parse(const struct suite *s, int argc, char **argv, bool *list,
 		next = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(argv[i], "--list")) {
 			*list = true;
+		} else if (!strcmp(argv[i], "--budget")) {
+			*budget = true;
 		} else if (!strcmp(argv[i], "--facts")) {
 			/* The runner checks the KVM mode before any case. */
 			print_facts();
@@ -225,12 +228,12 @@ int main(int argc, char **argv)
 	struct suite *s = &suite;
 	const char *filter = NULL;
 	struct result *results;
-	bool list = false;
+	bool list = false, budget = false;
 	struct cases cs;
 	int i, ret;
 
 	suite = s2_suite;
-	ret = parse(s, argc, argv, &list, &filter);
+	ret = parse(s, argc, argv, &list, &budget, &filter);
 	if (!ret && s->init)
 		ret = s->init(s);
 	if (ret)
@@ -246,6 +249,11 @@ int main(int argc, char **argv)
 		cs.tc[i].fn = run_kase;
 		cs.tc[i].timeout_s = cs.k[i].check->timeout_s ?
 				     cs.k[i].check->timeout_s : s->timeout_s;
+	}
+	/* The plan's time: run_direct.sh's limit for this binary. */
+	if (budget) {
+		printf("%d\n", test_budget(cs.tc, cs.n, filter));
+		return 0;
 	}
 	vm_preload();
 	preload_kinds(&cs, filter);

@@ -32,6 +32,16 @@ static int case_timeout(const struct test_case *tc)
 	return DEFAULT_CASE_TIMEOUT_S;
 }
 
+int test_budget(const struct test_case *cases, int n, const char *filter)
+{
+	int i, sum = 0;
+
+	for (i = 0; i < n; i++)
+		if (test_selected(filter, cases[i].k->name))
+			sum += case_timeout(&cases[i]);
+	return sum;
+}
+
 static long long now_ms(void)
 {
 	struct timespec ts;

@@ -17,8 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "model/stall.h"
 #include "processor.h"
 #include "kvm_ioctl.h"
+#include "stall_trace.h"
 #include "verdict.h"
 #include "vm.h"
 
@@ -143,7 +145,7 @@ const char *call_status_name(enum call_status s)
 		[CALL_OK] = "ok", [CALL_ASSERT] = "guest assertion",
 		[CALL_UNHANDLED] = "unhandled guest exception",
 		[CALL_STOPPED] = "stopped", [CALL_TIMEOUT] = "timeout",
-		[CALL_ERROR] = "error",
+		[CALL_ERROR] = "error", [CALL_STALL] = "stall",
 	};
 
 	return names[s];
@@ -256,37 +258,117 @@ static bool handle_exit(struct vcpu *vcpu, struct call *c, uint64_t want)
 	return c->status != CALL_OK;
 }
 
-static void arm_timer(struct vcpu *vcpu, const struct timespec *deadline)
+static void arm_timer(struct vcpu *vcpu, const struct timespec *when)
 {
-	struct itimerspec its = { .it_value = *deadline };
+	struct itimerspec its = { .it_value = *when };
 
 	if (vcpu->has_timer)
 		timer_settime(vcpu->timer, TIMER_ABSTIME, &its, NULL);
 }
 
-static bool past(const struct timespec *deadline)
+static uint64_t ts_ms(const struct timespec *t)
+{
+	return (uint64_t)t->tv_sec * 1000 + t->tv_nsec / 1000000;
+}
+
+static uint64_t now_ms(void)
 {
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec > deadline->tv_sec ||
-	       (now.tv_sec == deadline->tv_sec &&
-		now.tv_nsec >= deadline->tv_nsec);
+	return ts_ms(&now);
+}
+
+static bool past(const struct timespec *deadline)
+{
+	return now_ms() >= ts_ms(deadline);
+}
+
+/* The deadline, or the next stall sample if that comes first. */
+static void arm_tick(struct vcpu *vcpu, const struct timespec *deadline)
+{
+	uint64_t next = now_ms() + STALL_SAMPLE_MS;
+	struct timespec t = {
+		.tv_sec = next / 1000, .tv_nsec = (next % 1000) * 1000000L,
+	};
+
+	arm_timer(vcpu, next < ts_ms(deadline) ? &t : deadline);
+}
+
+/* The vCPU's architectural state and exit count, now. */
+static bool take_sample(struct vcpu *vcpu, struct stall_sample *s)
+{
+	uint64_t v;
+	int i;
+
+	s->t_ms = now_ms();
+	if (__vcpu_stat(vcpu, VCPU_STAT_EXITS, &s->exits) ||
+	    __vcpu_get_reg(vcpu, REG_PC, &s->pc) ||
+	    __vcpu_get_reg(vcpu, REG_PSTATE, &v))
+		return false;
+	s->state = stall_hash(stall_hash(0, s->pc), v);
+	for (i = 0; i < 31; i++) {
+		if (__vcpu_get_reg(vcpu, REG_X(i), &v))
+			return false;
+		s->state = stall_hash(s->state, v);
+	}
+	return true;
+}
+
+/* Run the stalled vCPU a little longer under the tracepoints. */
+#define STALL_TRACE_MS	500
+
+static void trace_stall(struct vcpu *vcpu, char *buf, size_t n)
+{
+	uint64_t end = now_ms() + STALL_TRACE_MS;
+	struct timespec t = {
+		.tv_sec = end / 1000, .tv_nsec = (end % 1000) * 1000000L,
+	};
+	struct stall_trace tr;
+
+	stall_trace_begin(&tr);
+	arm_timer(vcpu, &t);
+	while (now_ms() < end && kvm_run(vcpu->fd) == -EINTR)
+		;
+	stall_trace_end(&tr, buf, n);
+}
+
+static void report_stall(struct vcpu *vcpu, struct call *c,
+			 const struct stall_watch *w)
+{
+	const struct stall_sample *s = &w->ring[w->nring - 1];
+	char trace[224];
+
+	trace_stall(vcpu, trace, sizeof(trace));
+	c->status = CALL_STALL;
+	snprintf(c->msg, sizeof(c->msg), "vCPU %d made no progress for "
+		 "%.1f s at pc 0x%llx while KVM exited it %llu times "
+		 "(%llu in the last second); %s", vcpu->id,
+		 stall_for_ms(w) / 1000.0, (unsigned long long)s->pc,
+		 (unsigned long long)(s->exits - w->since.exits),
+		 (unsigned long long)stall_exit_rate(w), trace);
 }
 
 static void run_until(struct vcpu *vcpu, struct call *c, uint64_t want,
 		      const struct timespec *deadline)
 {
+	struct stall_watch watch = { 0 };
+	struct stall_sample s;
 	int ret;
 
 	while (c->status == CALL_OK) {
-		arm_timer(vcpu, deadline);
+		arm_tick(vcpu, deadline);
 		ret = kvm_run(vcpu->fd);
 		if (ret == -EINTR) {
 			if (past(deadline))
 				c->status = CALL_TIMEOUT;
+			else if (take_sample(vcpu, &s) &&
+				 stall_update(&watch, &s))
+				report_stall(vcpu, c, &watch);
 			continue;
 		}
+		/* Back in userspace for a reason: that is progress. */
+		watch.started = false;
 		if (ret < 0) {
 			add_event(vcpu, c, out_run_errno(-ret));
 			if (c->recover == RECOVER_NONE) {
@@ -337,6 +419,7 @@ enum call_status __vcpu_call_argv(struct vcpu *vcpu, struct call *c,
 	for (i = 0; i < 6; i++)
 		uc->args[i] = i < nargs ? args[i] : 0;
 	uc->flush_tlb = vcpu->s1_gen != vcpu->vm->s1_gen;
+	uc->pt_end = vcpu->vm->pt_next;
 	vcpu->s1_gen = vcpu->vm->s1_gen;
 	vcpu->idle = false;
 	run_until(vcpu, c, UCALL_RETURN, &deadline);

@@ -177,6 +177,13 @@ void result_metric(struct result *res, const char *name, double value,
 	result_diag(res, "metric %s=%.*f unit=%s", name, prec, value, unit);
 }
 
+void result_measured(struct result *res, const char *what)
+{
+	res->verdict = V_PASS;
+	res->decided = true;
+	snprintf(res->reason, sizeof(res->reason), "measured: %s", what);
+}
+
 void result_data(struct result *res, const void *data, size_t len)
 {
 	if (len > sizeof(res->data))

@@ -155,7 +155,7 @@ static void setup_sys_slot(struct vm *vm)
 int __vm_create(struct vm **out, const struct vm_opts *opts)
 {
 	struct vm *vm;
-	int ret;
+	int ret, i;
 
 	ret = kvm_check_cap(KVM_CAP_ARM_VM_IPA_SIZE);
 	if (ret < GUEST_IPA_BITS)
@@ -176,6 +176,15 @@ int __vm_create(struct vm **out, const struct vm_opts *opts)
 	vm->next_gpa = GUEST_REGION_BASE;
 	if (opts && opts->mte) {
 		ret = vm_enable_mte(vm);
+		if (ret) {
+			close(vm->fd);
+			free(vm);
+			return ret;
+		}
+	}
+	for (i = 0; opts && i < opts->nr_caps; i++) {
+		ret = kvm_enable_cap(vm->fd, opts->caps[i].cap,
+				     opts->caps[i].arg0);
 		if (ret) {
 			close(vm->fd);
 			free(vm);
@@ -273,6 +282,19 @@ int vm_delete_slot(struct vm *vm, struct region *r)
 
 	if (!ret)
 		r->live = false;
+	return ret;
+}
+
+int vm_set_slot_flags(struct vm *vm, struct region *r, uint32_t flags)
+{
+	struct memslot_desc d = { .slot = r->slot, .flags = flags,
+				  .gpa = r->gpa, .size = r->size,
+				  .hva = r->hva, .gmem_fd = r->gmem_fd,
+				  .gmem_offset = r->gmem_offset };
+	int ret = kvm_set_memslot2(vm->fd, &d);
+
+	if (!ret)
+		r->flags = flags;
 	return ret;
 }
 

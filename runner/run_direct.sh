@@ -22,7 +22,9 @@ usage: run_direct.sh [-t SECS] [-f GLOB] [-l] [-v] TESTDIR [NAME[:GLOBS]...]
   NAME     run only these binaries of TESTDIR, in this order (default: every
            executable in it); NAME:GLOBS only its cases matching one of the
            comma-separated GLOBS (a test group, configs/test-groups.conf)
-  -t SECS  per-binary timeout (default 120)
+  -t SECS  per-binary time limit, at least (default 120): a binary gets
+           the larger of this and its plan's budget (BINARY --budget: the
+           per-case timeouts of its due cases) plus PLAN_SLACK seconds
   -f GLOB  run only cases matching GLOB (shell glob on case names; a comma
            list matches any of its globs), or BINARY_GLOB:CASE_GLOB as -l
            prints them
@@ -35,6 +37,8 @@ EOF
 warn() { printf 's2conform: %s\n' "$*" >&2; }
 
 timeout_secs=120
+# Start-up, facts and forks around the cases: on top of the cases' budget.
+PLAN_SLACK=60
 filter=
 list=0
 verbose=0
@@ -80,9 +84,28 @@ fi
 
 run_timed() {
 	case $timeout_kind in
-	grace) timeout -k 10 "$timeout_secs" "$@" ;;
-	plain) timeout "$timeout_secs" "$@" ;;
+	grace) timeout -k 10 "$limit" "$@" ;;
+	plain) timeout "$limit" "$@" ;;
 	*) "$@" ;;
+	esac
+}
+
+# bin_limit BINARY [ARGS...]: its time limit, from its plan. Each case
+# has its own timeout inside the binary, so a binary slow because the
+# kernel is slow still ends every case: its limit is the sum of its due
+# cases' timeouts plus slack, and only a hang or a crash outlives it.
+# A binary that cannot tell gets -t: only one whose usage names --budget
+# is asked, so a stand-in script is never run an extra time.
+bin_limit() {
+	b=
+	if grep -q -e '--budget' "$1" 2>/dev/null; then
+		b=$("$@" --budget </dev/null 2>/dev/null) || b=
+	fi
+	case $b in
+	'' | *[!0-9]*) echo "$timeout_secs" ;;
+	*) b=$((b + PLAN_SLACK))
+	   [ "$b" -gt "$timeout_secs" ] || b=$timeout_secs
+	   echo "$b" ;;
 	esac
 }
 
@@ -190,7 +213,7 @@ timed_out() {
 	rc=$1 secs=$2
 	[ "$rc" -eq 124 ] && return 0
 	[ "$rc" -eq 143 ] || [ "$rc" -eq 137 ] || return 1
-	[ "$secs" -ge "$timeout_secs" ]
+	[ "$secs" -ge "$limit" ]
 }
 
 run_one() {
@@ -203,6 +226,7 @@ run_one() {
 	elif [ -n "$globs$filter" ]; then
 		set -- "$@" --filter "$globs$filter"
 	fi
+	limit=$(bin_limit "$@")
 	echo "# selftests: s2conform: $name"
 	mark "start $name"
 	start=$(date +%s)
@@ -214,7 +238,7 @@ run_one() {
 	secs=$(($(date +%s) - start))
 	timed_out "$rc" "$secs" && rc=124
 	mark "end $name rc=$rc"
-	[ "$verbose" -eq 1 ] && warn "$name: rc=$rc in ${secs}s"
+	[ "$verbose" -eq 1 ] && warn "$name: rc=$rc in ${secs}s (limit ${limit}s)"
 	result_line "$n" "$name" "$rc"
 	st=$?
 	echo "# s2conform: $name took ${secs}s"
@@ -228,7 +252,7 @@ result_line() {
 	   npass=$((npass + 1)) ;;
 	4) echo "ok $n selftests: s2conform: $name # SKIP"
 	   nskip=$((nskip + 1)) ;;
-	124) echo "not ok $n selftests: s2conform: $name # TIMEOUT $timeout_secs seconds"
+	124) echo "not ok $n selftests: s2conform: $name # TIMEOUT $limit seconds"
 	     nfail=$((nfail + 1))
 	     return 1 ;;
 	*) echo "not ok $n selftests: s2conform: $name # exit=$rc"

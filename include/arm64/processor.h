@@ -94,6 +94,8 @@ enum mt_index {
 struct vcpu;
 /* MMU, vectors, stack and pc of a new vCPU (lib/arm64/processor.c). */
 void vcpu_arch_setup(struct vcpu *vcpu);
+/* Re-enter a parked vCPU with the MMU off: its tables get mapped first. */
+void vcpu_reenter(struct vcpu *vcpu);
 #endif
 #endif
 

@@ -20,6 +20,9 @@ struct expect expect_dontneed_load(unsigned int vma, uint64_t old_data,
 				   uint64_t file_data);
 struct expect expect_deleted_load(uint64_t gpa);
 struct expect expect_deleted_exec(void);
+/* Row 50: a guest load whose stage-1 walk needs a table page stage 2 lost. */
+struct expect expect_s1_table_refault(const struct kernel_facts *kf,
+				      uint64_t data);
 /* The two above by kind: a guest_memfd VMA follows expect_gmem.h. */
 struct expect expect_slot_create_flags(const struct kernel_facts *kf,
 				       unsigned int vma, uint32_t flags,

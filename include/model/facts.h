@@ -24,6 +24,7 @@ enum feature {
 	FEAT_COPY_TAGS_CHECKS,	/* COPY_TAGS: INT_MAX and dirty-log EBUSY */
 	FEAT_EXCL_ATOMIC_INJECT, /* FSC 0x35 is injected, not -EFAULT */
 	FEAT_PKVM_GUEST_S2,	/* protected mode: EL2 owns every VM's stage 2 */
+	FEAT_S1PTW_REWALK,	/* __hpfar_valid(): S1PTW faults re-walked */
 	FEAT_NR,
 };
 
@@ -61,6 +62,8 @@ struct kernel_facts {
 	long long gmem_flags;	/* KVM_CAP_GUEST_MEMFD_FLAGS (244), VM fd */
 	bool tcg;		/* QEMU TCG: see docs/qemu-tcg.md */
 	int dic;		/* CTR_EL0.DIC: 1, 0, or -1 unknown */
+	int lse;		/* HWCAP_ATOMICS: 1, 0, or -1 unknown */
+	int erratum_834220;	/* boot log: workaround on 1/0, -1 unknown */
 	int fwb;		/* Stage-2 Force Write-Back (kernel log) */
 	int tlbirange;		/* TLB range maintenance (kernel log) */
 	int ncpus;		/* online CPUs: TCG needs 2 (docs/qemu-tcg.md) */

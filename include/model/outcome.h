@@ -21,6 +21,7 @@ enum outcome_kind {
 	OUT_EXIT,		/* KVM_RUN returned to userspace */
 	OUT_ERRNO,		/* an ioctl or syscall result (0 or -errno) */
 	OUT_ERROR,		/* the harness could not tell: see msg */
+	OUT_STALL,		/* the vCPU made no progress (model/stall.h) */
 };
 
 struct outcome {
@@ -43,6 +44,7 @@ struct outcome out_fault(uint32_t ec, uint32_t fsc);
 struct outcome out_run_errno(int err);
 struct outcome out_exit(uint32_t reason, uint64_t addr, bool write);
 struct outcome out_ret(int ret);	/* 0 or -errno from a wrapper */
+struct outcome out_stall(void);
 struct outcome out_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 

@@ -88,9 +88,30 @@ void vm_map(struct vm *vm, uint64_t gva, uint64_t gpa, uint64_t size,
 	vm->s1_gen++;
 }
 
-extern char guest_vectors[];
+uint64_t vm_s1_table(struct vm *vm, uint64_t gva)
+{
+	uint64_t l1e = table_hva(vm, vm->pgd)[(gva >> 30) & 511];
+	uint64_t l2e;
 
-/* What the guest runtime expects at its first instruction: MMU on. */
+	if (!(l1e & PTE_VALID) || !(l1e & PTE_TABLE))
+		test_fail("vm_s1_table: 0x%llx is not mapped by a table",
+			  (unsigned long long)gva);
+	l2e = table_hva(vm, l1e & PTE_ADDR_MASK)[(gva >> 21) & 511];
+	if ((l2e & PTE_VALID) && (l2e & PTE_TABLE))
+		return l2e & PTE_ADDR_MASK;
+	return l1e & PTE_ADDR_MASK;	/* an L2 block: the L2 table */
+}
+
+extern char guest_vectors[];
+extern char guest_entry[];
+extern char guest_reentry[];
+
+/*
+ * What the guest runtime expects: the MMU on. The vCPU starts in
+ * guest_entry with it off, maps its table pages at stage 2 with plain
+ * loads and switches it on (lib/arm64/guest/entry.S); guest_main() maps
+ * the tables added later the same way, through the identity map.
+ */
 void vcpu_arch_setup(struct vcpu *vcpu)
 {
 	uint64_t cpu_gva = GUEST_CPU_BASE + vcpu->id * GUEST_CPU_STRIDE;
@@ -107,8 +128,33 @@ void vcpu_arch_setup(struct vcpu *vcpu)
 	vcpu_set_reg(vcpu, SYS_CPACR_EL1, CPACR_FPEN);
 	vcpu_set_reg(vcpu, SYS_VBAR_EL1, (uint64_t)(uintptr_t)guest_vectors);
 	vcpu_set_reg(vcpu, SYS_TPIDR_EL1, cpu_gva);
-	vcpu_set_reg(vcpu, SYS_SCTLR_EL1, sctlr);
+	vcpu_set_reg(vcpu, SYS_SCTLR_EL1, SCTLR_RES1);
 	vcpu_set_reg(vcpu, REG_SP_EL1, cpu_gva + GUEST_CPU_STRIDE);
 	vcpu_set_reg(vcpu, REG_PSTATE, PSTATE_EL1H_DAIF);
-	vcpu_set_reg(vcpu, REG_PC, (uint64_t)(uintptr_t)guest_main);
+	vcpu_set_reg(vcpu, REG_X(0), sctlr);
+	vcpu_set_reg(vcpu, REG_X(1), GUEST_PT_BASE);
+	vcpu_set_reg(vcpu, REG_X(2), vcpu->vm->pt_next);
+	vcpu->cpu->pt_mapped = vcpu->vm->pt_next;
+	vcpu_set_reg(vcpu, REG_PC, (uint64_t)(uintptr_t)guest_entry);
+}
+
+/*
+ * After a VM-wide stage-2 drop (a second KVM_ARM_VCPU_INIT without FWB)
+ * a parked vCPU's next walk would be an S1PTW fault on every table page
+ * (row 50): send it through the MMU-off entry again, as at its start.
+ */
+void vcpu_reenter(struct vcpu *vcpu)
+{
+	uint64_t sctlr = vcpu_get_reg(vcpu, SYS_SCTLR_EL1);
+
+	/* Not started yet: guest_entry still lies ahead of it. */
+	if (!(sctlr & SCTLR_M))
+		return;
+	vcpu_set_reg(vcpu, SYS_SCTLR_EL1, SCTLR_RES1);
+	vcpu_set_reg(vcpu, REG_X(0), sctlr);
+	vcpu_set_reg(vcpu, REG_X(1), GUEST_PT_BASE);
+	vcpu_set_reg(vcpu, REG_X(2), vcpu->vm->pt_next);
+	vcpu->cpu->pt_mapped = vcpu->vm->pt_next;
+	/* guest_main() parks at UCALL_IDLE first, as the host expects. */
+	vcpu_set_reg(vcpu, REG_PC, (uint64_t)(uintptr_t)guest_reentry);
 }

@@ -70,7 +70,7 @@ int vcpu_reinit(struct vcpu *vcpu)
 {
 	uint64_t val[NR_GPR + NR_SYS];
 	struct kvm_vcpu_init init;
-	int ret;
+	int i, ret;
 
 	ret = save(vcpu, val);
 	if (ret)
@@ -81,7 +81,10 @@ int vcpu_reinit(struct vcpu *vcpu)
 		return ret;
 	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
 	ret = kvm_vcpu_init(vcpu->fd, &init);
-	if (ret)
-		return ret;
-	return restore(vcpu, val);
+	if (!ret)
+		ret = restore(vcpu, val);
+	/* Without FWB stage 2 is gone VM-wide: tables first, every vCPU. */
+	for (i = 0; !ret && i < vcpu->vm->nr_vcpus; i++)
+		vcpu_reenter(vcpu->vm->vcpus[i]);
+	return ret;
 }

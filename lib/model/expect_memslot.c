@@ -160,3 +160,35 @@ struct expect expect_mprotect_rw_store(void)
 	return make_expect(out_value(0), "I2: stores work again once the "
 			   "VMA is writable");
 }
+
+/*
+ * Row 50: the walk takes a stage-2 fault on the table page (S1PTW).
+ * With erratum 834220's workaround on, 7.2's __hpfar_valid() sends it
+ * to the AT re-walk, which needs that very page, fails, and returns to
+ * the guest: the vCPU retries forever. 6.12 read HPFAR for S1PTW faults.
+ */
+struct expect expect_s1_table_refault(const struct kernel_facts *kf,
+				      uint64_t data)
+{
+	struct expect e;
+
+	if (!kf->feat[FEAT_S1PTW_REWALK] || kf->erratum_834220 == 0)
+		return make_expect(out_value(data), "row 50: KVM maps the "
+				   "table page on the S1PTW fault from HPFAR "
+				   "(%s; erratum 834220 workaround %s) and "
+				   "the load completes",
+				   kf->feat_src[FEAT_S1PTW_REWALK],
+				   kf->erratum_834220 ? "on" : "off");
+	if (kf->erratum_834220 < 0) {
+		e = make_expect(out_value(data), "row 50: whether the "
+				"erratum 834220 workaround is on needs the "
+				"boot log's CPU features, unread here");
+		e.unknown = true;
+		return e;
+	}
+	return make_defect(out_stall(), "row 50: "
+			   "__hpfar_valid() sends the S1PTW fault to the "
+			   "erratum 834220 AT re-walk, which fails on the same "
+			   "unmapped table page: the vCPU livelocks (%s)",
+			   kf->feat_src[FEAT_S1PTW_REWALK]);
+}

@@ -41,6 +41,9 @@ static const struct {
 	[FEAT_PKVM_GUEST_S2] = { "pkvm_guest_s2", 6, 13,
 		"pkvm_pgtable_stage2_*() and kvm_pkvm_ext_allowed(): in 7.2, "
 		"not 6.12; exact merge unconfirmed" },
+	[FEAT_S1PTW_REWALK] = { "s1ptw_rewalk", 6, 15,
+		"__hpfar_valid() re-walks S1PTW faults with erratum 834220: "
+		"in 7.2, not 6.12; exact merge unconfirmed" },
 };
 
 int parse_release(const char *release, int *major, int *minor, int *patch)
@@ -83,13 +86,14 @@ void facts_apply_versions(struct kernel_facts *kf)
  */
 void facts_parse_cpu_features(struct kernel_facts *kf, const char *log)
 {
-	kf->fwb = kf->tlbirange = -1;
+	kf->fwb = kf->tlbirange = kf->erratum_834220 = -1;
 	if (!log || !strstr(log, "Booting Linux on physical CPU") ||
 	    !strstr(log, "CPU features: detected:"))
 		return;
 	kf->fwb = strstr(log, "Stage-2 Force Write-Back") != NULL;
 	kf->tlbirange = strstr(log, "TLB range maintenance instructions") !=
 			NULL;
+	kf->erratum_834220 = strstr(log, "ARM erratum 834220") != NULL;
 }
 
 static const char *const mode_names[KVM_MODE_NR] = {
@@ -245,13 +249,14 @@ int facts_format(const struct kernel_facts *kf, char *buf, size_t n)
 	sizes_format(&kf->sizes, sizes, sizeof(sizes));
 	return snprintf(buf, n, "kernel %s: kvm=%s mte=%d memory2=%d "
 			"nisv=%d gmem=%d gmem_flags=%lld ipa=%d tcg=%d cpus=%d "
-			"dic=%s fwb=%s tlbirange=%s mode=%s %s%s%s",
+			"dic=%s fwb=%s tlbirange=%s lse=%s e834220=%s mode=%s "
+			"%s%s%s",
 			kf->release, kf->kvm ? errno_name(-kf->kvm) : "ok",
 			kf->cap_mte, kf->cap_memory2, kf->cap_nisv,
 			kf->cap_gmem, kf->gmem_flags,
 			kf->ipa_limit, kf->tcg, kf->ncpus, tri(kf->dic),
-			tri(kf->fwb), tri(kf->tlbirange),
-			kvm_mode_name(kf->mode), sizes,
+			tri(kf->fwb), tri(kf->tlbirange), tri(kf->lse),
+			tri(kf->erratum_834220), kvm_mode_name(kf->mode), sizes,
 			kf->profile[0] ? " profile=" : "", kf->profile);
 }
 

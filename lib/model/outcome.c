@@ -44,6 +44,11 @@ struct outcome out_ret(int ret)
 				 .err = ret < 0 ? -ret : 0 };
 }
 
+struct outcome out_stall(void)
+{
+	return (struct outcome){ .kind = OUT_STALL };
+}
+
 struct outcome out_error(const char *fmt, ...)
 {
 	struct outcome o = { .kind = OUT_ERROR };
@@ -121,6 +126,8 @@ int outcome_format(const struct outcome *o, char *buf, size_t n)
 		return snprintf(buf, n, "%s", errno_name(o->err));
 	case OUT_ERROR:
 		return snprintf(buf, n, "error:%s", o->msg);
+	case OUT_STALL:
+		return snprintf(buf, n, "stall");
 	}
 	return snprintf(buf, n, "?");
 }
@@ -141,6 +148,8 @@ bool outcome_match(const struct outcome *obs, const struct outcome *exp)
 		return obs->exit_reason == exp->exit_reason &&
 		       (!exp->addr || obs->addr == exp->addr) &&
 		       obs->write == exp->write;
+	case OUT_STALL:
+		return true;
 	case OUT_ERROR:
 		break;
 	}

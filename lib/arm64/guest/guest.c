@@ -26,6 +26,21 @@ void guest_ucall(uint64_t cmd)
 		     : : "r"(uc), "r"(GUEST_UCALL_GPA) : "memory");
 }
 
+/*
+ * Load each table page the host added since the last call, through the
+ * identity map, before any walk needs it: a plain data abort maps it at
+ * stage 2, where a first walk would be an S1PTW fault (entry.S).
+ */
+static void map_new_tables(struct guest_cpu *cpu, uint64_t end)
+{
+	uint64_t pa;
+
+	for (pa = cpu->pt_mapped; pa < end; pa += GUEST_S1_PAGE)
+		(void)READ_ONCE(*(uint64_t *)pa);
+	if (end > cpu->pt_mapped)
+		cpu->pt_mapped = end;
+}
+
 void guest_main(void)
 {
 	struct guest_cpu *cpu = this_cpu();
@@ -38,6 +53,7 @@ void guest_main(void)
 		 * Only on request: a blanket TLBI would also hide stale
 		 * stage-2 entries, which is what unmap tests look for.
 		 */
+		map_new_tables(cpu, READ_ONCE(uc->pt_end));
 		if (READ_ONCE(uc->flush_tlb))
 			asm volatile("dsb ishst\n\ttlbi vmalle1\n\t"
 				     "dsb nsh\n\tisb" ::: "memory");
