@@ -33,12 +33,14 @@ layers() {
 3 include/vcpu_workers.h
 3 include/arm64/processor.h
 3 include/arm64/vcpu_reinit.h
+3 include/arm64/nested.h
 3 lib/vm.c
 3 lib/vcpu.c
 3 lib/stats.c
 3 lib/vcpu_workers.c
 3 lib/arm64/processor.c
 3 lib/arm64/vcpu_reinit.c
+3 lib/arm64/nested.c
 4 include/backing.h
 4 include/host_mem.h
 4 include/host_numa.h

@@ -26,7 +26,10 @@
 #define GUEST_SYS_SIZE		(16ULL << 20)	/* slot 0: code, data, stacks */
 #define GUEST_PT_BASE		0x00100000ULL	/* stage-1 page-table pool */
 #define GUEST_PT_END		0x00400000ULL
-#define GUEST_IMAGE_END		0x00c00000ULL	/* the ELF must end below */
+#define GUEST_IMAGE_END		0x00b00000ULL	/* the ELF must end below */
+/* An L1 guest hypervisor's stage-2 tables for its L2 (lib/arm64/nested.c) */
+#define GUEST_S2_POOL		0x00b00000ULL
+#define GUEST_S2_POOL_END	0x00c00000ULL
 #define GUEST_CPU_BASE		0x00c00000ULL	/* per-vCPU state + stack */
 #define GUEST_CPU_STRIDE	0x00010000ULL
 #define GUEST_MAX_VCPUS		16
@@ -39,6 +42,13 @@
  */
 #define GUEST_S1_PAGE		0x1000ULL
 #define GUEST_IPA_BITS		40
+/*
+ * A VM with an L1 guest hypervisor gets the smallest IPA KVM allows:
+ * every host invalidation of its memory unmaps each live shadow stage 2
+ * over the VM's whole IPA range in 1 GiB steps, each with a TLBI
+ * (7.2 nested.c kvm_nested_s2_unmap): at 40 bits that is ~7 s under TCG.
+ */
+#define GUEST_EL2_IPA_BITS	32
 
 enum ucall_cmd {
 	UCALL_NONE,
@@ -65,7 +75,8 @@ struct guest_fault {
 	uint64_t esr;
 	uint64_t far;
 	uint64_t elr;
-	uint64_t vector;
+	uint64_t vector;	/* VECTOR_SYNC_LOWER_A64: L1 took L2's fault */
+	uint64_t ipa;		/* from HPFAR_EL2 when L1 took it, else 0 */
 };
 
 struct ex_regs {
@@ -86,6 +97,9 @@ struct guest_cpu {
 	uint64_t handler[64];		/* per-EC guest_handler_t overrides */
 	uint64_t pt_mapped;		/* table pages below: loaded once */
 	struct ucall uc;
+	/* L1 (EL2) only: its registers while L2 runs (lib/arm64/guest/l2_entry.S) */
+	uint64_t l1_ctx[13];
+	uint64_t l2_entries;		/* ERETs into L2 */
 };
 
 typedef uint64_t (*guest_fn_t)(uint64_t, uint64_t, uint64_t, uint64_t,
@@ -108,6 +122,18 @@ void guest_ucall(uint64_t cmd);
 void guest_fault_begin(void);
 uint64_t guest_fault_end(void);
 void guest_sync_icache(void);
+/* L1 at EL2: an exception from L2 (lib/arm64/guest/l2.c). */
+void l2_exit(struct ex_regs *regs, uint64_t esr);
+/* L1 at EL2: run fn(a0..a4) in L2 at EL1 (what vcpu->in_l2 calls go by). */
+uint64_t l2_call(uint64_t fn, uint64_t a0, uint64_t a1, uint64_t a2,
+		 uint64_t a3, uint64_t a4);
+/* L1 at EL2: its stage 2 on (returns CurrentEL), switched, changed. */
+uint64_t l2_enable(uint64_t vttbr);
+uint64_t l2_set_vttbr(uint64_t vttbr);
+uint64_t l2_remap(uint64_t leaf_gpa, uint64_t desc, uint64_t ipa);
+uint64_t l1_read_pfr1(void);
+uint64_t l1_read_mmfr0(void);
+
 #endif /* __aarch64__ */
 
 #endif

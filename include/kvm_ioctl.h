@@ -42,6 +42,10 @@ int kvm_vcpu_init(int vcpu_fd, struct kvm_vcpu_init *init);
 int kvm_get_one_reg(int vcpu_fd, uint64_t id, uint64_t *val);
 int kvm_set_one_reg(int vcpu_fd, uint64_t id, uint64_t val);
 int kvm_run(int vcpu_fd);
+/* KVM_CREATE_DEVICE (a device fd or -errno), KVM_SET_DEVICE_ATTR. */
+int kvm_create_device(int vm_fd, uint32_t type);
+int kvm_device_attr_set(int dev_fd, uint32_t group, uint64_t attr,
+			const void *val);
 
 /* KVM_GET_DIRTY_LOG, KVM_CLEAR_DIRTY_LOG, KVM_RESET_DIRTY_RINGS. */
 int kvm_get_dirty_log(int vm_fd, uint32_t slot, void *bitmap);

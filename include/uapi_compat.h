@@ -29,6 +29,9 @@
 #ifndef KVM_CAP_GUEST_MEMFD
 #define KVM_CAP_GUEST_MEMFD 234
 #endif
+#ifndef KVM_ARM_VCPU_HAS_EL2
+#define KVM_ARM_VCPU_HAS_EL2 7	/* the vCPU starts at (virtual) EL2 */
+#endif
 #ifndef KVM_CAP_ARM_EL2
 #define KVM_CAP_ARM_EL2 240
 #endif

@@ -46,6 +46,11 @@ struct vm {
 	uint64_t s1_gen;	/* bumped by vm_map: guests must TLBI */
 	int nr_vcpus;
 	struct vcpu *vcpus[GUEST_MAX_VCPUS];
+	unsigned int ipa_bits;	/* KVM_VM_TYPE_ARM_IPA_SIZE */
+	bool el2;		/* vCPUs start at EL2 (KVM_ARM_VCPU_HAS_EL2) */
+	int gic_fd;		/* its vGICv3, initialised before the 1st run */
+	bool gic_ready;
+	uint64_t s2_next;	/* next free page of the GUEST_S2_POOL */
 	struct region regions[VM_MAX_SLOTS];
 };
 
@@ -65,6 +70,12 @@ struct vm_opts {
 	 */
 	const struct vm_cap *caps;
 	int nr_caps;
+	/*
+	 * vCPUs with KVM_ARM_VCPU_HAS_EL2 running the guest runtime at EL2
+	 * (an L1 guest hypervisor, lib/arm64/guest/l2.c), with the vGICv3
+	 * without which KVM refuses to run them.
+	 */
+	bool el2;
 };
 
 /* Stage-1 mapping attributes for vm_map(). */
@@ -85,6 +96,8 @@ void vm_preload(void);
 int __vm_create(struct vm **out, const struct vm_opts *opts);
 struct vm *vm_create(const struct vm_opts *opts);
 void vm_destroy(struct vm *vm);
+/* el2 VMs: the vGIC's init once all vCPUs exist (the first call does it). */
+int vm_el2_ready(struct vm *vm);
 int vm_enable_mte(struct vm *vm);
 
 /*
@@ -135,6 +148,8 @@ struct vcpu {
 	timer_t timer;		/* call deadline: signals timer_tid */
 	bool has_timer;
 	pid_t timer_tid;
+	/* el2 VMs: calls run in L2 through l2_call() (arm64/nested.h) */
+	bool in_l2;
 };
 
 enum recover {

@@ -162,6 +162,26 @@ int kvm_run(int vcpu_fd)
 	return ret_or_errno(ioctl(vcpu_fd, KVM_RUN, 0));
 }
 
+int kvm_create_device(int vm_fd, uint32_t type)
+{
+	struct kvm_create_device d = { .type = type };
+	int ret = ioctl(vm_fd, KVM_CREATE_DEVICE, &d);
+
+	if (ret < 0)
+		return -errno;
+	fcntl(d.fd, F_SETFD, FD_CLOEXEC);
+	return d.fd;
+}
+
+int kvm_device_attr_set(int dev_fd, uint32_t group, uint64_t attr,
+			const void *val)
+{
+	struct kvm_device_attr a = { .group = group, .attr = attr,
+				     .addr = (uint64_t)(uintptr_t)val };
+
+	return ret_or_errno(ioctl(dev_fd, KVM_SET_DEVICE_ATTR, &a));
+}
+
 int kvm_mte_copy_tags(int vm_fd, uint64_t gpa, uint64_t len, void *buf,
 		      uint64_t flags, uint64_t reserved0)
 {

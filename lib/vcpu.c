@@ -106,6 +106,8 @@ int __vcpu_add(struct vm *vm, struct vcpu **out)
 	ret = kvm_vcpu_preferred_target(vm->fd, &init);
 	if (!ret) {
 		init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
+		if (vm->el2)
+			init.features[0] |= 1u << KVM_ARM_VCPU_HAS_EL2;
 		ret = kvm_vcpu_init(vcpu->fd, &init);
 	}
 	if (ret)
@@ -401,6 +403,11 @@ enum call_status __vcpu_call_argv(struct vcpu *vcpu, struct call *c,
 			 "vCPU unusable after an earlier failed call");
 		return c->status;
 	}
+	if (vm_el2_ready(vcpu->vm)) {
+		c->status = CALL_ERROR;
+		snprintf(c->msg, sizeof(c->msg), "vGICv3 init failed");
+		return c->status;
+	}
 	setup_timer(vcpu);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += ms / 1000;
@@ -415,9 +422,23 @@ enum call_status __vcpu_call_argv(struct vcpu *vcpu, struct call *c,
 		vcpu->broken = true;
 		return c->status;
 	}
-	uc->fn = (uint64_t)(uintptr_t)fn;
-	for (i = 0; i < 6; i++)
-		uc->args[i] = i < nargs ? args[i] : 0;
+	/* In L2: L1 runs l2_call(fn, args...), which has one fewer. */
+	if (vcpu->in_l2) {
+		if (nargs > 5) {
+			c->status = CALL_ERROR;
+			snprintf(c->msg, sizeof(c->msg),
+				 "an L2 call takes at most 5 arguments");
+			return c->status;
+		}
+		uc->fn = (uint64_t)(uintptr_t)l2_call;
+		uc->args[0] = (uint64_t)(uintptr_t)fn;
+		for (i = 1; i < 6; i++)
+			uc->args[i] = i <= nargs ? args[i - 1] : 0;
+	} else {
+		uc->fn = (uint64_t)(uintptr_t)fn;
+		for (i = 0; i < 6; i++)
+			uc->args[i] = i < nargs ? args[i] : 0;
+	}
 	uc->flush_tlb = vcpu->s1_gen != vcpu->vm->s1_gen;
 	uc->pt_end = vcpu->vm->pt_next;
 	vcpu->s1_gen = vcpu->vm->s1_gen;

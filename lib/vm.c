@@ -152,6 +152,45 @@ static void setup_sys_slot(struct vm *vm)
 	       MAP_MT(MT_DEVICE_nGnRE) | MAP_XN);
 }
 
+/*
+ * A vGICv3 at fixed GPAs between the sys slot and the ucall page: a vCPU
+ * with KVM_ARM_VCPU_HAS_EL2 cannot run without an in-kernel vGIC
+ * (kvm_vgic_vcpu_nv_init). Initialised at the first call, once every
+ * vCPU exists (vm_el2_ready()).
+ */
+#define GICD_GPA	0x08000000ULL
+#define GICR_GPA	0x080a0000ULL
+
+static int vm_el2_setup(struct vm *vm)
+{
+	uint64_t gicd = GICD_GPA, gicr = GICR_GPA;
+	int ret;
+
+	vm->el2 = true;
+	vm->gic_fd = kvm_create_device(vm->fd, KVM_DEV_TYPE_ARM_VGIC_V3);
+	if (vm->gic_fd < 0)
+		return vm->gic_fd;
+	ret = kvm_device_attr_set(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_ADDR,
+				  KVM_VGIC_V3_ADDR_TYPE_DIST, &gicd);
+	if (!ret)
+		ret = kvm_device_attr_set(vm->gic_fd,
+					  KVM_DEV_ARM_VGIC_GRP_ADDR,
+					  KVM_VGIC_V3_ADDR_TYPE_REDIST, &gicr);
+	return ret;
+}
+
+int vm_el2_ready(struct vm *vm)
+{
+	int ret;
+
+	if (!vm->el2 || vm->gic_ready)
+		return 0;
+	ret = kvm_device_attr_set(vm->gic_fd, KVM_DEV_ARM_VGIC_GRP_CTRL,
+				  KVM_DEV_ARM_VGIC_CTRL_INIT, NULL);
+	vm->gic_ready = !ret;
+	return ret;
+}
+
 int __vm_create(struct vm **out, const struct vm_opts *opts)
 {
 	struct vm *vm;
@@ -167,7 +206,8 @@ int __vm_create(struct vm **out, const struct vm_opts *opts)
 	 * An explicit 40-bit IPA: the default on -cpu max would be 52-bit
 	 * (LPA2), which TCG walks far more slowly.
 	 */
-	vm->fd = kvm_create_vm(KVM_VM_TYPE_ARM_IPA_SIZE(GUEST_IPA_BITS));
+	vm->ipa_bits = opts && opts->el2 ? GUEST_EL2_IPA_BITS : GUEST_IPA_BITS;
+	vm->fd = kvm_create_vm(KVM_VM_TYPE_ARM_IPA_SIZE(vm->ipa_bits));
 	if (vm->fd < 0) {
 		ret = vm->fd;
 		free(vm);
@@ -192,6 +232,15 @@ int __vm_create(struct vm **out, const struct vm_opts *opts)
 		}
 	}
 	setup_sys_slot(vm);
+	vm->gic_fd = -1;
+	vm->s2_next = GUEST_S2_POOL;
+	if (opts && opts->el2) {
+		ret = vm_el2_setup(vm);
+		if (ret) {
+			vm_destroy(vm);
+			return ret;
+		}
+	}
 	*out = vm;
 	return 0;
 }
@@ -212,6 +261,8 @@ void vm_destroy(struct vm *vm)
 
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vcpu_destroy(vm->vcpus[i]);
+	if (vm->gic_fd >= 0)
+		close(vm->gic_fd);
 	close(vm->fd);
 	munmap(vm->sys, GUEST_SYS_SIZE);
 	free(vm);
@@ -232,7 +283,8 @@ uint64_t vm_alloc_gpa(struct vm *vm, uint64_t size)
 	if (g->pmd > align)
 		align = g->pmd;
 	vm->next_gpa = (gpa + size + align - 1) & ~(align - 1);
-	if (vm->next_gpa > (1ULL << GUEST_VA_BITS))
+	if (vm->next_gpa > (1ULL << GUEST_VA_BITS) ||
+	    gpa + size > (1ULL << vm->ipa_bits))
 		test_fail("guest address space exhausted");
 	return gpa;
 }

@@ -30,10 +30,12 @@ due_binaries() {
 	cut -d: -f1 "$1" | awk '!seen[$0]++'
 }
 
-# The binary a boot's TAP left open: begun, no result line.
-open_binary() {
-	awk '/^# selftests: s2conform: / { b = substr($0, 25); next }
-	     /^(not )?ok [0-9]+ (selftests: )?s2conform: / { b = "" }
+# last_binary TAP [open]: the last binary a boot's TAP began (the
+# "# selftests: s2conform: NAME" header of run_direct.sh); with "open",
+# only if its result line has not come yet. This file's one reader of it.
+last_binary() {
+	awk -v open="${2:-}" '/^# selftests: s2conform: / { b = substr($0, 25); next }
+	     open && /^(not )?ok [0-9]+ (selftests: )?s2conform: / { b = "" }
 	     END { print b }' "$1"
 }
 
@@ -57,7 +59,7 @@ watch_guest() {
 			shown=$n
 			continue
 		fi
-		cur=$(sed -n 's/^# selftests: s2conform: //p' "$tap" | tail -n 1)
+		cur=$(last_binary "$tap")
 		[ "$cur" != "$prev" ] && log "[$label] running $cur"
 		prev=$cur
 	done
@@ -147,7 +149,7 @@ boot_kernel() {
 		cat "$out/console.log" >>"$kdir/console.log" 2>/dev/null
 		st=$(cat "$out/status" 2>/dev/null)
 		[ "$st" = hung ] || [ "$st" = crashed ] || break
-		cur=$(open_binary "$out/tap.txt")
+		cur=$(last_binary "$out/tap.txt" open)
 		[ -n "$cur" ] || break
 		echo "# s2conform: rebooted: $(stop_reason "$out" "$cur" "$kdir")" \
 			>>"$kdir/tap.txt"
@@ -301,6 +303,25 @@ prepare_kernel() {
 	[ -n "$kd" ] || return 3
 }
 
+# mode_args MODE: the guest's mode to insist on and the words that ask for
+# it (configs/modes.conf), in mode_append (kernel) and mode_qemu (QEMU:
+# the words qemu:ARG). Nothing for an empty MODE.
+mode_args() {
+	local want margs w
+	mode_append= mode_qemu=()
+	[ -n "$1" ] || return 0
+	read -r want margs <<<"$(mode_line "$1")"
+	mode_append="s2.mode=$want"
+	# Named only by "all": the machine may lack it (a SKIP).
+	[[ $modes_all != *" $1 "* ]] || mode_append+=" s2.mode_optional=1"
+	for w in $margs; do
+		case $w in
+		qemu:*) mode_qemu+=(--qemu-arg "${w#qemu:}") ;;
+		*) mode_append+=" $w" ;;
+		esac
+	done
+}
+
 # Column number CI: kernel col_kernel[CI] on CPU col_cpu[CI] (empty: the
 # profile's).  Fetch, pack, boot and judge; the results directory goes to
 # $tmp/col-CI.dir for the summary.  Returns 3 on an infrastructure failure;
@@ -309,24 +330,8 @@ prepare_kernel() {
 run_column() {
 	local ci=$1 cpu=${col_cpu[$1]} kvm_mode=${col_mode[$1]} kd klabel initrd
 	local t0=$SECONDS rc=0 started t_boot col_error col_skip= kpkgs label
-	local kdir want
-	local margs w
-	# The kernel mode to insist on and the arguments that ask for it:
-	# words qemu:ARG are QEMU's, the others the kernel's.
-	mode_append= mode_qemu=()
-	if [ -n "$kvm_mode" ]; then
-		read -r want margs <<<"$(mode_line "$kvm_mode")"
-		mode_append="s2.mode=$want"
-		# Named only by "all": the machine may lack it (a SKIP).
-		[[ $modes_all != *" $kvm_mode "* ]] ||
-			mode_append+=" s2.mode_optional=1"
-		for w in $margs; do
-			case $w in
-			qemu:*) mode_qemu+=(--qemu-arg "${w#qemu:}") ;;
-			*) mode_append+=" $w" ;;
-			esac
-		done
-	fi
+	local kdir
+	mode_args "$kvm_mode"
 	started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	boot_seconds='' test_seconds='' reboots=0
 	boot_status="error: fetching or packing the kernel failed"

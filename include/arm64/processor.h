@@ -68,6 +68,48 @@ enum mt_index {
 
 /* PSTATE for a guest entering at EL1h with DAIF masked. */
 #define PSTATE_EL1H_DAIF	0x3c5ULL
+/* ... and at EL2h: an L1 guest hypervisor (vCPU with KVM_ARM_VCPU_HAS_EL2). */
+#define PSTATE_EL2H_DAIF	0x3c9ULL
+
+/* Taken at EL2 from L2 at EL1: lower EL, AArch64, synchronous. */
+#define VECTOR_SYNC_LOWER_A64	8
+
+/*
+ * HCR_EL2 of the L1 guest hypervisor. E2H stays 1 throughout: a 7.2
+ * guest hypervisor is VHE-only unless it asks for E2H0, and E2H=1 lets
+ * the guest runtime's *_EL1 accesses mean the EL2 registers at EL2, so
+ * the same C and vectors run at L1 (EL2) and at L2 (EL1).
+ */
+#define HCR_VM		(1ULL << 0)
+#define HCR_TGE		(1ULL << 27)
+#define HCR_RW		(1ULL << 31)
+#define HCR_E2H		(1ULL << 34)
+#define HCR_L1_SELF	(HCR_E2H | HCR_TGE | HCR_RW)	/* L1 runs itself */
+#define HCR_L1_GUEST	(HCR_E2H | HCR_RW | HCR_VM)	/* L2 runs */
+
+/*
+ * L1's stage 2 for L2 (VTCR_EL2): 4K granule (the L1's own choice,
+ * whatever the host's), 32-bit L2 IPA walked from level 1, 32-bit output
+ * (the VM's own IPA size, GUEST_EL2_IPA_BITS), inner-shareable write-back
+ * table walks.
+ */
+#define L2_IPA_BITS	32
+#define VTCR_L2		((64ULL - L2_IPA_BITS) | (1ULL << 6) | (1ULL << 8) | \
+			 (1ULL << 10) | (3ULL << 12) | (0ULL << 16) | \
+			 (1ULL << 31))
+#define VTTBR_VMID(v)	((unsigned long long)(v) << 48)
+
+/* Stage-2 descriptor bits (4K granule), as L1 writes them for L2. */
+#define S2_MEMATTR(a)		((unsigned long long)(a) << 2)
+#define S2_MEMATTR_DEVICE_nGnRE	0x1ULL
+#define S2_MEMATTR_NORMAL_NC	0x5ULL
+#define S2_MEMATTR_NORMAL_WB	0xfULL
+#define S2AP_R			(1ULL << 6)
+#define S2AP_W			(1ULL << 7)
+#define S2_SH_INNER		(3ULL << 8)
+#define S2_AF			(1ULL << 10)
+#define S2_XN			(2ULL << 53)	/* XN[1:0] = 0b10: no exec */
+#define HPFAR_IPA(hpfar)	((((hpfar) >> 4) & ((1ULL << 40) - 1)) << 12)
 
 #ifndef __ASSEMBLER__
 #ifndef S2_GUEST
@@ -90,6 +132,15 @@ enum mt_index {
 #define SYS_MAIR_EL1	ARM64_SYS_REG(3, 0, 10, 2, 0)
 #define SYS_VBAR_EL1	ARM64_SYS_REG(3, 0, 12, 0, 0)
 #define SYS_TPIDR_EL1	ARM64_SYS_REG(3, 0, 13, 0, 4)
+/* A HAS_EL2 vCPU's own EL2 registers. */
+#define SYS_SCTLR_EL2	ARM64_SYS_REG(3, 4, 1, 0, 0)
+#define SYS_HCR_EL2	ARM64_SYS_REG(3, 4, 1, 1, 0)
+#define SYS_CPTR_EL2	ARM64_SYS_REG(3, 4, 1, 1, 2)
+#define SYS_TTBR0_EL2	ARM64_SYS_REG(3, 4, 2, 0, 0)
+#define SYS_TCR_EL2	ARM64_SYS_REG(3, 4, 2, 0, 2)
+#define SYS_MAIR_EL2	ARM64_SYS_REG(3, 4, 10, 2, 0)
+#define SYS_VBAR_EL2	ARM64_SYS_REG(3, 4, 12, 0, 0)
+#define SYS_SP_EL2	ARM64_SYS_REG(3, 6, 4, 1, 0)
 
 struct vcpu;
 /* MMU, vectors, stack and pc of a new vCPU (lib/arm64/processor.c). */

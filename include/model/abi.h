@@ -15,6 +15,7 @@
 #define ESR_EC(esr)	(((esr) >> ESR_EC_SHIFT) & 0x3f)
 #define ESR_FSC(esr)	((esr) & 0x3f)
 #define EC_UNKNOWN	0x00
+#define EC_HVC64	0x16
 #define EC_IABT_LOW	0x20
 #define EC_IABT_CUR	0x21
 #define EC_DABT_LOW	0x24

@@ -107,6 +107,28 @@ extern char guest_entry[];
 extern char guest_reentry[];
 
 /*
+ * An L1 guest hypervisor starts at EL2h with E2H=1, TGE=1 and the same
+ * stage 1, vectors and stack its EL1 twin would have: under E2H the
+ * runtime's *_EL1 accesses reach these EL2 registers (guest_entry's
+ * msr sctlr_el1 turns the EL2 MMU on). L2 gets the EL1
+ * ones (l2_enable() copies them again from L1, at run time) and the
+ * lower half of the vCPU's stack area (l2_call()).
+ */
+static void vcpu_el2_setup(struct vcpu *vcpu, uint64_t tcr, uint64_t cpu_gva)
+{
+	vcpu_set_reg(vcpu, SYS_HCR_EL2, HCR_L1_SELF);
+	vcpu_set_reg(vcpu, SYS_MAIR_EL2, MAIR_VALUE);
+	vcpu_set_reg(vcpu, SYS_TCR_EL2, tcr);
+	vcpu_set_reg(vcpu, SYS_TTBR0_EL2, vcpu->vm->pgd);
+	vcpu_set_reg(vcpu, SYS_CPTR_EL2, CPACR_FPEN);
+	vcpu_set_reg(vcpu, SYS_VBAR_EL2, (uint64_t)(uintptr_t)guest_vectors);
+	vcpu_set_reg(vcpu, SYS_SCTLR_EL2, SCTLR_RES1);	/* guest_entry: on */
+	vcpu_set_reg(vcpu, SYS_SP_EL2, cpu_gva + GUEST_CPU_STRIDE);
+	vcpu_set_reg(vcpu, REG_SP_EL1, cpu_gva + GUEST_CPU_STRIDE / 2);
+	vcpu_set_reg(vcpu, REG_PSTATE, PSTATE_EL2H_DAIF);
+}
+
+/*
  * What the guest runtime expects: the MMU on. The vCPU starts in
  * guest_entry with it off, maps its table pages at stage 2 with plain
  * loads and switches it on (lib/arm64/guest/entry.S); guest_main() maps
@@ -136,6 +158,8 @@ void vcpu_arch_setup(struct vcpu *vcpu)
 	vcpu_set_reg(vcpu, REG_X(2), vcpu->vm->pt_next);
 	vcpu->cpu->pt_mapped = vcpu->vm->pt_next;
 	vcpu_set_reg(vcpu, REG_PC, (uint64_t)(uintptr_t)guest_entry);
+	if (vcpu->vm->el2)
+		vcpu_el2_setup(vcpu, tcr, cpu_gva);
 }
 
 /*

@@ -314,10 +314,9 @@ struct expect expect_dlog_eager(const struct kernel_facts *kf,
 		return e;
 	}
 	if (kf->mode == KVM_MODE_PROTECTED)
-		return make_defect(out_value(0), "row 58, M5: known defect: "
-				   "protected mode's pkvm_pgtable_stage2_split() "
-				   "WARNs and fails, so the block splits at the "
-				   "first write");
+		return make_defect(out_value(0), "row 58, M5: protected mode's "
+				   "pkvm_pgtable_stage2_split() WARNs and fails, "
+				   "so the block splits at the first write");
 	return make_expect(out_value(1), "row 58: with a chunk size set, "
 			   "enabling logging splits the blocks into "
 			   "write-protected pages (kvm_mmu_split_memory_region())");

@@ -89,6 +89,7 @@ void guest_fault_begin(void)
 	cpu->fault.far = 0;
 	cpu->fault.elr = 0;
 	cpu->fault.vector = 0;
+	cpu->fault.ipa = 0;
 	asm volatile("" ::: "memory");
 	cpu->expect_fault = 1;
 }
@@ -115,6 +116,7 @@ static void record_fault(struct guest_cpu *cpu, struct ex_regs *regs,
 		cpu->fault.far = read_sysreg(far_el1);
 		cpu->fault.elr = regs->elr;
 		cpu->fault.vector = vector;
+		cpu->fault.ipa = 0;
 	}
 	cpu->nfaults++;
 }
@@ -125,6 +127,10 @@ void guest_exception(struct ex_regs *regs, uint64_t vector)
 	uint64_t esr = read_sysreg(esr_el1);
 	uint64_t ec = ESR_EC(esr);
 
+	if (vector == VECTOR_SYNC_LOWER_A64) {
+		l2_exit(regs, esr);
+		return;
+	}
 	if (vector == VECTOR_SYNC_CUR_SPX && cpu->handler[ec]) {
 		((guest_handler_t)cpu->handler[ec])(regs, esr);
 		return;
