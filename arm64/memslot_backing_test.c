@@ -26,6 +26,7 @@
 #include "model/expect_memslot.h"
 #include "model/expect_pfnmap.h"
 #include "probe.h"
+#include "s2_watch.h"
 #include "slot.h"
 #include "suite.h"
 #include "vm.h"
@@ -172,29 +173,44 @@ static void check_rw(struct ctx *f, struct result *res)
 static void check_exec(struct ctx *f, struct result *res)
 {
 	struct expect e = expect_backing_exec(f->s.kf, &f->s.b);
-	struct outcome obs;
 
 	if (e.unknown)
 		test_skip("%s", e.reason);
 	exec_stub_write((char *)f->s.b.hva + f->exec_off);
-	obs = probe(f->vcpu, PROBE_EXEC, f->s.gpa + f->exec_off, 0);
-	result_expect(res, &obs, &e);
+	exec_judge(f->vcpu, f->s.gpa + f->exec_off, f->s.kf, &e, res);
 }
 
 /* Rows 2, 5 and 8: no alignment faults, i.e. Normal at stage 2. */
 static void check_memtype(struct ctx *f, struct result *res)
 {
 	struct expect_attr a = expect_backing_attr(f->s.kf, &f->s.b);
-	enum memtype want = a.attr == S2_ATTR_DEVICE ? MEMTYPE_DEVICE :
-			    MEMTYPE_NORMAL;
-	struct memtype_result m;
 
 	if (!a.known)
 		test_skip("%s", a.reason);
-	m = memtype_probe(f->vcpu, f->s.gpa, f->s.kf->tcg);
-	result_diag(res, "%s", m.detail);
-	result_check(res, m.type == want, memtype_name(m.type),
-		     memtype_name(want), a.reason);
+	memtype_judge(f->vcpu, f->s.gpa, f->s.kf, &a, res);
+}
+
+/*
+ * Row 60: the sizes KVM asked stage 2 to map are the block verdict's
+ * second witness.
+ */
+static void installed_granule(struct result *res, struct s2_watch *w,
+			      long calls, uint64_t min, uint64_t max,
+			      const char *want, const char *why)
+{
+	uint64_t page = host_page();
+	const char *got;
+
+	if (calls <= 0) {
+		result_diag(res, "installed sizes not judged (row 60): %s",
+			    calls ? w->why : "no map call in the slot");
+		return;
+	}
+	got = max <= page ? "pages" : min > page ? "block" : "mixed";
+	result_diag(res, "stage 2 installed %ld mappings of %llu to %llu "
+		    "bytes", calls, (unsigned long long)min,
+		    (unsigned long long)max);
+	result_check(res, !strcmp(got, want), got, want, why);
 }
 
 /*
@@ -207,7 +223,11 @@ static void check_block(struct ctx *f, struct result *res)
 	const struct page_geom *g = &f->s.kf->sizes.geom;
 	uint64_t stride = geom_touch_stride(g, f->s.size, BLOCK_POINTS);
 	uint64_t points = f->s.size / stride, before, delta, host, s2;
+	uint64_t min = 0, max = 0;
 	const char *granule, *want, *why;
+	struct s2_watch w;
+	long calls;
+	bool live;
 	char hs[16], ss[16];
 
 	if (f->s.ops->vma & (VMA_PFNMAP | VMA_DAX | VMA_DEVICE))
@@ -215,10 +235,12 @@ static void check_block(struct ctx *f, struct result *res)
 			  "visible to userspace; rows 5/8 are about RAM");
 	/* Fault in the guest's own code and stack before counting. */
 	vcpu_call(f->vcpu, guest_touch, f->s.gpa, 0, stride, 1, OLD_DATA);
+	live = s2_watch_map_start(&w, f->s.kf, f->s.gpa, f->s.size);
 	before = vcpu_stat(f->vcpu, VCPU_STAT_EXITS);
 	vcpu_call(f->vcpu, guest_touch, f->s.gpa, f->s.size, stride, 1,
 		  OLD_DATA);
 	delta = vcpu_stat(f->vcpu, VCPU_STAT_EXITS) - before;
+	calls = live ? s2_watch_map_sizes(&w, &min, &max) : -1;
 	/* After the touch: a THP exists only once it has been faulted. */
 	host = backing_host_map_size(&f->s.b);
 	s2 = geom_s2_map_size(g, host);
@@ -233,6 +255,7 @@ static void check_block(struct ctx *f, struct result *res)
 		    (unsigned long long)stride, size_str(host, hs, sizeof(hs)),
 		    size_str(s2, ss, sizeof(ss)));
 	result_check(res, !strcmp(granule, want), granule, want, why);
+	installed_granule(res, &w, calls, min, max, want, why);
 }
 
 static void check_ro_load(struct ctx *f, struct result *res)

@@ -8,7 +8,7 @@
  * tags reads tag 0 in every page after the guest faulted one, and a middle
  * page's tags survive swap and migration.
  *
- * Rows 4, 41-44 and 60 of docs/behaviours.md.
+ * Rows 4, 41-44 and 62 of docs/behaviours.md.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -73,7 +73,7 @@ static const struct check checks[] = {
 	  .mte = true },
 	{ "ksm_never_merges", check_ksm, .kind = "anon_4k", .mte = true },
 	{ "ksm_control_no_mte", check_ksm, .kind = "anon_4k" },
-	/* Row 60: whole blocks, on every kind stage 2 maps in blocks. */
+	/* Row 62: whole blocks, on every kind stage 2 maps in blocks. */
 	{ "block_fresh", check_block_fresh, .kind = "anon_thp", .mte = true },
 	{ "block_fresh", check_block_fresh, .kind = "hugetlb_private",
 	  .mte = true },
@@ -491,7 +491,7 @@ static void stale_block(struct ctx *f, struct result *res, uint64_t size,
 }
 
 /*
- * Row 60: KVM sanitises every page of a block it maps, not just the one
+ * Row 62: KVM sanitises every page of a block it maps, not just the one
  * that faulted. The block comes with a previous owner's tags in the pages
  * read here; the guest faults one page, then LDG reads the others.
  */

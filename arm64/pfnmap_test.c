@@ -255,21 +255,13 @@ static void check_rw(struct ctx *f, struct result *res)
 /* Rows 21, 23, 27, 29: told apart by alignment faults. */
 static void check_memtype(struct ctx *f, struct result *res)
 {
-	struct memtype_result m;
 	struct expect_attr a;
-	const char *want;
 
 	ctx_setup(f, res);
 	a = expect_pfnmap_attr(f->s.kf, f->s.ops->vma, f->cap);
 	if (!a.known)
 		test_skip("%s", a.reason);
-	want = a.attr == S2_ATTR_DEVICE ? memtype_name(MEMTYPE_DEVICE) :
-	       memtype_name(MEMTYPE_NORMAL);
-	m = memtype_probe(f->vcpu, f->s.gpa, f->s.kf->tcg);
-	result_diag(res, "%s", m.detail);
-	result_diag(res, "expected stage-2 type: %s", s2_attr_name(a.attr));
-	result_check(res, !strcmp(memtype_name(m.type), want),
-		     memtype_name(m.type), want, a.reason);
+	memtype_judge(f->vcpu, f->s.gpa, f->s.kf, &a, res);
 }
 
 static void exec_at(struct ctx *f, struct result *res, uint64_t off,

@@ -30,6 +30,8 @@ layers() {
 2 include/stall_trace.h
 2 lib/stall_trace.c
 3 include/vm.h
+3 include/s2_watch.h
+3 lib/s2_watch.c
 3 include/vcpu_workers.h
 3 include/arm64/processor.h
 3 include/arm64/vcpu_reinit.h

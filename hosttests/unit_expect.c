@@ -343,11 +343,11 @@ UNIT(mte_tags_kept_rows_41_to_43)
 }
 
 /*
- * Row 60: no page of a block keeps a stale tag, except a CONT_PTE hugetlb
+ * Row 62: no page of a block keeps a stale tag, except a CONT_PTE hugetlb
  * folio (mapped page by page) on a kernel with hugetlb MTE: the known
  * defect, every read page but the faulted one.
  */
-UNIT(mte_block_fresh_row_60)
+UNIT(mte_block_fresh_row_62)
 {
 	struct kernel_facts k[3] = { facts("6.1.0"), facts("6.12.117"),
 				     facts("7.2.13") };
@@ -366,7 +366,7 @@ UNIT(mte_block_fresh_row_60)
 				e = expect_mte_block_fresh(&k[j], vma[i],
 							   g->pmd);
 				CHECK(e.out.value == 0 && !e.defect);
-				CHECK(!strncmp(e.reason, "row 60:", 7));
+				CHECK(!strncmp(e.reason, "row 62:", 7));
 			}
 			e = expect_mte_block_fresh(&k[j], vma[1], g->cont_pte);
 			if (j < 2) {
@@ -375,6 +375,6 @@ UNIT(mte_block_fresh_row_60)
 			}
 			CHECK(e.defect);
 			CHECK(e.out.value == MTE_BLOCK_PAGES - 1);
-			CHECK(strstr(e.reason, "(row 60)") != NULL);
+			CHECK(strstr(e.reason, "(row 62)") != NULL);
 		}
 }

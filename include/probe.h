@@ -19,6 +19,10 @@
 #include "model/outcome.h"
 
 struct vcpu;
+struct kernel_facts;
+struct result;
+struct expect_attr;
+struct expect;
 
 const char *probe_name(enum probe_kind kind);
 
@@ -42,5 +46,24 @@ void exec_stub_write(void *hva);
 /* Classify the memory at gva (mapped Normal-WB at stage 1) from probes. */
 struct memtype_result memtype_probe(struct vcpu *vcpu, uint64_t gva,
 				    bool tcg);
+
+/*
+ * Judge the memory type at gpa (== gva, first touched here) against a:
+ * the type KVM installed at stage 2 (kprobes on its map call, row 60)
+ * is the verdict and the guest's probes its second witness, which must
+ * agree; where the host cannot see the installed type, the probes alone
+ * and why in the diagnostics.
+ */
+void memtype_judge(struct vcpu *vcpu, uint64_t gpa,
+		   const struct kernel_facts *kf, const struct expect_attr *a,
+		   struct result *res);
+
+/*
+ * An instruction fetch at gpa (first touched here) against e, and the X
+ * bit of the mapping KVM installed for it as the second witness (row 60).
+ */
+void exec_judge(struct vcpu *vcpu, uint64_t gpa,
+		const struct kernel_facts *kf, const struct expect *e,
+		struct result *res);
 
 #endif

@@ -11,6 +11,7 @@
 #include "model/expect_cpu.h"
 #include "processor.h"
 #include "probe.h"
+#include "s2_watch.h"
 #include "verdict.h"
 #include "vm.h"
 
@@ -121,4 +122,80 @@ struct memtype_result memtype_probe(struct vcpu *vcpu, uint64_t gva,
 		 "unaligned load: %s, unaligned store: %s, dc zva: %s%s",
 		 a, b, c, tcg ? " (TCG: dc zva not counted)" : "");
 	return r;
+}
+
+/* The installed mapping, its witness, and the verdicts of both. */
+static void judge_installed(struct result *res, const struct s2_mapping *m,
+			    const struct memtype_result *felt,
+			    const struct expect_attr *a)
+{
+	struct expect w;
+	char buf[128];
+
+	s2_mapping_format(m, buf, sizeof(buf));
+	result_diag(res, "stage 2 installed: %s", buf);
+	result_check(res, m->valid && m->attr == a->attr, m->valid ?
+		     s2_attr_name(m->attr) : buf, s2_attr_name(a->attr),
+		     a->reason);
+	if (!m->valid)
+		return;
+	w = expect_memtype_witness(m->attr);
+	result_check(res, felt->type == (enum memtype)w.out.value,
+		     memtype_name(felt->type),
+		     memtype_name((enum memtype)w.out.value), w.reason);
+}
+
+void memtype_judge(struct vcpu *vcpu, uint64_t gpa,
+		   const struct kernel_facts *kf, const struct expect_attr *a,
+		   struct result *res)
+{
+	enum memtype want = a->attr == S2_ATTR_DEVICE ? MEMTYPE_DEVICE :
+			    MEMTYPE_NORMAL;
+	struct memtype_result felt;
+	struct s2_mapping m;
+	struct s2_watch w;
+	bool seen;
+
+	seen = s2_watch_map_start(&w, kf, gpa, kf->sizes.geom.page);
+	felt = memtype_probe(vcpu, gpa, kf->tcg);
+	seen = seen && s2_watch_map_find(&w, gpa, &m);
+	result_diag(res, "%s", felt.detail);
+	if (seen) {
+		judge_installed(res, &m, &felt, a);
+		return;
+	}
+	result_diag(res, "installed type not judged (row 60): %s", w.why);
+	result_diag(res, "expected %s (the probes see Normal-NC as Normal)",
+		    s2_attr_name(a->attr));
+	result_check(res, felt.type == want, memtype_name(felt.type),
+		     memtype_name(want), a->reason);
+}
+
+void exec_judge(struct vcpu *vcpu, uint64_t gpa,
+		const struct kernel_facts *kf, const struct expect *e,
+		struct result *res)
+{
+	struct s2_mapping m;
+	struct outcome obs;
+	struct s2_watch w;
+	struct expect x;
+	bool seen, ran;
+	char buf[128];
+
+	seen = s2_watch_map_start(&w, kf, gpa, kf->sizes.geom.page);
+	obs = probe(vcpu, PROBE_EXEC, gpa, 0);
+	seen = seen && s2_watch_map_find(&w, gpa, &m) && m.valid;
+	result_expect(res, &obs, e);
+	ran = obs.kind == OUT_COMPLETED;
+	/* A refused fetch need not map at all: nothing installed to read. */
+	if (!seen) {
+		result_diag(res, "installed X bit not judged (row 60): %s",
+			    ran ? w.why : "the fetch mapped nothing");
+		return;
+	}
+	s2_mapping_format(&m, buf, sizeof(buf));
+	result_diag(res, "stage 2 installed: %s", buf);
+	x = expect_installed_exec(ran);
+	result_check(res, m.x == (bool)x.out.value, m.x ? "X" : "XN",
+		     x.out.value ? "X" : "XN", x.reason);
 }

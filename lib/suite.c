@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backing.h"
 #include "kernel_facts.h"
+#include "kprobe_count.h"
 #include "model/expect_mode.h"
 #include "suite.h"
 #include "vm.h"
@@ -262,5 +264,8 @@ int main(int argc, char **argv)
 		perror("calloc");
 		return 1;
 	}
-	return test_run(s, cs.tc, cs.n, filter, results);
+	ret = test_run(s, cs.tc, cs.n, filter, results);
+	/* The kprobe events the cases shared (s2_watch.h) go with us. */
+	kprobe_count_release(getpid());
+	return ret;
 }

@@ -52,7 +52,7 @@ struct expect expect_ksm_merge(bool mte);
 struct expect expect_mte_reused_hugetlb(const struct kernel_facts *kf);
 
 /*
- * Row 60: of the pages block_fresh reads in a block (first, the faulted
+ * Row 62: of the pages block_fresh reads in a block (first, the faulted
  * one, middle, last) those with another tag than 0. host_map: the bytes
  * the host maps the kind with (THP or hugetlb page).
  */

@@ -36,11 +36,11 @@ const char *s2_attr_name(enum s2_attr attr)
 {
 	switch (attr) {
 	case S2_ATTR_NORMAL:
-		return "Normal";
+		return "Normal-WB";
 	case S2_ATTR_NORMAL_NC:
 		return "Normal-NC";
 	case S2_ATTR_DEVICE:
-		return "Device";
+		return "Device-nGnRE";
 	}
 	return "?";
 }

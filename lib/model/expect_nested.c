@@ -19,8 +19,9 @@ bool nested_runs(const struct kernel_facts *kf, char *why, size_t n)
 	if (kf->cap_el2 && kf->mode == KVM_MODE_NESTED)
 		return true;
 	snprintf(why, n, "row N0: KVM_CAP_ARM_EL2 is %d (KVM in %s mode; "
-		 "an L1 guest hypervisor needs kvm-arm.mode=nested, 6.16+ "
-		 "with FEAT_NV2)", kf->cap_el2, kvm_mode_name(kf->mode));
+		 "an L1 guest hypervisor needs kvm-arm.mode=nested on a CPU "
+		 "with FEAT_NV2; 6.12 and 6.1 have no such cap)", kf->cap_el2,
+		 kvm_mode_name(kf->mode));
 	return false;
 }
 
