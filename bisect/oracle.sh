@@ -17,6 +17,10 @@
 #       --case mte_slot_test:hugetlb_private/create --observe EINVAL
 #   bisect/oracle.sh --kernel 6.12 --case mte_slot_test:hugetlb_private/create --observe EINVAL
 #
+# A regression only some CPUs show (one without FWB, say) is found only on
+# such a CPU: --cpu MODEL boots every step on that QEMU model, --mode M in
+# that KVM mode; both go to run_tests.sh unchanged.
+#
 # Judging (README: "Bisecting a kernel"):
 #   default           the verdict: PASS good, FAIL bad (also a kernel splat
 #                     in the case's binary, or the binary crashing or timing
@@ -42,7 +46,7 @@ EX_GOOD=0 EX_BAD=1 EX_SKIP=125 EX_ABORT=128
 
 usage() {
 	cat <<'EOF'
-usage: oracle.sh --case BINARY:CASE [judging] [kernel] [options]
+usage: oracle.sh --case BINARY:CASE [judging] [kernel] [column] [options]
 judging (default: the case's verdict, PASS good, FAIL bad):
   --bad-if [FIELD=]REGEX   bad if FIELD of the case's result matches
   --observe [FIELD=]REGEX  the same as --bad-if
@@ -52,6 +56,10 @@ kernel (default: build the tree in --src, default the current directory):
   --src DIR                kernel source tree to build
   --kernel-image PATH      boot this Image (or a directory holding one)
   --kernel SERIES          boot Debian's kernel of SERIES (6.1, 6.12, 7.2)
+column (default: run_tests.sh's):
+  --cpu MODEL              boot on this QEMU CPU model (vm/qemu_cpu.sh --list)
+  --mode M                 KVM mode: vhe, nvhe, protected, nested, ...
+                           (one of configs/modes.conf)
 build:
   --base FILE              base fragment (default configs/bisect-base.config)
   --config FILE            one more fragment, merged last (repeatable)
@@ -95,6 +103,8 @@ boot_timeout=900
 build_tests=1
 whole=0
 verbose=0
+cpu=
+kmode=
 
 parse_args() {
 	while [ $# -gt 0 ]; do
@@ -108,6 +118,8 @@ parse_args() {
 		--src) need_arg "$1" $#; src=$2; shift ;;
 		--kernel-image) need_arg "$1" $#; image=$2; shift ;;
 		--kernel) need_arg "$1" $#; series=$2; shift ;;
+		--cpu) need_arg "$1" $#; cpu=$2; shift ;;
+		--mode) need_arg "$1" $#; kmode=$2; shift ;;
 		--base) need_arg "$1" $#; base=$2; shift ;;
 		--config) need_arg "$1" $#; extra+=("$2"); shift ;;
 		--page-size) need_arg "$1" $#; page_size=$2; shift ;;
@@ -138,11 +150,32 @@ parse_args() {
 		[[ $n =~ ^[1-9][0-9]{0,5}$ ]] ||
 			usage_abort "'$n' is not a positive number (at most 999999)"
 	done
+	check_column
 	# A bad image is the user's error, not a commit to skip (125).
 	if [ -n "$image" ]; then
 		why=$(kernel_image_problem "$image")
 		[ -z "$why" ] || usage_abort "--kernel-image: $why"
 	fi
+}
+
+# check_column: --cpu and --mode, before anything slow is built or booted:
+# a model QEMU cannot boot would make every step a skip.
+check_column() {
+	local why known vmdir=${S2CONFORM_VM:-$top/vm}
+	if [ -n "$kmode" ]; then
+		known=$(awk '!/^#/ && NF >= 3 { print $1 }' \
+			"$top/configs/modes.conf" 2>/dev/null | paste -sd ' ')
+		[[ " $known " == *" $kmode "* ]] ||
+			usage_abort "--mode: one of configs/modes.conf ($known), not '$kmode'"
+	fi
+	[ -n "$cpu" ] || return 0
+	[[ $cpu != *,* ]] || usage_abort "--cpu: one model, not a list ('$cpu')"
+	why=$("$vmdir/qemu_cpu.sh" "$cpu" 2>&1 >/dev/null)
+	case $? in
+	0) ;;
+	2) usage_abort "--cpu: ${why#qemu_cpu.sh: }" ;;
+	*) abort "vm/qemu_cpu.sh could not ask QEMU about '$cpu': $why" ;;
+	esac
 }
 
 # set_judge good|bad [FIELD=]REGEX
@@ -237,15 +270,17 @@ stage_tests() {
 # run_case KERNEL: boot KERNEL (series or path) with the one case; sets
 # records (the kernel's records.tsv) and resdir.
 run_case() {
-	local rc runs=$cache/bisect/runs v=() f=(--filter "$case_name")
+	local rc runs=$cache/bisect/runs v=() f=(--filter "$case_name") col=()
 	[ $verbose -eq 0 ] || v=(-v)
 	[ $whole -eq 0 ] || f=()
+	[ -z "$cpu" ] || col+=(--cpu "$cpu")
+	[ -z "$kmode" ] || col+=(--mode "$kmode")
 	mkdir -p "$runs"
 	# run_tests.sh points "latest" at the run it makes, if it makes one.
 	rm -f "$runs/latest"
-	log "[$what] booting $1, running $bin:${f[1]:-*}"
+	log "[$what] booting $1${cpu:+ on $cpu}${kmode:+ in $kmode mode}, running $bin:${f[1]:-*}"
 	S2CONFORM_RESULTS=$runs O=$tmp/suite \
-		"$top/run_tests.sh" --vm --no-build --kernel "$1" "${f[@]}" \
+		"$top/run_tests.sh" --vm --no-build --kernel "$1" "${f[@]}" "${col[@]}" \
 		--timeout "$timeout" --boot-timeout "$boot_timeout" \
 		"${v[@]}" >"$tmp/run.out" 2>"$tmp/run.err"
 	rc=$?
@@ -274,7 +309,7 @@ run_case() {
 verdict_line() {
 	local word=$1 line
 	shift
-	line="$word $what $bin:$case_name: $*"
+	line="$word $what${cpu:+/$cpu}${kmode:+/$kmode} $bin:$case_name: $*"
 	echo "$line"
 	log "[$what] $word after $((SECONDS - t_start))s"
 	mkdir -p "$cache/bisect"

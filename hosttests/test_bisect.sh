@@ -17,6 +17,22 @@ export S2_STUB_DIR=$tmp/stub
 export O=$tmp/build
 unset S2_FAKE_KERNEL S2_STUB_FAIL CCACHE_DIR
 make_fake_suite "$O/arm64"
+# A fixture case only a CPU without FWB shows failing, the way a cacheable
+# PFNMAP accepted without FWB would (S2_FAKE_CPU: the stub boot's -cpu).
+cat >"$O/arm64/pfnmap_test" <<'EOS'
+#!/bin/sh
+c=fixture_cacheable/create
+[ "$1" = --list ] && { echo $c; exit 0; }
+echo "TAP version 13"
+echo "1..1"
+if [ "${S2_FAKE_CPU:-max}" = neoverse-n1 ]; then
+	echo "not ok 1 $c # observed=0 expected=-EINVAL (row 22: refused without FWB+DIC)"
+	exit 1
+fi
+echo "ok 1 $c # observed=0 expected=0"
+EOS
+chmod +x "$O/arm64/pfnmap_test"
+echo fixture_cacheable/create >"$O/arm64/pfnmap_test.cases"
 
 # A kernel tree that "builds" with the fake make below.
 src=$tmp/linux
@@ -92,6 +108,26 @@ expect_match "the splat is named" "$out" 'kernel splat: WARNING: CPU: 1 PID: 77'
 code "without the splat the same case is good" 0 --kernel 6.12 --case splat_test:splat/warn
 grep -c . "$S2CONFORM_CACHE/bisect/oracle.log" >"$tmp/n"
 expect_eq "every step is logged in the cache" "$(cat "$tmp/n")" 7
+
+# The column: --cpu (checked before anything is built or booted), --mode.
+fx=pfnmap_test:fixture_cacheable/create
+code "the default CPU does not show the fixture regression" 0 --kernel 7.2 --case "$fx"
+code "--cpu neoverse-n1 runs the step on that CPU, where it shows" 1 \
+	--cpu neoverse-n1 --kernel 7.2 --case "$fx"
+expect_match "  the step's line names the column" "$out" \
+	'^BAD 7\.2/neoverse-n1 pfnmap_test:fixture_cacheable/create: verdict=FAIL'
+qcmd=$(cat "$S2CONFORM_CACHE"/bisect/runs/latest/*/qemu.cmdline 2>/dev/null)
+expect_match "  the QEMU command line has -cpu neoverse-n1" "$qcmd" \
+	'^qemu-system-aarch64 .*-cpu neoverse-n1( |$)'
+: >"$tmp/make.log"
+code "an unknown --cpu aborts" 128 --cpu neoverse-x9 --case "$fx"
+expect_match "  naming the usable models" "$err" \
+	"--cpu: unknown CPU model 'neoverse-x9' \(usable: max neoverse-n1\)"
+expect_eq "  before anything is built" "$(grep -c . "$tmp/make.log")" 0
+code "a --cpu QEMU cannot boot the VM on aborts" 128 --cpu cortex-a15 --kernel 7.2 --case "$fx"
+code "--cpu takes one model" 128 --cpu max,neoverse-n1 --kernel 7.2 --case "$fx"
+code "a bad --mode aborts" 128 --mode vhe2 --kernel 7.2 --case "$fx"
+expect_match "  naming the modes" "$err" "--mode: one of configs/modes\.conf \(vhe nvhe protected nested .*\), not 'vhe2'"
 
 # Observations.
 code "--observe: matching observation is bad" 1 --kernel 6.12 --case "$ro" --observe EFAULT

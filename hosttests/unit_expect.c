@@ -341,3 +341,40 @@ UNIT(mte_tags_kept_rows_41_to_43)
 	CHECK(expect_mte_cow_copied().out.value == 1);
 	CHECK(expect_mte_tag_mismatch().out.fsc == FSC_TAG_CHECK);
 }
+
+/*
+ * Row 62: no page of a block keeps a stale tag, except a CONT_PTE hugetlb
+ * folio (mapped page by page) on a kernel with hugetlb MTE: the known
+ * defect, every read page but the faulted one.
+ */
+UNIT(mte_block_fresh_row_62)
+{
+	struct kernel_facts k[3] = { facts("6.1.0"), facts("6.12.117"),
+				     facts("7.2.13") };
+	unsigned int vma[] = { VMA_ANON | VMA_THP, VMA_ANON | VMA_HUGETLB,
+			       VMA_SHARED | VMA_HUGETLB };
+	uint64_t page[] = { 4096, 16384, 65536 };
+	size_t i, j, p;
+
+	for (p = 0; p < 3; p++)
+		for (j = 0; j < 3; j++) {
+			const struct page_geom *g = &k[j].sizes.geom;
+			struct expect e;
+
+			CHECK(!page_geom_init(&k[j].sizes.geom, page[p]));
+			for (i = 0; i < sizeof(vma) / sizeof(vma[0]); i++) {
+				e = expect_mte_block_fresh(&k[j], vma[i],
+							   g->pmd);
+				CHECK(e.out.value == 0 && !e.defect);
+				CHECK(!strncmp(e.reason, "row 62:", 7));
+			}
+			e = expect_mte_block_fresh(&k[j], vma[1], g->cont_pte);
+			if (j < 2) {
+				CHECK(e.out.value == 0 && !e.defect);
+				continue;
+			}
+			CHECK(e.defect);
+			CHECK(e.out.value == MTE_BLOCK_PAGES - 1);
+			CHECK(strstr(e.reason, "(row 62)") != NULL);
+		}
+}

@@ -21,4 +21,7 @@ int host_page_migrate(void *hva, int node, int *status);
 /* Free hugetlb pages of size bytes on node (-1: all nodes), or -errno. */
 long host_numa_free_huge(int node, uint64_t size);
 
+/* Take [hva, +len)'s future pages from node only (mbind): 0 or -errno. */
+int host_bind_node(void *hva, uint64_t len, int node);
+
 #endif

@@ -9,6 +9,7 @@
 #define S2_VERDICT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "model/compiler.h"
 #include "model/expect.h"
@@ -61,6 +62,13 @@ void result_outcome(struct result *res, const struct outcome *obs,
  */
 void result_expect(struct result *res, const struct outcome *obs,
 		   const struct expect *e);
+/*
+ * result_expect() of a count, told in words: observed and expected stand
+ * for the numbers in the result (which page read which tag, say).
+ */
+void result_expect_text(struct result *res, uint64_t value,
+			const struct expect *e, const char *observed,
+			const char *expected);
 void result_check(struct result *res, bool ok, const char *observed,
 		  const char *expected, const char *reason);
 

@@ -83,3 +83,15 @@ long host_numa_free_huge(int node, uint64_t size)
 	fclose(f);
 	return n;
 }
+
+int host_bind_node(void *hva, uint64_t len, int node)
+{
+	unsigned long mask[16] = { 0 };
+
+	if (node < 0 || node >= (int)(sizeof(mask) * 8))
+		return -EINVAL;
+	mask[node / 64] = 1UL << (node % 64);
+	if (mbind(hva, len, MPOL_BIND, mask, sizeof(mask) * 8, 0))
+		return -errno;
+	return 0;
+}

@@ -156,6 +156,21 @@ void result_expect(struct result *res, const struct outcome *obs,
 		res->verdict = V_XFAIL;
 }
 
+void result_expect_text(struct result *res, uint64_t value,
+			const struct expect *e, const char *observed,
+			const char *expected)
+{
+	bool was_decided = res->decided;
+	struct outcome obs = out_value(value);
+
+	if (e->unknown)
+		test_skip("%s", e->reason);
+	result_check(res, outcome_match(&obs, &e->out), observed, expected,
+		     e->reason);
+	if (e->defect && res->verdict == V_PASS && !was_decided)
+		res->verdict = V_XFAIL;
+}
+
 void result_metric(struct result *res, const char *name, double value,
 		   int prec, const char *unit)
 {

@@ -172,7 +172,7 @@ boot_kernel() {
 	*) boot_status="error: ${st:-boot.sh exit $rc} (see $out/console.log)" ;;
 	esac
 	reboots=$n
-	for f in status qemu.log machine; do
+	for f in status qemu.log machine qemu.cmdline; do
 		cp "$kdir/boot$n/$f" "$kdir/$f" 2>/dev/null
 	done
 	return $rc

@@ -17,8 +17,9 @@
 # Writes to DIR: console.log (serial console: kernel log and markers),
 # tap.txt (the runner's stdout, over a virtio console = guest /dev/hvc0),
 # qemu.log (QEMU's own stderr), machine (cpu= and machine=, what QEMU
-# was given), status ("done rc=N", "crashed", "watchdog", "hung",
-# "no-runner" or "qemu-error"), and watchdog when the timeout fired.
+# was given), qemu.cmdline (the whole QEMU command, shell-quoted), status
+# ("done rc=N", "crashed", "watchdog", "hung", "no-runner" or
+# "qemu-error"), and watchdog when the timeout fired.
 # --idle-timeout: a guest whose TAP output stays unchanged that long (the
 # runner speaks at least once per binary timeout) has stopped: QEMU is
 # ended and the status is "hung".
@@ -220,20 +221,24 @@ fail() {
 run_qemu() {
 	local dev
 
+	local -a cmd
+
 	dev=$(serial_device)
 	# secretmem.enable=1: memfd_secret() is off by default in 6.1 (row 32).
+	cmd=(qemu-system-aarch64 "${QARGS[@]}" "${DTB_ARGS[@]}"
+		-nodefaults -no-user-config -display none -no-reboot
+		-kernel "$KERNEL/Image" -initrd "$INITRD"
+		-append "console=ttyAMA0 panic=-1 printk.devkmsg=on secretmem.enable=1 $KERNEL_APPEND${MEM_LIMIT:+ mem=${MEM_LIMIT}M} s2.tcg=1$GUEST_PARAMS $APPEND"
+		-serial "file:$OUT/console.log"
+		-device "$dev,id=vser0"
+		-chardev "file,id=tap,path=$OUT/tap.txt"
+		-device virtconsole,chardev=tap,bus=vser0.0)
+	# The exact command, so a column's CPU and machine can be checked.
+	printf '%q ' "${cmd[@]}" | sed 's/ $//' >"$OUT/qemu.cmdline"
+	echo >>"$OUT/qemu.cmdline"
 	# timeout runs QEMU in its own process group, out of reach of ^C:
 	# run it as a job and stop it ourselves if we are stopped.
-	timeout -k 5 "$TIMEOUT" qemu-system-aarch64 "${QARGS[@]}" \
-		"${DTB_ARGS[@]}" \
-		-nodefaults -no-user-config -display none -no-reboot \
-		-kernel "$KERNEL/Image" -initrd "$INITRD" \
-		-append "console=ttyAMA0 panic=-1 printk.devkmsg=on secretmem.enable=1 $KERNEL_APPEND${MEM_LIMIT:+ mem=${MEM_LIMIT}M} s2.tcg=1$GUEST_PARAMS $APPEND" \
-		-serial "file:$OUT/console.log" \
-		-device "$dev,id=vser0" \
-		-chardev "file,id=tap,path=$OUT/tap.txt" \
-		-device virtconsole,chardev=tap,bus=vser0.0 \
-		</dev/null >"$OUT/qemu.log" 2>&1 &
+	timeout -k 5 "$TIMEOUT" "${cmd[@]}" </dev/null >"$OUT/qemu.log" 2>&1 &
 	QEMU_JOB=$!
 	[ "$IDLE" -eq 0 ] || watch_idle
 	wait "$QEMU_JOB"
@@ -280,7 +285,7 @@ main() {
 	plan_memory
 	mkdir -p "$OUT" || die "cannot create $OUT"
 	rm -f "$OUT/console.log" "$OUT/tap.txt" "$OUT/qemu.log" \
-		"$OUT/status" "$OUT/watchdog"
+		"$OUT/status" "$OUT/watchdog" "$OUT/qemu.cmdline"
 	printf 'cpu=%s\nmachine=%s\n' "$QEMU_CPU" "$QEMU_MACHINE" >"$OUT/machine"
 	trap 'stop_qemu; s2_cleanup' EXIT
 

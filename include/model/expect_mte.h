@@ -51,4 +51,13 @@ struct expect expect_ksm_merge(bool mte);
 #define MTE_REUSE_STALE	256
 struct expect expect_mte_reused_hugetlb(const struct kernel_facts *kf);
 
+/*
+ * Row 62: of the pages block_fresh reads in a block (first, the faulted
+ * one, middle, last) those with another tag than 0. host_map: the bytes
+ * the host maps the kind with (THP or hugetlb page).
+ */
+#define MTE_BLOCK_PAGES	4
+struct expect expect_mte_block_fresh(const struct kernel_facts *kf,
+				     unsigned int vma, uint64_t host_map);
+
 #endif

@@ -236,3 +236,27 @@ struct expect expect_mte_reused_hugetlb(const struct kernel_facts *kf)
 			   "sanitised like a new one (%s)",
 			   kf->feat_src[FEAT_MTE_HUGETLB]);
 }
+
+/*
+ * Row 62: sanitise_mte_tags() clears every page of the stage-2 mapping it
+ * is about to make, so a block mapped on one fault reads 0 everywhere.
+ * Hugetlb MTE (6.13+) keeps one PG_mte_tagged per folio, and the hugetlb
+ * branch clears the mapping's pages but marks the whole folio: where
+ * stage 2 maps a folio in smaller pieces (a CONT_PTE huge page, page by
+ * page), the first fault marks it and every later one skips it, so the
+ * folio's other pages keep whatever tags they had.
+ */
+struct expect expect_mte_block_fresh(const struct kernel_facts *kf,
+				     unsigned int vma, uint64_t host_map)
+{
+	if ((vma & VMA_HUGETLB) && kf->feat[FEAT_MTE_HUGETLB] &&
+	    geom_s2_map_size(&kf->sizes.geom, host_map) < host_map)
+		return make_defect(out_value(MTE_BLOCK_PAGES - 1), "hugetlb "
+				   "MTE (%s): a folio stage 2 maps page by "
+				   "page is marked tagged on its first fault, "
+				   "only that page cleared (row 62)",
+				   kf->feat_src[FEAT_MTE_HUGETLB]);
+	return make_expect(out_value(0), "row 62: every page of a block KVM "
+			   "maps is sanitised, not only the faulting one "
+			   "(pages with a stale tag)");
+}
