@@ -102,24 +102,11 @@ static int migrate_all(struct ctx *f)
 
 static int do_op(struct ctx *f, int op)
 {
-	switch (op) {
-	case UNMAP_MUNMAP:
-		return munmap(f->s.b.hva, f->s.size) ? -errno : 0;
-	case UNMAP_DONTNEED:
-		return madvise(f->s.b.hva, f->s.size, MADV_DONTNEED) ?
-		       -errno : 0;
-	case UNMAP_PUNCH_HOLE:
-		return fallocate(f->s.b.fd, FALLOC_FL_PUNCH_HOLE |
-				 FALLOC_FL_KEEP_SIZE, 0, f->s.size) ?
-		       -errno : 0;
-	case UNMAP_MPROTECT_RO:
-		return mprotect(f->s.b.hva, f->s.size, PROT_READ) ? -errno : 0;
-	case UNMAP_DELETE_SLOT:
-		return vm_delete_slot(f->s.vm, f->s.slot);
-	case OP_MIGRATE:
+	if (op == OP_MIGRATE)
 		return migrate_all(f);
-	}
-	return -EINVAL;
+	if (op == UNMAP_DELETE_SLOT)
+		return vm_delete_slot(f->s.vm, f->s.slot);
+	return backing_unmap(&f->s.b, f->s.size, op);
 }
 
 static void count_diag(struct result *res, const struct tlbi_count *c)

@@ -320,28 +320,9 @@ static uint64_t populate(struct ctx *r, int rep, uint64_t *ns)
 static int timed_op(struct ctx *r, enum unmap_op op, uint64_t *ns)
 {
 	uint64_t t0 = now_ns();
-	int ret = 0;
+	int ret = op == UNMAP_DELETE_SLOT ? vm_delete_slot(r->vm, r->slot) :
+		  backing_unmap(&r->b, r->size, op);
 
-	switch (op) {
-	case UNMAP_DELETE_SLOT:
-		ret = vm_delete_slot(r->vm, r->slot);
-		break;
-	case UNMAP_MUNMAP:
-		ret = munmap(r->b.hva, r->size) ? -errno : 0;
-		break;
-	case UNMAP_DONTNEED:
-		ret = madvise(r->b.hva, r->size, MADV_DONTNEED) ? -errno : 0;
-		break;
-	case UNMAP_MPROTECT_RO:
-		ret = mprotect(r->b.hva, r->size, PROT_READ) ? -errno : 0;
-		break;
-	case UNMAP_PUNCH_HOLE:
-		ret = fallocate(r->b.fd, FALLOC_FL_PUNCH_HOLE |
-				FALLOC_FL_KEEP_SIZE, 0, r->size) ? -errno : 0;
-		break;
-	default:
-		ret = -EINVAL;
-	}
 	*ns = now_ns() - t0;
 	return ret;
 }

@@ -284,24 +284,9 @@ static void setup(struct ctx *f, const struct kase *k)
 
 static int do_op(struct ctx *f, enum unmap_op op)
 {
-	switch (op) {
-	case UNMAP_MUNMAP:
-		return munmap(f->s.b.hva, f->s.size) ? -errno : 0;
-	case UNMAP_DONTNEED:
-		return madvise(f->s.b.hva, f->s.size, MADV_DONTNEED) ?
-		       -errno : 0;
-	case UNMAP_PUNCH_HOLE:
-		return fallocate(f->s.b.fd, FALLOC_FL_PUNCH_HOLE |
-				 FALLOC_FL_KEEP_SIZE, 0, f->s.size) ?
-		       -errno : 0;
-	case UNMAP_MPROTECT_RO:
-		return mprotect(f->s.b.hva, f->s.size, PROT_READ) ? -errno : 0;
-	case UNMAP_DELETE_SLOT:
+	if (op == UNMAP_DELETE_SLOT)
 		return vm_delete_slot(f->s.vm, f->s.slot);
-	case UNMAP_OP_NR:
-		break;
-	}
-	return -EINVAL;
+	return backing_unmap(&f->s.b, f->s.size, op);
 }
 
 /* Before the op every call must have worked: else the setup is wrong. */

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/expect_unmap.h"
+
 #include "kernel_facts.h"
 #include "model/vma.h"
 
@@ -122,6 +124,13 @@ int __backing_create(const struct backing_ops *ops, uint64_t size,
 /* __backing_create() for a case: SKIP when unavailable, FAIL on error. */
 void backing_create(const struct backing_ops *ops, uint64_t size,
 		    struct backing *b);
+
+/*
+ * Unmap size bytes of the backing from the host side, as a VMM would:
+ * munmap, MADV_DONTNEED, a hole punch or mprotect(PROT_READ) (enum
+ * unmap_op; a slot delete is the VM's, vm_delete_slot()). 0 or -errno.
+ */
+int backing_unmap(struct backing *b, uint64_t size, enum unmap_op op);
 void backing_destroy(struct backing *b);
 /* The page size the kind's mapping is made of on this host, 0 if none. */
 uint64_t backing_page_size(const struct backing_ops *ops);

@@ -397,3 +397,20 @@ uint64_t backing_host_map_size(struct backing *b)
 	fclose(f);
 	return map;
 }
+
+int backing_unmap(struct backing *b, uint64_t size, enum unmap_op op)
+{
+	switch (op) {
+	case UNMAP_MUNMAP:
+		return munmap(b->hva, size) ? -errno : 0;
+	case UNMAP_DONTNEED:
+		return madvise(b->hva, size, MADV_DONTNEED) ? -errno : 0;
+	case UNMAP_PUNCH_HOLE:
+		return fallocate(b->fd, FALLOC_FL_PUNCH_HOLE |
+				 FALLOC_FL_KEEP_SIZE, 0, size) ? -errno : 0;
+	case UNMAP_MPROTECT_RO:
+		return mprotect(b->hva, size, PROT_READ) ? -errno : 0;
+	default:
+		return -EINVAL;
+	}
+}
