@@ -44,7 +44,8 @@
 
 #define DLOG_POINTS	64	/* sample pages: one bit each of a mask */
 #define SMALL_PAGES	64	/* slot of a kind without blocks, in pages */
-#define RING_BYTES	65536	/* 4096 entries: a page even at 64K */
+/* Room for every page the cases write; the ring is whole host pages. */
+#define RING_MIN_ENTRIES	1024
 #define FILL		0x646972747921ULL
 
 /* Sample pages, as bits of a mask: the first half is mapped first. */
@@ -69,6 +70,7 @@ struct ctx {
 	uint64_t step;		/* pages between sample points */
 	uint64_t overhead;	/* exits of an empty guest call */
 	struct kvm_dirty_gfn *ring;
+	uint64_t ring_bytes;
 	uint32_t ring_entries;
 	uint32_t ring_next;	/* next entry to harvest */
 };
@@ -211,6 +213,17 @@ static void measure_overhead(struct ctx *f)
 	}
 }
 
+/*
+ * KVM wants the ring a power of two of entries and whole host pages:
+ * RING_MIN_ENTRIES rounded up to one page at 16K and 64K.
+ */
+static uint64_t ring_bytes(void)
+{
+	uint64_t bytes = RING_MIN_ENTRIES * sizeof(struct kvm_dirty_gfn);
+
+	return bytes < host_page() ? host_page() : bytes;
+}
+
 static void setup(struct ctx *f, const struct kase *k)
 {
 	const struct kernel_facts *kf = kernel_facts();
@@ -243,9 +256,10 @@ static void setup(struct ctx *f, const struct kase *k)
 			KVM_CAP_ARM_EAGER_SPLIT_CHUNK_SIZE,
 			backing_page_size(k->ops) };
 	if (c->op == DLOG_RING) {
-		f->ring_entries = RING_BYTES / sizeof(struct kvm_dirty_gfn);
+		f->ring_bytes = ring_bytes();
+		f->ring_entries = f->ring_bytes / sizeof(struct kvm_dirty_gfn);
 		caps[opts.nr_caps++] = (struct vm_cap){
-			KVM_CAP_DIRTY_LOG_RING_ACQ_REL, RING_BYTES };
+			KVM_CAP_DIRTY_LOG_RING_ACQ_REL, f->ring_bytes };
 		caps[opts.nr_caps++] = (struct vm_cap){
 			KVM_CAP_DIRTY_LOG_RING_WITH_BITMAP, 0 };
 	}
@@ -263,7 +277,7 @@ static void setup(struct ctx *f, const struct kase *k)
 	backed_slot_add(&f->s, vm, 0, MAP_MT(MT_NORMAL) | MAP_BLOCK);
 	f->vcpu = vcpu_add(vm);
 	if (c->op == DLOG_RING) {
-		f->ring = mmap(NULL, RING_BYTES, PROT_READ | PROT_WRITE,
+		f->ring = mmap(NULL, f->ring_bytes, PROT_READ | PROT_WRITE,
 			       MAP_SHARED, f->vcpu->fd,
 			       S2_DIRTY_LOG_PAGE_OFFSET * host_page());
 		if (f->ring == MAP_FAILED)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model/expect_mode.h"
 #include "s2_watch.h"
 
 #define MAX_HITS	4096
@@ -61,7 +62,7 @@ static bool start(struct s2_watch *w)
 bool s2_watch_map_start(struct s2_watch *w, const struct kernel_facts *kf,
 			uint64_t gpa, uint64_t size)
 {
-	bool pkvm = kf->mode == KVM_MODE_PROTECTED;
+	bool pkvm = mode_hyp_owns_s2(kf);
 
 	if (watch_init(w, gpa, size))
 		return false;
@@ -183,7 +184,7 @@ bool s2_watch_tlbi_start(struct s2_watch *w, const struct kernel_facts *kf,
 	if (watch_init(w, gpa, (uint64_t)pages * kf->sizes.geom.page))
 		return false;
 	w->page = kf->sizes.geom.page;
-	if (kf->mode == KVM_MODE_PROTECTED) {
+	if (mode_hyp_owns_s2(kf)) {
 		w->tlbi[TLBI_K_EL2_UNMAP] = add(w, "el2unmap",
 						"pkvm_pgtable_stage2_unmap",
 						"addr=%x1:x64 size=%x2:x64");

@@ -21,6 +21,12 @@ enum slot_access {
 };
 
 /*
+ * Protected mode on a kernel whose hypervisor owns every VM's stage 2
+ * (7.x, FEAT_PKVM_GUEST_S2): the host's stage-2 walks do not run for it.
+ */
+bool mode_hyp_owns_s2(const struct kernel_facts *kf);
+
+/*
  * The first data access to a slot over memory of kind vma: completed, or
  * KVM_RUN failing with the errno the mode's refusal gives (rows M2, M3).
  */

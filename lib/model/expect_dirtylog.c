@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "expect_dirtylog.h"
+#include "expect_mode.h"
 
 bool dlog_backing_logs(unsigned int vma)
 {
@@ -313,7 +314,7 @@ struct expect expect_dlog_eager(const struct kernel_facts *kf,
 		e.unknown = true;
 		return e;
 	}
-	if (kf->mode == KVM_MODE_PROTECTED)
+	if (mode_hyp_owns_s2(kf))
 		return make_defect(out_value(0), "row 58, M5: protected mode's "
 				   "pkvm_pgtable_stage2_split() WARNs and fails, "
 				   "so the block splits at the first write");

@@ -12,7 +12,7 @@
 
 #include "expect_mode.h"
 
-static bool hyp_owns_s2(const struct kernel_facts *kf)
+bool mode_hyp_owns_s2(const struct kernel_facts *kf)
 {
 	return kf->mode == KVM_MODE_PROTECTED && kf->feat[FEAT_PKVM_GUEST_S2];
 }
@@ -33,7 +33,7 @@ static bool outside_memblock(unsigned int vma)
 
 struct expect expect_mode_map(const struct kernel_facts *kf, unsigned int vma)
 {
-	if (!hyp_owns_s2(kf))
+	if (!mode_hyp_owns_s2(kf))
 		return make_expect(out_completed(), "row M2: the host maps "
 				   "stage 2 itself (%s mode; %s)",
 				   kvm_mode_name(kf->mode),
@@ -71,7 +71,7 @@ bool mode_case_runs(const struct kernel_facts *kf, unsigned int vma,
 
 struct expect expect_mode_mte_cap(const struct kernel_facts *kf)
 {
-	if (hyp_owns_s2(kf))
+	if (mode_hyp_owns_s2(kf))
 		return make_expect(out_value(0), "row M4: kvm_pkvm_ext_allowed() "
 				   "hides KVM_CAP_ARM_MTE in protected mode "
 				   "(%s)", kf->feat_src[FEAT_PKVM_GUEST_S2]);

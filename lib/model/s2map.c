@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "expect_mode.h"
 #include "s2map.h"
 
 /*
@@ -272,14 +273,14 @@ struct expect expect_unmap_invalidation(const struct kernel_facts *kf)
 	bool range = version_at_least(kf, 6, 6) && kf->tlbirange > 0 &&
 		     kf->fwb > 0;
 
-	switch (kf->mode) {
-	case KVM_MODE_PROTECTED:
+	if (mode_hyp_owns_s2(kf))
 		return make_expect(out_value(TLBI_WANT_EL2), "row 61: in "
 				   "protected mode the host hands every "
 				   "unmapped page to EL2 "
 				   "(pkvm_pgtable_stage2_unmap); the TLBIs "
 				   "run there, out of a kprobe's sight, so "
 				   "their kind is not judged");
+	switch (kf->mode) {
 	case KVM_MODE_UNKNOWN:
 	case KVM_MODE_NR:
 		return unseen("the KVM mode is unknown (no init line, no "
@@ -287,6 +288,7 @@ struct expect expect_unmap_invalidation(const struct kernel_facts *kf)
 			      "see is too");
 	case KVM_MODE_VHE:
 	case KVM_MODE_NVHE:
+	case KVM_MODE_PROTECTED:	/* 6.x: the host's walk, TLBIs at EL2 */
 	case KVM_MODE_NESTED:
 		break;
 	}
@@ -300,7 +302,7 @@ struct expect expect_unmap_invalidation(const struct kernel_facts *kf)
 				   "(kvm_tlb_flush_vmid_range) cover every "
 				   "unmapped page, no leaf or whole-VMID "
 				   "flush");
-	if (kf->mode == KVM_MODE_NVHE)
+	if (kf->mode == KVM_MODE_NVHE || kf->mode == KVM_MODE_PROTECTED)
 		return unseen("without range TLBI the per-leaf "
 			      "TLBI runs at EL2 in nVHE "
 			      "(__kvm_nvhe___kvm_tlb_flush_vmid_ipa, "
