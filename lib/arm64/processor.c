@@ -129,6 +129,21 @@ static void vcpu_el2_setup(struct vcpu *vcpu, uint64_t tcr, uint64_t cpu_gva)
 }
 
 /*
+ * Start (or restart) the vCPU at entry with its MMU off: the entry loads
+ * every stage-1 table page (GUEST_PT_BASE up to pt_next) before it turns
+ * the MMU on with sctlr, so no first walk is an S1PTW fault (row 50).
+ */
+static void mmu_off_entry(struct vcpu *vcpu, uint64_t sctlr,
+			  const char *entry)
+{
+	vcpu_set_reg(vcpu, REG_X(0), sctlr);
+	vcpu_set_reg(vcpu, REG_X(1), GUEST_PT_BASE);
+	vcpu_set_reg(vcpu, REG_X(2), vcpu->vm->pt_next);
+	vcpu->cpu->pt_mapped = vcpu->vm->pt_next;
+	vcpu_set_reg(vcpu, REG_PC, (uint64_t)(uintptr_t)entry);
+}
+
+/*
  * What the guest runtime expects: the MMU on. The vCPU starts in
  * guest_entry with it off, maps its table pages at stage 2 with plain
  * loads and switches it on (lib/arm64/guest/entry.S); guest_main() maps
@@ -153,11 +168,7 @@ void vcpu_arch_setup(struct vcpu *vcpu)
 	vcpu_set_reg(vcpu, SYS_SCTLR_EL1, SCTLR_RES1);
 	vcpu_set_reg(vcpu, REG_SP_EL1, cpu_gva + GUEST_CPU_STRIDE);
 	vcpu_set_reg(vcpu, REG_PSTATE, PSTATE_EL1H_DAIF);
-	vcpu_set_reg(vcpu, REG_X(0), sctlr);
-	vcpu_set_reg(vcpu, REG_X(1), GUEST_PT_BASE);
-	vcpu_set_reg(vcpu, REG_X(2), vcpu->vm->pt_next);
-	vcpu->cpu->pt_mapped = vcpu->vm->pt_next;
-	vcpu_set_reg(vcpu, REG_PC, (uint64_t)(uintptr_t)guest_entry);
+	mmu_off_entry(vcpu, sctlr, guest_entry);
 	if (vcpu->vm->el2)
 		vcpu_el2_setup(vcpu, tcr, cpu_gva);
 }
@@ -175,10 +186,6 @@ void vcpu_reenter(struct vcpu *vcpu)
 	if (!(sctlr & SCTLR_M))
 		return;
 	vcpu_set_reg(vcpu, SYS_SCTLR_EL1, SCTLR_RES1);
-	vcpu_set_reg(vcpu, REG_X(0), sctlr);
-	vcpu_set_reg(vcpu, REG_X(1), GUEST_PT_BASE);
-	vcpu_set_reg(vcpu, REG_X(2), vcpu->vm->pt_next);
-	vcpu->cpu->pt_mapped = vcpu->vm->pt_next;
 	/* guest_main() parks at UCALL_IDLE first, as the host expects. */
-	vcpu_set_reg(vcpu, REG_PC, (uint64_t)(uintptr_t)guest_reentry);
+	mmu_off_entry(vcpu, sctlr, guest_reentry);
 }
